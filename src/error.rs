@@ -1,0 +1,171 @@
+//! The crate's one error type: what was expected, what was found, and where.
+
+use std::fmt;
+
+/// A specialised `Result` whose error is [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// An error from eesim.
+///
+/// Every error says what was expected, what was found and, where the input has positions
+/// (a CSV line, a field), where. Messages are lowercase with no final period, and context is
+/// chained as `outer: inner`.
+///
+/// No error leaves a [`Pool`](crate::Pool) half-changed: an operation that fails has not
+/// modified it, so the pool stays usable after every error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error(Box<ErrorKind>);
+
+/// What went wrong, with the details a caller may want to inspect.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// A CRS score outside `0..=1200`.
+    #[error("CRS score: expected an integer from 0 to 1200, found {found}")]
+    ScoreOutOfRange {
+        /// The value given, as written.
+        found: String,
+    },
+    /// A timestamp that could not be read or is out of range.
+    #[error("timestamp: expected {expected}, found {found:?}")]
+    InvalidTimestamp {
+        /// What a valid timestamp looks like.
+        expected: &'static str,
+        /// The input as given.
+        found: String,
+    },
+    /// A period (validity, ITA deadline) that is not usable.
+    #[error("period: expected {expected}, found {found}")]
+    InvalidPeriod {
+        /// What a valid period looks like.
+        expected: &'static str,
+        /// The period given.
+        found: String,
+    },
+    /// A program name that eesim does not know.
+    #[error("program: expected one of cec, fsw, fst, pnp, found {found:?}")]
+    UnknownProgram {
+        /// The name given.
+        found: String,
+    },
+    /// A category name that is not registered.
+    #[error("category: expected one of {known}, found {found:?}")]
+    UnknownCategory {
+        /// The registered names, comma-separated.
+        known: String,
+        /// The name given.
+        found: String,
+    },
+    /// A category name that cannot be registered.
+    #[error("category name: expected {expected}, found {found:?}")]
+    InvalidCategoryName {
+        /// What a valid name looks like.
+        expected: &'static str,
+        /// The name given.
+        found: String,
+    },
+    /// A draw target that could not be read.
+    #[error(
+        "draw target: expected all, a program (cec, fsw, fst, pnp; several joined by ';') or category:NAME, found {found:?}"
+    )]
+    InvalidTarget {
+        /// The target as given.
+        found: String,
+    },
+    /// A probability outside `0..=1`, or probabilities whose sum exceeds 1.
+    #[error("{name}: expected a probability from 0 to 1, found {found}")]
+    InvalidProbability {
+        /// Which parameter.
+        name: &'static str,
+        /// The value given.
+        found: String,
+    },
+    /// A cohort of zero candidates, or one too large.
+    #[error("cohort size: expected 1 to {max}, found {found}")]
+    InvalidCohortSize {
+        /// The largest size allowed.
+        max: u32,
+        /// The size given.
+        found: u64,
+    },
+    /// A candidate or cohort that is not where the caller said it was.
+    #[error("candidate {id} (CRS {score}, submitted {submitted_at}): expected {expected} in the pool, found {found}")]
+    NotInPool {
+        /// The candidate's id.
+        id: u64,
+        /// The score it was looked for at.
+        score: u16,
+        /// Its submission time.
+        submitted_at: String,
+        /// How many were expected.
+        expected: u64,
+        /// How many were found.
+        found: u64,
+    },
+    /// An invitation answered at a time it cannot be answered.
+    #[error("ITA response at {at}: expected a time from {issued_at} to {deadline}")]
+    ResponseOutOfWindow {
+        /// When the response was given.
+        at: String,
+        /// When the invitation was issued.
+        issued_at: String,
+        /// The invitation's deadline.
+        deadline: String,
+    },
+    /// An invalid simulation set-up.
+    #[error("simulation: {what}: expected {expected}, found {found}")]
+    InvalidSimulation {
+        /// Which part of the set-up.
+        what: &'static str,
+        /// What a valid set-up has.
+        expected: String,
+        /// What was found.
+        found: String,
+    },
+    /// A problem in a candidate list file.
+    #[error("line {line}, field {field}: {message}")]
+    CandidateFile {
+        /// The 1-based line of the file (the header is line 1).
+        line: u64,
+        /// The field's name.
+        field: String,
+        /// What was expected and found.
+        message: String,
+    },
+    /// An error reading input.
+    #[error("{context}: {message}")]
+    Io {
+        /// What was being read.
+        context: String,
+        /// The underlying error.
+        message: String,
+    },
+}
+
+impl Error {
+    /// What went wrong.
+    #[must_use]
+    pub fn kind(&self) -> &ErrorKind {
+        &self.0
+    }
+
+    /// Consumes the error, returning what went wrong.
+    #[must_use]
+    pub fn into_kind(self) -> ErrorKind {
+        *self.0
+    }
+}
+
+impl From<ErrorKind> for Error {
+    fn from(kind: ErrorKind) -> Self {
+        Error(Box::new(kind))
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for Error {}
