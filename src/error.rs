@@ -89,7 +89,9 @@ pub enum ErrorKind {
         found: u64,
     },
     /// A candidate or cohort that is not where the caller said it was.
-    #[error("candidate {id} (CRS {score}, submitted {submitted_at}): expected {expected} in the pool, found {found}")]
+    #[error(
+        "candidate {id} (CRS {score}, submitted {submitted_at}): expected {expected} in the pool, found {found}"
+    )]
     NotInPool {
         /// The candidate's id.
         id: u64,
