@@ -183,7 +183,7 @@ impl CandidateList {
     pub fn to_pool(&self, validity: Period) -> Result<Pool> {
         let mut pool = Pool::with_validity(validity);
         for c in &self.candidates {
-            pool.add_candidate(c)?;
+            pool.add_candidate(*c)?;
         }
         Ok(pool)
     }

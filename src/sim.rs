@@ -280,7 +280,7 @@ impl SimulationBuilder {
                 ));
             }
             if f.candidate.submitted_at <= sim.start {
-                sim.pool.add_candidate(&f.candidate)?;
+                sim.pool.add_candidate(f.candidate)?;
             } else if f.candidate.submitted_at <= sim.end {
                 sim.events.push(Event::Arrival(Cohort::from(f.candidate)));
             }
@@ -532,10 +532,11 @@ impl<'a> Run<'a> {
     fn expire(&mut self, now: Timestamp) {
         let focal = &mut self.focal;
         let expired = self.pool.expire_with(now, |c| {
-            if let Some((f, state)) = focal.as_mut() {
-                if c.id == f.id && *state == FocalState::InPool {
-                    *state = FocalState::Outside(FocalFate::ProfileExpired);
-                }
+            if let Some((f, state)) = focal.as_mut()
+                && c.id == f.id
+                && *state == FocalState::InPool
+            {
+                *state = FocalState::Outside(FocalFate::ProfileExpired);
             }
         });
         self.report.ledger.profile_expired += expired;
@@ -544,15 +545,15 @@ impl<'a> Run<'a> {
     fn apply<R: Rng + ?Sized>(&mut self, event: &Event, rng: &mut R) {
         match *event {
             Event::Arrival(cohort) => {
-                if let Some((f, state)) = self.focal.as_mut() {
-                    if cohort.id == f.id {
-                        *state = FocalState::InPool;
-                        // The focal candidate arrives with its current score.
-                        let score = f.score;
-                        self.add(cohort.with_count(1).rescored(score));
-                        self.report.ledger.arrived += 1;
-                        return;
-                    }
+                if let Some((f, state)) = self.focal.as_mut()
+                    && cohort.id == f.id
+                {
+                    *state = FocalState::InPool;
+                    // The focal candidate arrives with its current score.
+                    let score = f.score;
+                    self.add(cohort.with_count(1).rescored(score));
+                    self.report.ledger.arrived += 1;
+                    return;
                 }
                 self.add(cohort);
                 self.report.ledger.arrived += u64::from(cohort.count);
@@ -690,11 +691,11 @@ impl<'a> Run<'a> {
 
     fn resolve(&mut self, p: Pending) {
         let mut invitation = p.invitation;
-        if p.focal {
-            if let Some((f, _)) = self.focal {
-                // A score change while invited applies when the candidate returns.
-                invitation.cohort = invitation.cohort.rescored(f.score);
-            }
+        if p.focal
+            && let Some((f, _)) = self.focal
+        {
+            // A score change while invited applies when the candidate returns.
+            invitation.cohort = invitation.cohort.rescored(f.score);
         }
         let resolution = match p.response {
             None => invitation.lapse(),
@@ -722,10 +723,10 @@ impl<'a> Run<'a> {
                 FocalState::Outside(FocalFate::ItaLapsed)
             }
         };
-        if p.focal {
-            if let Some((_, state)) = self.focal.as_mut() {
-                *state = fate;
-            }
+        if p.focal
+            && let Some((_, state)) = self.focal.as_mut()
+        {
+            *state = fate;
         }
     }
 

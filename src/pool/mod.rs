@@ -2,6 +2,8 @@
 
 mod select;
 
+pub use select::Selection;
+
 pub(crate) mod rank;
 
 use std::collections::VecDeque;
@@ -111,12 +113,26 @@ pub struct Pool {
 }
 
 /// The candidates at one score.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 struct Bucket {
     total: u64,
     /// The union of the groups' eligibility bits, to skip buckets a round cannot reach.
     union: u64,
+    /// How many candidates have each eligibility bit: a round for one program, category or
+    /// the nominees counts its eligible here in one step, whatever the mix of groups.
+    bit_counts: [u64; 64],
     groups: Vec<Group>,
+}
+
+impl Default for Bucket {
+    fn default() -> Self {
+        Bucket {
+            total: 0,
+            union: 0,
+            bit_counts: [0; 64],
+            groups: Vec::new(),
+        }
+    }
 }
 
 /// The candidates at one score with one eligibility, in rank order.
@@ -190,8 +206,8 @@ impl Pool {
     ///
     /// # Errors
     /// As [`Pool::add`].
-    pub fn add_candidate(&mut self, candidate: &Candidate) -> Result<()> {
-        self.add(Cohort::from(*candidate))
+    pub fn add_candidate(&mut self, candidate: Candidate) -> Result<()> {
+        self.add(Cohort::from(candidate))
     }
 
     /// Adds a cohort; one with the same rank key as a cohort already there joins it.
@@ -204,16 +220,19 @@ impl Pool {
             return Err(cohort_size(0));
         }
         let bucket = &mut self.buckets[cohort.score.index()];
-        let gi = match bucket.group_index(cohort.eligibility) {
-            Some(gi) => gi,
-            None => {
-                bucket.groups.push(Group {
-                    eligibility: cohort.eligibility,
-                    count: 0,
-                    entries: VecDeque::new(),
-                });
+        let gi = match bucket.find_group(cohort.eligibility) {
+            Ok(gi) => gi,
+            Err(gi) => {
+                bucket.groups.insert(
+                    gi,
+                    Group {
+                        eligibility: cohort.eligibility,
+                        count: 0,
+                        entries: VecDeque::new(),
+                    },
+                );
                 bucket.union |= cohort.eligibility.bits();
-                bucket.groups.len() - 1
+                gi
             }
         };
         let group = &mut bucket.groups[gi];
@@ -244,7 +263,7 @@ impl Pool {
         }
         let n = u64::from(cohort.count);
         group.count += n;
-        bucket.total += n;
+        bucket.credit(cohort.eligibility, n);
         self.total += n;
         Ok(())
     }
@@ -261,7 +280,7 @@ impl Pool {
             submitted_at: cohort.submitted_at,
             id: cohort.id,
         };
-        let found = bucket.group_index(cohort.eligibility).and_then(|gi| {
+        let found = bucket.find_group(cohort.eligibility).ok().and_then(|gi| {
             let i = bucket.groups[gi]
                 .entries
                 .binary_search_by(|e| e.tie.cmp(&tie))
@@ -287,7 +306,7 @@ impl Pool {
         }
         let n = u64::from(cohort.count);
         group.count -= n;
-        bucket.total -= n;
+        bucket.debit(cohort.eligibility, n);
         self.total -= n;
         bucket.drop_empty_groups();
         Ok(())
@@ -307,23 +326,20 @@ impl Pool {
             if bucket.total == 0 {
                 continue;
             }
-            let mut removed_here = 0;
-            for group in &mut bucket.groups {
+            for gi in 0..bucket.groups.len() {
+                let group = &mut bucket.groups[gi];
+                let mut gone = 0;
                 while let Some(front) = group.entries.front().copied() {
                     if front.tie.submitted_at > last_expired {
                         break;
                     }
                     group.entries.pop_front();
-                    group.count -= u64::from(front.count);
-                    removed_here += u64::from(front.count);
+                    gone += u64::from(front.count);
                     on_expired(&front.into_cohort(score, group.eligibility));
                 }
+                removed += bucket.take_from_group(gi, gone);
             }
-            if removed_here > 0 {
-                bucket.total -= removed_here;
-                bucket.drop_empty_groups();
-                removed += removed_here;
-            }
+            bucket.drop_empty_groups();
         }
         self.total -= removed;
         removed
@@ -347,9 +363,9 @@ impl Pool {
             if bucket.total == 0 {
                 continue;
             }
-            let mut removed_here = 0;
-            for group in &mut bucket.groups {
-                group.entries.retain_mut(|e| {
+            for gi in 0..bucket.groups.len() {
+                let mut gone = 0;
+                bucket.groups[gi].entries.retain_mut(|e| {
                     if Some(e.tie.id) == keep {
                         return true;
                     }
@@ -357,16 +373,12 @@ impl Pool {
                         .map_or(0, |b| b.sample(rng).min(u64::from(e.count)));
                     // k <= e.count, which is a u32.
                     e.count -= u32::try_from(k).unwrap_or(e.count);
-                    group.count -= k;
-                    removed_here += k;
+                    gone += k;
                     e.count > 0
                 });
+                removed += bucket.take_from_group(gi, gone);
             }
-            if removed_here > 0 {
-                bucket.total -= removed_here;
-                bucket.drop_empty_groups();
-                removed += removed_here;
-            }
+            bucket.drop_empty_groups();
         }
         self.total -= removed;
         removed
@@ -464,10 +476,48 @@ impl Pool {
 }
 
 impl Bucket {
-    fn group_index(&self, eligibility: Eligibility) -> Option<usize> {
+    /// Counts `n` more candidates with eligibility `e`.
+    fn credit(&mut self, e: Eligibility, n: u64) {
+        self.total += n;
+        for_each_bit(e, |b| self.bit_counts[b] += n);
+    }
+
+    /// Counts `n` fewer candidates with eligibility `e`.
+    fn debit(&mut self, e: Eligibility, n: u64) {
+        self.total -= n;
+        for_each_bit(e, |b| self.bit_counts[b] -= n);
+    }
+
+    /// Books `n` candidates already taken out of group `gi`'s entries; returns `n`.
+    fn take_from_group(&mut self, gi: usize, n: u64) -> u64 {
+        if n > 0 {
+            let group = &mut self.groups[gi];
+            group.count -= n;
+            let e = group.eligibility;
+            self.debit(e, n);
+        }
+        n
+    }
+
+    /// How many here a round for `target` can invite.
+    fn eligible(&self, target: Target) -> u64 {
+        match target.mask() {
+            None => self.total,
+            Some(mask) if mask.is_power_of_two() => self.bit_counts[mask.trailing_zeros() as usize],
+            Some(mask) => self
+                .groups
+                .iter()
+                .filter(|g| g.eligibility.bits() & mask != 0)
+                .map(|g| g.count)
+                .sum(),
+        }
+    }
+
+    /// Where the group for `eligibility` is (`Ok`) or belongs (`Err`): groups are kept in
+    /// eligibility order, so a bucket with many groups finds one in a few steps.
+    fn find_group(&self, eligibility: Eligibility) -> std::result::Result<usize, usize> {
         self.groups
-            .iter()
-            .position(|g| g.eligibility == eligibility)
+            .binary_search_by_key(&eligibility, |g| g.eligibility)
     }
 
     fn drop_empty_groups(&mut self) {
@@ -487,6 +537,15 @@ impl Entry {
             eligibility,
             count: self.count,
         }
+    }
+}
+
+/// Calls `f` with the index of each bit set in `e`.
+fn for_each_bit(e: Eligibility, mut f: impl FnMut(usize)) {
+    let mut bits = e.bits();
+    while bits != 0 {
+        f(bits.trailing_zeros() as usize);
+        bits &= bits - 1;
     }
 }
 
