@@ -247,9 +247,11 @@ fn parse_categories(
     Ok(e)
 }
 
-/// Numbers ids in their natural order: as numbers when all are whole numbers, else by bytes.
+/// Numbers ids in their natural order: as numbers when all are whole numbers written plainly
+/// (no sign, no leading zero, so that distinct ids stay distinct), else by bytes.
 fn natural_ids<'a>(names: impl Iterator<Item = &'a str> + Clone) -> Vec<CandidateId> {
-    let numeric: Option<Vec<u64>> = names.clone().map(|n| n.parse::<u64>().ok()).collect();
+    let plain = |n: &str| n.parse::<u64>().ok().filter(|v| v.to_string() == n);
+    let numeric: Option<Vec<u64>> = names.clone().map(plain).collect();
     if let Some(numbers) = numeric {
         return numbers.into_iter().map(CandidateId).collect();
     }
@@ -341,6 +343,13 @@ mod tests {
         .unwrap();
         assert!(l.candidates()[1].id < l.candidates()[0].id);
         assert_eq!(l.name(l.candidates()[1].id), Some("a"));
+        // "7" and "007" are different ids: byte order, and both names survive.
+        let l = read(&format!(
+            "{HEADER}7,500,2025-01-01T00:00:00Z,cec,\n007,500,2025-01-01T00:00:00Z,cec,\n"
+        ))
+        .unwrap();
+        assert_ne!(l.candidates()[0].id, l.candidates()[1].id);
+        assert_eq!(l.name(l.candidates()[1].id), Some("007"));
     }
 
     #[test]
