@@ -26,7 +26,7 @@ use crate::time::Timestamp;
 /// assert_eq!(french.display(&cats).to_string(), "category:french");
 /// # Ok::<(), eesim::Error>(())
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Target {
     /// An all-program round ("No Program Specified", "General"): anyone in the pool. The pool
@@ -136,7 +136,9 @@ impl fmt::Display for TargetDisplay<'_> {
 }
 
 /// A set of [`Program`]s.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct ProgramSet(u8);
 

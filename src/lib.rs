@@ -64,6 +64,7 @@ mod candidate_file;
 mod draw;
 mod error;
 mod ita;
+pub mod montecarlo;
 mod pool;
 mod probability;
 mod score;

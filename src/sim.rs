@@ -308,6 +308,15 @@ pub struct DrawRecord {
     pub tie_break: Option<Timestamp>,
 }
 
+impl DrawRecord {
+    /// Whether fewer were eligible than the round's size, so that it invited every eligible
+    /// candidate in the pool.
+    #[must_use]
+    pub fn is_short(&self) -> bool {
+        self.invited < u64::from(self.requested)
+    }
+}
+
 /// An invitation the focal candidate received.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FocalInvitation {
@@ -450,6 +459,18 @@ impl Simulation {
     /// Runs the simulation once, taking all randomness from `rng`.
     pub fn run<R: Rng + ?Sized>(&self, rng: &mut R) -> RunReport {
         Run::new(self).go(rng)
+    }
+
+    /// When the run starts.
+    #[must_use]
+    pub fn start(&self) -> Timestamp {
+        self.start
+    }
+
+    /// When the run ends.
+    #[must_use]
+    pub fn end(&self) -> Timestamp {
+        self.end
     }
 
     /// The start pool (including the focal candidate, if submitted by the start).

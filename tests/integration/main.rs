@@ -3,6 +3,7 @@
 mod candidate_file;
 mod draw_tiebreak;
 mod ita_lifecycle;
+mod montecarlo;
 mod oracle;
 mod pool_invariants;
 mod simulation;

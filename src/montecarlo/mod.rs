@@ -1,0 +1,215 @@
+//! Monte Carlo: many independent runs in parallel, reproducible, folded into exact tallies.
+
+mod interval;
+mod probe;
+mod stream;
+mod tally;
+
+use std::ops::Range;
+
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+
+pub use interval::Interval;
+pub use probe::{ProbeProfile, Probes};
+pub use stream::run_rng;
+pub use tally::Tally;
+
+use crate::error::{ErrorKind, Result};
+use crate::sim::{RunReport, Simulation};
+use crate::time::Timestamp;
+
+/// Something that produces one simulated future per call, from an RNG.
+///
+/// [`Simulation`] is one (a fixed pool and schedule; only responses and withdrawals are
+/// random); a scenario that draws its schedule, arrivals and parameters at random is another.
+/// `sample` must take all its randomness from `rng`, so that a run depends only on its
+/// stream.
+pub trait RunModel: Sync {
+    /// When every run starts.
+    fn start(&self) -> Timestamp;
+    /// How many days every run covers.
+    fn horizon_days(&self) -> u32;
+    /// One run.
+    fn sample(&self, rng: &mut ChaCha8Rng) -> RunReport;
+}
+
+impl RunModel for Simulation {
+    fn start(&self) -> Timestamp {
+        self.start()
+    }
+
+    fn horizon_days(&self) -> u32 {
+        let days = (self.end().as_second() - self.start().as_second()) / 86_400;
+        u32::try_from(days).unwrap_or(u32::MAX)
+    }
+
+    fn sample(&self, rng: &mut ChaCha8Rng) -> RunReport {
+        self.run(rng)
+    }
+}
+
+/// Where a long estimate stands, given to a progress callback after each batch.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Progress {
+    /// Runs done so far.
+    pub done: u64,
+    /// Runs planned at most.
+    pub planned: u64,
+    /// The focal candidate's chance over the horizon so far.
+    pub chance: Interval,
+}
+
+/// Runs many simulations and tallies them.
+///
+/// Run `i` takes its randomness from [`run_rng`]`(seed, i)` and nothing else, and runs fold
+/// into integer [`Tally`]s, so an estimate is **bit-identical for any number of threads**, any
+/// batch size and any split into shards, and any run can be replayed alone
+/// ([`MonteCarlo::replay`]). The library never builds a thread pool: parallel work runs in
+/// the caller's rayon context (`ThreadPool::install` to choose the threads).
+///
+/// With [`MonteCarlo::stop_at_half_width`] the estimate runs in batches and stops early once
+/// the 95% interval of the focal chance is narrow enough; batches are fixed ranges of run
+/// indices, so where it stops is reproducible too.
+///
+/// # Example
+/// ```
+/// use eesim::montecarlo::MonteCarlo;
+/// use eesim::{Candidate, CandidateId, CrsScore, DrawSpec, Eligibility, Event, Focal, FocalResponse, Pool, Program, ResponseModel, SimulationBuilder, Target};
+///
+/// let cec = Eligibility::none().with_program(Program::Cec);
+/// let mut pool = Pool::new();
+/// pool.add(eesim::Cohort { score: CrsScore::new(520)?, submitted_at: "2025-12-01T00:00:00Z".parse()?, id: CandidateId(1), eligibility: cec, count: 100 })?;
+/// let focal = Candidate { id: CandidateId(0), score: CrsScore::new(510)?, submitted_at: "2026-01-02T00:00:00Z".parse()?, eligibility: cec };
+/// // Half of those invited decline and come back, so whether the focal candidate is reached
+/// // by the second round is random.
+/// let sim = SimulationBuilder::new(pool, "2026-01-01T00:00:00Z".parse()?, "2026-04-01T00:00:00Z".parse()?)
+///     .event(Event::Draw(DrawSpec::new("2026-01-15T12:00:00Z".parse()?, Target::All, 100)))
+///     .event(Event::Draw(DrawSpec::new("2026-03-15T12:00:00Z".parse()?, Target::All, 60)))
+///     .focal(Focal { candidate: focal, response: FocalResponse::Apply })
+///     .responses(ResponseModel::new(0.5, 0.0)?)
+///     .build()?;
+/// let tally = MonteCarlo::new(2_000, 42).estimate(&sim);
+/// let chance = tally.chance();
+/// assert!(chance.lo < chance.p && chance.p < chance.hi);
+/// # Ok::<(), eesim::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+#[must_use]
+pub struct MonteCarlo {
+    runs: u64,
+    seed: u64,
+    probes: Option<Probes>,
+    stop: Option<(f64, u64)>,
+}
+
+impl MonteCarlo {
+    /// At most `runs` runs under master seed `seed`.
+    pub fn new(runs: u64, seed: u64) -> Self {
+        MonteCarlo {
+            runs,
+            seed,
+            probes: None,
+            stop: None,
+        }
+    }
+
+    /// Also tallies `probes` against every run's rounds.
+    pub fn probes(mut self, probes: Probes) -> Self {
+        self.probes = Some(probes);
+        self
+    }
+
+    /// Runs batches of `batch` runs and stops once the half-width of the focal chance's 95%
+    /// interval is below `half_width` (or the runs are spent).
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidSimulation`] unless `0 < half_width < 0.5` and `batch >= 1`.
+    pub fn stop_at_half_width(mut self, half_width: f64, batch: u64) -> Result<Self> {
+        if !(half_width > 0.0 && half_width < 0.5) || batch == 0 {
+            return Err(ErrorKind::InvalidSimulation {
+                what: "stopping rule",
+                expected: "a half-width between 0 and 0.5 and a batch of at least 1 run".into(),
+                found: format!("half-width {half_width}, batch {batch}"),
+            }
+            .into());
+        }
+        self.stop = Some((half_width, batch));
+        Ok(self)
+    }
+
+    /// The master seed.
+    #[must_use]
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// Runs the estimate.
+    pub fn estimate<M: RunModel>(&self, model: &M) -> Tally {
+        self.estimate_with_progress(model, |_| {})
+    }
+
+    /// Runs the estimate, calling `progress` after each batch (every twentieth of the runs,
+    /// or the stopping rule's batch).
+    pub fn estimate_with_progress<M: RunModel>(
+        &self,
+        model: &M,
+        mut progress: impl FnMut(&Progress),
+    ) -> Tally {
+        let batch = self.stop.map_or((self.runs / 20).max(1), |s| s.1);
+        let mut total = self.empty(model);
+        let mut done = 0;
+        while done < self.runs {
+            let end = (done + batch).min(self.runs);
+            total.add(&self.tally_runs(model, done..end));
+            done = end;
+            let chance = total.chance();
+            progress(&Progress {
+                done,
+                planned: self.runs,
+                chance,
+            });
+            if self.stop.is_some_and(|(hw, _)| chance.half_width() < hw) {
+                break;
+            }
+        }
+        total
+    }
+
+    /// Tallies the runs with indices in `runs`, in parallel: one shard of an estimate, to be
+    /// merged with the others ([`Tally::merge`]).
+    pub fn tally_runs<M: RunModel>(&self, model: &M, runs: Range<u64>) -> Tally {
+        let probes = self.probes.as_ref();
+        runs.into_par_iter()
+            .fold(
+                || (self.empty(model), Vec::new()),
+                |(mut tally, mut scratch), i| {
+                    let report = model.sample(&mut run_rng(self.seed, i));
+                    tally.record(&report, probes, &mut scratch);
+                    (tally, scratch)
+                },
+            )
+            .map(|(tally, _)| tally)
+            .reduce(
+                || self.empty(model),
+                |mut a, b| {
+                    a.add(&b);
+                    a
+                },
+            )
+    }
+
+    /// Run `run` alone, exactly as the estimate ran it.
+    pub fn replay<M: RunModel>(&self, model: &M, run: u64) -> RunReport {
+        model.sample(&mut run_rng(self.seed, run))
+    }
+
+    fn empty<M: RunModel>(&self, model: &M) -> Tally {
+        Tally::new(
+            self.seed,
+            model.start(),
+            model.horizon_days(),
+            self.probes.as_ref(),
+        )
+    }
+}

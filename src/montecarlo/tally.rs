@@ -1,0 +1,394 @@
+//! `Tally`: integer counts from many runs, merged exactly in any order.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::interval::Interval;
+use super::probe::Probes;
+use crate::draw::Target;
+use crate::error::{ErrorKind, Result};
+use crate::sim::RunReport;
+use crate::time::Timestamp;
+
+const SECONDS_PER_DAY: i64 = 86_400;
+
+/// Rounds counted by (target, month of the horizon, cut-off).
+type CutoffCounts = BTreeMap<(Target, u32, u16), u64>;
+
+/// What many runs produced, as integer counts.
+///
+/// Integer addition is associative and commutative, so tallies of any split of the runs (per
+/// thread, per batch, per machine) merge into exactly the same bits. Tallies serialise, so
+/// shards computed apart can be combined; probabilities are computed once, at the end.
+///
+/// Memory does not grow with the number of runs: a tally holds one counter per day of the
+/// horizon, one per probe and week, and one per (round target, month, cut-off) seen.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "RawTally")]
+pub struct Tally {
+    seed: u64,
+    start: Timestamp,
+    horizon_days: u32,
+    runs: u64,
+    /// Runs whose focal candidate was first invited on day `d` of the horizon.
+    focal_first_day: Vec<u64>,
+    /// The probe layout: profile names and the score range.
+    probe_profiles: Vec<String>,
+    probe_min: u16,
+    probe_scores: usize,
+    /// Runs in which probe `i` was first invited in week `w`: index `i * weeks + w`.
+    probe_first_week: Vec<u64>,
+    /// Rounds by target, month of the horizon (0 = the start's month) and cut-off.
+    #[serde(with = "cutoff_entries")]
+    cutoffs: CutoffCounts,
+}
+
+impl Tally {
+    /// An empty tally for runs from `start` over `horizon_days`, with `probes` (if any).
+    pub(crate) fn new(
+        seed: u64,
+        start: Timestamp,
+        horizon_days: u32,
+        probes: Option<&Probes>,
+    ) -> Self {
+        let weeks = weeks(horizon_days);
+        Tally {
+            seed,
+            start,
+            horizon_days,
+            runs: 0,
+            focal_first_day: vec![0; horizon_days as usize + 1],
+            probe_profiles: probes.map_or_else(Vec::new, |p| {
+                p.profiles().iter().map(|q| q.name.clone()).collect()
+            }),
+            probe_min: probes.map_or(0, |p| p.scores().0.get()),
+            probe_scores: probes.map_or(0, Probes::scores_len),
+            probe_first_week: vec![0; probes.map_or(0, Probes::len) * weeks],
+            cutoffs: BTreeMap::new(),
+        }
+    }
+
+    /// Adds one run.
+    pub(crate) fn record(
+        &mut self,
+        report: &RunReport,
+        probes: Option<&Probes>,
+        scratch: &mut Vec<Option<Timestamp>>,
+    ) {
+        self.runs += 1;
+        let first = report.focal.as_ref().and_then(|f| f.first_invitation());
+        if let Some(day) = first.and_then(|i| self.day_of(i.at)) {
+            self.focal_first_day[day as usize] += 1;
+        }
+        if let Some(probes) = probes {
+            probes.first_invitations(&report.draws, scratch);
+            let weeks = weeks(self.horizon_days);
+            for (i, at) in scratch.iter().enumerate() {
+                if let Some(day) = at.and_then(|t| self.day_of(t)) {
+                    self.probe_first_week[i * weeks + day as usize / 7] += 1;
+                }
+            }
+        }
+        let start_month = month_number(self.start);
+        for d in &report.draws {
+            if let (Some(cutoff), Some(_)) = (d.cutoff, self.day_of(d.at)) {
+                let month = u32::try_from(month_number(d.at) - start_month).unwrap_or(0);
+                *self
+                    .cutoffs
+                    .entry((d.target, month, cutoff.get()))
+                    .or_insert(0) += 1;
+            }
+        }
+    }
+
+    /// The day of the horizon (0-based) of an instant, if inside it.
+    fn day_of(&self, at: Timestamp) -> Option<u32> {
+        let days = (at.as_second() - self.start.as_second()).div_euclid(SECONDS_PER_DAY);
+        u32::try_from(days).ok().filter(|d| *d <= self.horizon_days)
+    }
+
+    /// Adds another tally of the same estimate (other runs).
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidSimulation`] when the two differ in seed, start, horizon or probes.
+    pub fn merge(&mut self, other: &Tally) -> Result<()> {
+        let same = self.seed == other.seed
+            && self.start == other.start
+            && self.horizon_days == other.horizon_days
+            && self.probe_profiles == other.probe_profiles
+            && self.probe_min == other.probe_min
+            && self.probe_scores == other.probe_scores;
+        if !same {
+            return Err(ErrorKind::InvalidSimulation {
+                what: "tally merge",
+                expected: format!(
+                    "seed {}, start {}, horizon {} days and the same probes",
+                    self.seed, self.start, self.horizon_days
+                ),
+                found: format!(
+                    "seed {}, start {}, horizon {} days",
+                    other.seed, other.start, other.horizon_days
+                ),
+            }
+            .into());
+        }
+        self.add(other);
+        Ok(())
+    }
+
+    /// Adds counts, the layouts being known equal.
+    pub(crate) fn add(&mut self, other: &Tally) {
+        self.runs += other.runs;
+        for (a, b) in self.focal_first_day.iter_mut().zip(&other.focal_first_day) {
+            *a += b;
+        }
+        for (a, b) in self
+            .probe_first_week
+            .iter_mut()
+            .zip(&other.probe_first_week)
+        {
+            *a += b;
+        }
+        for (k, v) in &other.cutoffs {
+            *self.cutoffs.entry(*k).or_insert(0) += v;
+        }
+    }
+
+    /// The number of runs.
+    #[must_use]
+    pub fn runs(&self) -> u64 {
+        self.runs
+    }
+
+    /// The master seed.
+    #[must_use]
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// The horizon in days.
+    #[must_use]
+    pub fn horizon_days(&self) -> u32 {
+        self.horizon_days
+    }
+
+    /// The start of the runs.
+    #[must_use]
+    pub fn start(&self) -> Timestamp {
+        self.start
+    }
+
+    /// The chance that the focal candidate was first invited within `days` days of the
+    /// start (days past the horizon count as the horizon).
+    #[must_use]
+    pub fn chance_within(&self, days: u32) -> Interval {
+        let last = days.min(self.horizon_days) as usize;
+        let k: u64 = self.focal_first_day[..=last].iter().sum();
+        Interval::wilson(k, self.runs)
+    }
+
+    /// The chance over the whole horizon.
+    #[must_use]
+    pub fn chance(&self) -> Interval {
+        self.chance_within(self.horizon_days)
+    }
+
+    /// The names of the probe profiles.
+    #[must_use]
+    pub fn probe_profiles(&self) -> &[String] {
+        &self.probe_profiles
+    }
+
+    /// The chance that probe `profile` at `score` was invited within `weeks` whole weeks
+    /// (`None` for an unknown profile or a score outside the probed range).
+    #[must_use]
+    pub fn probe_chance_within_weeks(
+        &self,
+        profile: &str,
+        score: u16,
+        weeks_in: u32,
+    ) -> Option<Interval> {
+        let p = self.probe_profiles.iter().position(|n| n == profile)?;
+        let offset = usize::from(score.checked_sub(self.probe_min)?);
+        if offset >= self.probe_scores {
+            return None;
+        }
+        let w = weeks(self.horizon_days);
+        let row = &self.probe_first_week[(p * self.probe_scores + offset) * w..][..w];
+        let last = (weeks_in as usize).min(w - 1);
+        Some(Interval::wilson(row[..=last].iter().sum(), self.runs))
+    }
+
+    /// The chance a probe was invited within the horizon.
+    #[must_use]
+    pub fn probe_chance(&self, profile: &str, score: u16) -> Option<Interval> {
+        self.probe_chance_within_weeks(profile, score, u32::MAX)
+    }
+
+    /// The lowest probed score whose chance within the horizon is at least `p` (`None` if no
+    /// probed score reaches it, or for an unknown profile).
+    #[must_use]
+    pub fn score_for(&self, profile: &str, p: f64) -> Option<u16> {
+        (0..self.probe_scores)
+            .filter_map(|o| u16::try_from(o).ok())
+            .map(|o| self.probe_min + o)
+            .find(|s| self.probe_chance(profile, *s).is_some_and(|i| i.p >= p))
+    }
+
+    /// The targets of the rounds seen, each once, in order.
+    #[must_use]
+    pub fn targets(&self) -> Vec<Target> {
+        let mut t: Vec<Target> = self.cutoffs.keys().map(|k| k.0).collect();
+        t.dedup();
+        t
+    }
+
+    /// The cut-off quantiles (`qs`, each in 0..=1) of the rounds for `target` in month
+    /// `month` of the horizon, with the number of rounds (`None` when there were none).
+    #[must_use]
+    pub fn cutoff_quantiles(
+        &self,
+        target: Target,
+        month: u32,
+        qs: &[f64],
+    ) -> Option<(u64, Vec<u16>)> {
+        let cells: Vec<(u16, u64)> = self
+            .cutoffs
+            .range((target, month, 0)..=(target, month, u16::MAX))
+            .map(|(k, v)| (k.2, *v))
+            .collect();
+        let n: u64 = cells.iter().map(|c| c.1).sum();
+        if n == 0 {
+            return None;
+        }
+        let quantile = |q: f64| {
+            // The smallest cut-off whose cumulative count reaches q·n (at least one round).
+            let need = ((q.clamp(0.0, 1.0) * n as f64).ceil() as u64).max(1);
+            let mut acc = 0;
+            cells
+                .iter()
+                .find(|c| {
+                    acc += c.1;
+                    acc >= need
+                })
+                .map_or(0, |c| c.0)
+        };
+        Some((n, qs.iter().map(|q| quantile(*q)).collect()))
+    }
+
+    /// The months of the horizon in which `target` held rounds.
+    #[must_use]
+    pub fn cutoff_months(&self, target: Target) -> Vec<u32> {
+        let mut m: Vec<u32> = self
+            .cutoffs
+            .keys()
+            .filter(|k| k.0 == target)
+            .map(|k| k.1)
+            .collect();
+        m.dedup();
+        m
+    }
+}
+
+/// A tally as read from a file, before its layout is checked.
+#[derive(Deserialize)]
+struct RawTally {
+    seed: u64,
+    start: Timestamp,
+    horizon_days: u32,
+    runs: u64,
+    focal_first_day: Vec<u64>,
+    probe_profiles: Vec<String>,
+    probe_min: u16,
+    probe_scores: usize,
+    probe_first_week: Vec<u64>,
+    #[serde(with = "cutoff_entries")]
+    cutoffs: CutoffCounts,
+}
+
+impl TryFrom<RawTally> for Tally {
+    type Error = crate::Error;
+
+    fn try_from(r: RawTally) -> Result<Self> {
+        let days = r.horizon_days as usize + 1;
+        let probes = r.probe_profiles.len() * r.probe_scores * weeks(r.horizon_days);
+        let counted: u64 = r.focal_first_day.iter().sum();
+        if r.focal_first_day.len() != days || r.probe_first_week.len() != probes || counted > r.runs
+        {
+            return Err(ErrorKind::InvalidSimulation {
+                what: "tally",
+                expected: format!(
+                    "{days} daily counts summing to at most {} runs and {probes} probe counts",
+                    r.runs
+                ),
+                found: format!(
+                    "{} daily counts summing to {counted} and {} probe counts",
+                    r.focal_first_day.len(),
+                    r.probe_first_week.len()
+                ),
+            }
+            .into());
+        }
+        Ok(Tally {
+            seed: r.seed,
+            start: r.start,
+            horizon_days: r.horizon_days,
+            runs: r.runs,
+            focal_first_day: r.focal_first_day,
+            probe_profiles: r.probe_profiles,
+            probe_min: r.probe_min,
+            probe_scores: r.probe_scores,
+            probe_first_week: r.probe_first_week,
+            cutoffs: r.cutoffs,
+        })
+    }
+}
+
+/// Weeks of probe counters: one per started week of the horizon.
+fn weeks(horizon_days: u32) -> usize {
+    horizon_days as usize / 7 + 1
+}
+
+/// Months since year 0 of an instant's UTC date.
+fn month_number(t: Timestamp) -> i64 {
+    let d = t.date();
+    i64::from(d.year()) * 12 + i64::from(d.month()) - 1
+}
+
+/// (De)serialises the cut-off counts as a list, since JSON keys must be strings.
+mod cutoff_entries {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::CutoffCounts;
+    use crate::draw::Target;
+
+    #[derive(Serialize, Deserialize)]
+    struct Cell {
+        target: Target,
+        month: u32,
+        cutoff: u16,
+        rounds: u64,
+    }
+
+    pub(super) fn serialize<S: Serializer>(map: &CutoffCounts, s: S) -> Result<S::Ok, S::Error> {
+        let cells: Vec<Cell> = map
+            .iter()
+            .map(|(k, v)| Cell {
+                target: k.0,
+                month: k.1,
+                cutoff: k.2,
+                rounds: *v,
+            })
+            .collect();
+        cells.serialize(s)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<CutoffCounts, D::Error> {
+        let cells = Vec::<Cell>::deserialize(d)?;
+        Ok(cells
+            .into_iter()
+            .map(|c| ((c.target, c.month, c.cutoff), c.rounds))
+            .collect())
+    }
+}
