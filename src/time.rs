@@ -59,7 +59,13 @@ impl Timestamp {
     pub fn start_of_day(date: jiff::civil::Date) -> Self {
         // Every civil date jiff accepts has a UTC midnight inside jiff's timestamp range.
         Timestamp(date.to_zoned_datetime(jiff::tz::TimeZone::UTC).map_or_else(
-            |_| if date.year() < 0 { Self::MIN.0 } else { Self::MAX.0 },
+            |_| {
+                if date.year() < 0 {
+                    Self::MIN.0
+                } else {
+                    Self::MAX.0
+                }
+            },
             |z| z.timestamp().as_second(),
         ))
     }
@@ -67,7 +73,9 @@ impl Timestamp {
     /// The UTC calendar date of this instant.
     #[must_use]
     pub fn date(self) -> jiff::civil::Date {
-        self.to_jiff().to_zoned_datetime(jiff::tz::TimeZone::UTC).date()
+        self.to_jiff()
+            .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+            .date()
     }
 
     /// This instant as a [`jiff::Timestamp`].
@@ -86,7 +94,11 @@ impl Timestamp {
     /// `self + seconds`, saturating at the ends of the range.
     #[must_use]
     pub fn plus_seconds(self, seconds: i64) -> Self {
-        Timestamp(self.0.saturating_add(seconds).clamp(Self::MIN.0, Self::MAX.0))
+        Timestamp(
+            self.0
+                .saturating_add(seconds)
+                .clamp(Self::MIN.0, Self::MAX.0),
+        )
     }
 }
 
@@ -304,7 +316,10 @@ mod tests {
 
     #[test]
     fn parses_rfc3339_with_offsets_and_prints_utc() {
-        assert_eq!(ts("2025-06-01T14:00:00+02:00").to_string(), "2025-06-01T12:00:00Z");
+        assert_eq!(
+            ts("2025-06-01T14:00:00+02:00").to_string(),
+            "2025-06-01T12:00:00Z"
+        );
         assert!("2025-06-01".parse::<Timestamp>().is_err());
         assert!("".parse::<Timestamp>().is_err());
     }
@@ -321,8 +336,14 @@ mod tests {
     #[test]
     fn months_clamp_to_month_end() {
         let p = Period::months(1).unwrap();
-        assert_eq!(p.after(ts("2025-01-31T08:00:00Z")), ts("2025-02-28T08:00:00Z"));
-        assert_eq!(p.after(ts("2024-01-31T08:00:00Z")), ts("2024-02-29T08:00:00Z"));
+        assert_eq!(
+            p.after(ts("2025-01-31T08:00:00Z")),
+            ts("2025-02-28T08:00:00Z")
+        );
+        assert_eq!(
+            p.after(ts("2024-01-31T08:00:00Z")),
+            ts("2024-02-29T08:00:00Z")
+        );
     }
 
     #[test]

@@ -1,1 +1,3 @@
 //! Integration tests.
+
+mod feed_whole;

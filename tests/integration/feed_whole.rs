@@ -1,0 +1,53 @@
+//! The whole shared feed, when `EESIM_FEED` points at it: every round read, every guess listed.
+
+use eesim::feed::{FeedReader, History, LoadReport, WarningKind};
+
+/// The shared feed read leniently, or `None` (with a note) when `EESIM_FEED` is unset.
+pub(crate) fn shared_feed() -> Option<(History, LoadReport)> {
+    let Some(path) = std::env::var_os("EESIM_FEED") else {
+        eprintln!("note: EESIM_FEED is not set; skipping the whole-feed test");
+        return None;
+    };
+    Some(
+        FeedReader::new()
+            .read_path(path)
+            .expect("the shared feed reads"),
+    )
+}
+
+#[test]
+fn every_round_of_the_shared_feed_reads() {
+    let Some((history, report)) = shared_feed() else {
+        return;
+    };
+    eprintln!("{report}");
+    assert_eq!(report.records(), 399);
+    assert_eq!(report.rounds_read(), 399);
+    assert!(report.problems().is_empty(), "{report}");
+    assert_eq!(history.draws().len(), 399);
+    // Round 247's dd3 (451-500) differs from the sum of dd4..dd8.
+    assert!(report.warnings().iter().any(|w| w.draw == "247"
+        && w.field == "dd3"
+        && w.kind
+            == WarningKind::SubtotalMismatch {
+                published: 55_867,
+                sum: 55_687
+            }));
+    // Round 208's tie-break has no year.
+    assert!(
+        report
+            .warnings()
+            .iter()
+            .any(|w| w.draw == "208" && w.kind == WarningKind::MissingYear { assumed: 2021 })
+    );
+}
+
+#[test]
+fn strict_mode_reads_the_shared_feed_too() {
+    let Some(path) = std::env::var_os("EESIM_FEED") else {
+        eprintln!("note: EESIM_FEED is not set; skipping");
+        return;
+    };
+    let (history, _) = FeedReader::new().strict(true).read_path(path).unwrap();
+    assert_eq!(history.draws().len(), 399);
+}
