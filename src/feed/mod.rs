@@ -22,19 +22,25 @@
 //! # Ok::<(), eesim::Error>(())
 //! ```
 
+mod calibrate;
 mod convert;
+mod density;
 mod family;
 mod history;
 mod parse;
 mod raw;
+mod replay;
 mod report;
 mod snapshot;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+pub use calibrate::{Calibration, FamilySchedule, ShareEstimate};
+pub use density::{DensityModel, ScoreDensity};
 pub use family::DrawFamily;
 pub use history::{DrawNumber, DrawRecord, History};
+pub use replay::{ErrorStats, Nowcast, Replay};
 pub use report::{FeedWarning, LoadReport, WarningKind};
 pub use snapshot::{PoolSnapshot, RANGES, ScoreRange};
 
