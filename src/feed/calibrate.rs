@@ -95,13 +95,18 @@ impl Calibration {
     }
 
     fn with_model(known: &History, date: Date, model: DensityModel) -> Calibration {
+        // Newest first, keeping only each family's latest few shares.
         let mut per_family: BTreeMap<DrawFamily, Vec<f64>> = BTreeMap::new();
-        for draw in known.draws() {
+        for draw in known.draws().iter().rev() {
+            let seen = per_family.get(draw.family()).map_or(0, Vec::len);
+            if seen >= SHARE_WINDOW {
+                continue;
+            }
             if let Some(share) = observed_share(known, draw, model) {
                 per_family
                     .entry(draw.family().clone())
                     .or_default()
-                    .push(share);
+                    .insert(0, share);
             }
         }
         let shares = per_family
@@ -220,7 +225,7 @@ fn summarise(shares: &[f64]) -> Option<ShareEstimate> {
 
 /// The decay rate inside 501-600 that best predicts the latest all-program rounds' cut-offs
 /// (share 1), or the smooth model when none of them had its cut-off in 501-600.
-fn fit_decay(known: &History) -> DensityModel {
+pub(crate) fn fit_decay(known: &History) -> DensityModel {
     let general: Vec<&DrawRecord> = known
         .draws()
         .iter()

@@ -72,14 +72,26 @@ impl Replay {
         let mut calibrations: BTreeMap<Date, (Calibration, Calibration)> = BTreeMap::new();
         let mut nowcasts = Vec::new();
         let mut previous: BTreeMap<DrawFamily, CrsScore> = BTreeMap::new();
+        let mut fits: BTreeMap<usize, DensityModel> = BTreeMap::new();
         for draw in history.draws() {
             let prev = previous.insert(draw.family().clone(), draw.cutoff());
             if calibrate::pool_at(history, draw, DensityModel::Flat).is_none() {
                 continue;
             }
             let (cal, flat_cal) = calibrations.entry(draw.date()).or_insert_with(|| {
+                // The decay fit depends only on the all-program rounds before the date, so it
+                // is refitted only when one more of them is known.
+                let known = history.before(draw.date());
+                let general = known
+                    .draws()
+                    .iter()
+                    .filter(|d| d.family() == &DrawFamily::General)
+                    .count();
+                let model = *fits
+                    .entry(general)
+                    .or_insert_with(|| calibrate::fit_decay(&known));
                 (
-                    Calibration::as_of(history, draw.date()),
+                    Calibration::as_of_with(history, draw.date(), model),
                     Calibration::as_of_with(history, draw.date(), DensityModel::Flat),
                 )
             });
