@@ -60,28 +60,30 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .push(n);
     }
     println!(
-        "{:<22} {:>4} | {:>6} {:>6} {:>6} {:>5} | {:>8} | {:>8} {:>4}",
-        "group", "n", "MAE", "median", "bias", "<=5", "flat MAE", "prev MAE", "prev n"
+        "{:<22} {:>4} | {:>6} {:>6} {:>6} {:>5} | {:>8} {:>8} | {:>8} {:>4}",
+        "group", "n", "MAE", "median", "bias", "<=5", "flat MAE", "smoothMAE", "prev MAE", "prev n"
     );
     for (name, rows) in &groups {
         let model = ErrorStats::of(rows.iter().map(|n| n.error()));
         let flat = ErrorStats::of(rows.iter().map(|n| diff(n.flat.get(), n.actual.get())));
+        let smooth = ErrorStats::of(rows.iter().map(|n| diff(n.smooth.get(), n.actual.get())));
         let prev = ErrorStats::of(
             rows.iter()
                 .filter_map(|n| n.previous.map(|p| diff(p.get(), n.actual.get()))),
         );
-        let (Some(m), Some(f)) = (model, flat) else {
+        let (Some(m), Some(f), Some(s)) = (model, flat, smooth) else {
             continue;
         };
         let (prev_mae, prev_n) = prev.map_or((f64::NAN, 0), |p| (p.mae, p.count));
         println!(
-            "{name:<22} {:>4} | {:>6.2} {:>6.1} {:>+6.2} {:>4.0}% | {:>8.2} | {:>8.2} {:>4}",
+            "{name:<22} {:>4} | {:>6.2} {:>6.1} {:>+6.2} {:>4.0}% | {:>8.2} {:>8.2} | {:>8.2} {:>4}",
             m.count,
             m.mae,
             m.median,
             m.bias,
             m.within_5 * 100.0,
             f.mae,
+            s.mae,
             prev_mae,
             prev_n
         );

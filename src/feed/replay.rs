@@ -29,6 +29,8 @@ pub struct Nowcast {
     pub predicted: CrsScore,
     /// The flat-density baseline (same shares method, uniform density inside ranges).
     pub flat: CrsScore,
+    /// The smooth parameter-free density (same shares method, no calibrated decay).
+    pub smooth: CrsScore,
     /// The previous-cut-off baseline: the family's previous round's cut-off, if any.
     pub previous: Option<CrsScore>,
 }
@@ -69,7 +71,7 @@ impl Replay {
     /// Replays `history`, calibrating once per round date on what came before it.
     #[must_use]
     pub fn run(history: &History) -> Replay {
-        let mut calibrations: BTreeMap<Date, (Calibration, Calibration)> = BTreeMap::new();
+        let mut calibrations: BTreeMap<Date, [Calibration; 3]> = BTreeMap::new();
         let mut nowcasts = Vec::new();
         let mut previous: BTreeMap<DrawFamily, CrsScore> = BTreeMap::new();
         let mut fits: BTreeMap<usize, DensityModel> = BTreeMap::new();
@@ -78,26 +80,30 @@ impl Replay {
             if calibrate::pool_at(history, draw, DensityModel::Flat).is_none() {
                 continue;
             }
-            let (cal, flat_cal) = calibrations.entry(draw.date()).or_insert_with(|| {
-                // The decay fit depends only on the all-program rounds before the date, so it
-                // is refitted only when one more of them is known.
-                let known = history.before(draw.date());
-                let general = known
-                    .draws()
-                    .iter()
-                    .filter(|d| d.family() == &DrawFamily::General)
-                    .count();
-                let model = *fits
-                    .entry(general)
-                    .or_insert_with(|| calibrate::fit_decay(&known));
-                (
-                    Calibration::as_of_with(history, draw.date(), model),
-                    Calibration::as_of_with(history, draw.date(), DensityModel::Flat),
-                )
-            });
-            let (Some(predicted), Some(flat)) =
-                (cal.nowcast(history, draw), flat_cal.nowcast(history, draw))
-            else {
+            let [cal, flat_cal, smooth_cal] =
+                calibrations.entry(draw.date()).or_insert_with(|| {
+                    // The decay fit depends only on the all-program rounds before the date, so it
+                    // is refitted only when one more of them is known.
+                    let known = history.before(draw.date());
+                    let general = known
+                        .draws()
+                        .iter()
+                        .filter(|d| d.family() == &DrawFamily::General)
+                        .count();
+                    let model = *fits
+                        .entry(general)
+                        .or_insert_with(|| calibrate::fit_decay(&known));
+                    [
+                        Calibration::as_of_with(history, draw.date(), model),
+                        Calibration::as_of_with(history, draw.date(), DensityModel::Flat),
+                        Calibration::as_of_with(history, draw.date(), DensityModel::Smooth),
+                    ]
+                });
+            let (Some(predicted), Some(flat), Some(smooth)) = (
+                cal.nowcast(history, draw),
+                flat_cal.nowcast(history, draw),
+                smooth_cal.nowcast(history, draw),
+            ) else {
                 continue;
             };
             nowcasts.push(Nowcast {
@@ -108,6 +114,7 @@ impl Replay {
                 actual: draw.cutoff(),
                 predicted,
                 flat,
+                smooth,
                 previous: prev,
             });
         }
