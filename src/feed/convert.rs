@@ -147,10 +147,11 @@ pub(crate) fn convert(record: usize, raw: &RawRound) -> Result<Converted, Vec<Er
         warnings: Vec::new(),
     };
     let expected_number = "a draw number like \"91\" or \"91a\"";
-    let number = cx
-        .text("drawNumber", &raw.draw_number, expected_number)
-        .and_then(|t| t.parse::<DrawNumber>().ok())
-        .or_else(|| cx.fail("drawNumber", expected_number, &raw.draw_number));
+    let number = match &raw.draw_number {
+        RawField::Text(t) => t.parse::<DrawNumber>().ok(),
+        _ => None,
+    }
+    .or_else(|| cx.fail("drawNumber", expected_number, &raw.draw_number));
     let expected_date = "a date like \"2026-02-20\"";
     let date = cx
         .text("drawDate", &raw.draw_date, expected_date)

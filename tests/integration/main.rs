@@ -1,3 +1,4 @@
 //! Integration tests.
 
+mod feed_reader;
 mod feed_whole;
