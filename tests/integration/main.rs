@@ -1,4 +1,6 @@
 //! Integration tests.
 
+mod feed_calibration;
 mod feed_reader;
+mod feed_replay;
 mod feed_whole;
