@@ -93,6 +93,6 @@ fn later_rounds_of_the_shared_feed_do_not_change_an_earlier_calibration() {
         let a = Calibration::as_of(&full, as_of);
         assert_eq!(a, Calibration::as_of(&cut, as_of));
         assert!(matches!(a.model(), DensityModel::Decay { .. }));
-        assert!(a.share(&DrawFamily::Cec).is_some());
+        assert!(a.share(&DrawFamily::French).is_some());
     }
 }

@@ -51,3 +51,29 @@ fn strict_mode_reads_the_shared_feed_too() {
     let (history, _) = FeedReader::new().strict(true).read_path(path).unwrap();
     assert_eq!(history.draws().len(), 399);
 }
+
+#[test]
+fn replay_of_the_shared_feed_meets_the_targets() {
+    use eesim::feed::{DrawFamily, ErrorStats, Replay};
+    let Some((history, _)) = shared_feed() else {
+        return;
+    };
+    let replay = Replay::run(&history);
+    let stats = |keep: &dyn Fn(&eesim::feed::Nowcast) -> bool| {
+        ErrorStats::of(
+            replay
+                .nowcasts()
+                .iter()
+                .filter(|n| keep(n))
+                .map(|n| n.error()),
+        )
+        .unwrap()
+    };
+    let general = stats(&|n| n.family == DrawFamily::General);
+    let cec_2025 = stats(&|n| n.family == DrawFamily::Cec && n.date.year() >= 2025);
+    eprintln!("general {general:?}\ncec 2025+ {cec_2025:?}");
+    assert_eq!(replay.nowcasts().len(), 181);
+    assert_eq!(general.count, 37);
+    assert!(general.mae <= 4.0, "{general:?}");
+    assert!(cec_2025.mae <= 4.0, "{cec_2025:?}");
+}
