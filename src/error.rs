@@ -11,7 +11,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// (a CSV line, a field), where. Messages are lowercase with no final period, and context is
 /// chained as `outer: inner`.
 ///
-/// No error leaves a [`Pool`](crate::Pool) half-changed: an operation that fails has not
+/// No error leaves a `Pool` half-changed: an operation that fails has not
 /// modified it, so the pool stays usable after every error.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error(Box<ErrorKind>);

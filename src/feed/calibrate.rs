@@ -63,8 +63,8 @@ pub struct FamilySchedule {
 ///    "dd14": "0", "dd15": "0", "dd16": "0", "dd17": "0", "dd18": "6,000"}]}"#;
 /// let (history, _) = FeedReader::new().read_str(json)?;
 /// let date = jiff::civil::Date::new(2024, 4, 1)?;
-/// let calibration = Calibration::as_of(&history, date);
-/// // 1,000 invited down to 1100, where the (flat) top range holds 1,010 candidates.
+/// let calibration = Calibration::as_of_with(&history, date, DensityModel::Flat);
+/// // 1,000 invited down to 1100, where the flat top range holds 1,010 candidates.
 /// let share = calibration.share(&DrawFamily::Cec).unwrap();
 /// assert!((share.mean - 1_000.0 / 1_010.0).abs() < 1e-9);
 /// # Ok::<(), Box<dyn std::error::Error>>(())

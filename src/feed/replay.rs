@@ -58,8 +58,11 @@ impl Nowcast {
 ///    "drawCRS": "1191", "drawDistributionAsOn": "March 4, 2024", {dist}}}]}}"#);
 /// let (history, _) = FeedReader::new().read_str(&json)?;
 /// let replay = Replay::run(&history);
-/// // 10 candidates per score from 601 to 1200: 100 invitations reach 1191.
-/// assert_eq!(replay.nowcasts()[0].predicted.get(), 1191);
+/// let nowcast = &replay.nowcasts()[0];
+/// // Flat: 10 candidates per score from 601 to 1200, so 100 invitations reach 1191.
+/// assert_eq!(nowcast.flat.get(), 1191);
+/// // Smooth: with empty neighbours the density is a parabola, thinner near 1200.
+/// assert_eq!(nowcast.predicted.get(), 1155);
 /// # Ok::<(), eesim::Error>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
