@@ -357,6 +357,23 @@ mod tests {
         assert!(d.counts[501] > 5.0 * d.counts[540]);
     }
 
+    proptest::proptest! {
+        #[test]
+        fn prop_any_snapshot_is_reproduced_and_non_negative(
+            counts in proptest::array::uniform15(0u32..200_000),
+            rate in 0.0f64..0.3,
+        ) {
+            for model in [DensityModel::Smooth, DensityModel::Decay { rate }] {
+                let d = ScoreDensity::from_counts(&counts, model);
+                for (r, &c) in RANGES.iter().zip(&counts) {
+                    let sum: f64 = (r.low..=r.high).map(|s| d.counts[usize::from(s)]).sum();
+                    proptest::prop_assert!((sum - f64::from(c)).abs() <= 1e-6 * f64::from(c).max(1.0));
+                }
+                proptest::prop_assert!(d.counts.iter().all(|&c| c >= -1e-6));
+            }
+        }
+    }
+
     #[test]
     fn cutoff_and_removal_by_hand() {
         // 10 candidates at each of 601..=700: 1,000 in the top range, none elsewhere.
