@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::Parser;
-use eesim::feed::{ErrorStats, FeedReader, Nowcast, Replay};
+use eesim::feed::{DensityStudy, ErrorStats, FeedReader, Nowcast, Replay};
 
 /// Nowcast every round of an IRCC rounds feed and score the nowcasts.
 #[derive(Debug, Parser)]
@@ -87,6 +87,23 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             prev_mae,
             prev_n
         );
+    }
+    if let Some(study) = DensityStudy::run(&history) {
+        println!("\ndensity models alone: all-program rounds, share 1");
+        for (name, s) in [
+            ("flat", study.flat),
+            ("smooth", study.smooth),
+            ("decay", study.decay),
+        ] {
+            println!(
+                "{name:<8} n {:>3}  MAE {:>6.2}  median {:>5.1}  bias {:>+6.2}  <=5 {:>3.0}%",
+                s.count,
+                s.mae,
+                s.median,
+                s.bias,
+                s.within_5 * 100.0
+            );
+        }
     }
     if let Some(path) = &args.csv {
         replay.write_csv(std::fs::File::create(path)?)?;

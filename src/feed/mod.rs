@@ -40,7 +40,7 @@ pub use calibrate::{Calibration, FamilySchedule, ShareEstimate};
 pub use density::{DensityModel, ScoreDensity};
 pub use family::DrawFamily;
 pub use history::{DrawNumber, DrawRecord, History};
-pub use replay::{ErrorStats, Nowcast, Replay};
+pub use replay::{DensityStudy, ErrorStats, Nowcast, Replay};
 pub use report::{FeedWarning, LoadReport, WarningKind};
 pub use snapshot::{PoolSnapshot, RANGES, ScoreRange};
 

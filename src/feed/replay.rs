@@ -161,6 +161,54 @@ impl Replay {
     }
 }
 
+/// The density models compared alone: all-program rounds nowcast with share 1 (everyone is
+/// eligible), so that only the density inside ranges differs. The decay is calibrated as of
+/// each round's date.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DensityStudy {
+    /// Uniform inside each range.
+    pub flat: ErrorStats,
+    /// The smooth parameter-free density.
+    pub smooth: ErrorStats,
+    /// [`DensityModel::Decay`] with the rate fitted on earlier all-program rounds.
+    pub decay: ErrorStats,
+}
+
+impl DensityStudy {
+    /// The study over the all-program rounds of `history` with a usable snapshot; `None`
+    /// when there are none.
+    #[must_use]
+    pub fn run(history: &History) -> Option<DensityStudy> {
+        let mut errors: [Vec<i32>; 3] = Default::default();
+        let mut fits: BTreeMap<usize, DensityModel> = BTreeMap::new();
+        let mut general = 0;
+        for draw in history.draws() {
+            if draw.family() != &DrawFamily::General {
+                continue;
+            }
+            general += 1;
+            if calibrate::pool_at(history, draw, DensityModel::Flat).is_none() {
+                continue;
+            }
+            let decay = *fits
+                .entry(general)
+                .or_insert_with(|| calibrate::fit_decay(&history.before(draw.date())));
+            let models = [DensityModel::Flat, DensityModel::Smooth, decay];
+            for (errs, model) in errors.iter_mut().zip(models) {
+                if let Some(p) = calibrate::nowcast_with(history, draw, model, 1.0) {
+                    errs.push(i32::from(p.get()) - i32::from(draw.cutoff().get()));
+                }
+            }
+        }
+        let [flat, smooth, decay] = errors;
+        Some(DensityStudy {
+            flat: ErrorStats::of(flat)?,
+            smooth: ErrorStats::of(smooth)?,
+            decay: ErrorStats::of(decay)?,
+        })
+    }
+}
+
 /// Accuracy of a set of predictions: errors are `predicted - actual`, in CRS points.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ErrorStats {

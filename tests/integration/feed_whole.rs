@@ -77,3 +77,18 @@ fn replay_of_the_shared_feed_meets_the_targets() {
     assert!(general.mae <= 4.0, "{general:?}");
     assert!(cec_2025.mae <= 4.0, "{cec_2025:?}");
 }
+
+#[test]
+fn density_study_of_the_shared_feed() {
+    use eesim::feed::DensityStudy;
+    let Some((history, _)) = shared_feed() else {
+        return;
+    };
+    let study = DensityStudy::run(&history).unwrap();
+    eprintln!("{study:#?}");
+    assert_eq!(study.flat.count, 37);
+    // The reference: flat about 28, smooth about 10, calibrated decay about 3.4.
+    assert!((25.0..=31.0).contains(&study.flat.mae), "{study:?}");
+    assert!(study.smooth.mae < study.flat.mae);
+    assert!(study.decay.mae <= 4.0, "{study:?}");
+}
