@@ -298,3 +298,80 @@ fn snapshot_of(cx: &mut Ctx<'_>, values: &[u32; 18], draw_date: Date) -> Option<
     }
     Some(PoolSnapshot::new(date, counts))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(s: &str) -> RawField {
+        RawField::Text(s.to_string())
+    }
+
+    fn round(date: &str, cut_off: &str) -> RawRound {
+        RawRound {
+            draw_number: text("7"),
+            draw_date: text(date),
+            draw_name: text("General"),
+            draw_size: text("1,000"),
+            draw_crs: text("500"),
+            draw_cut_off: text(cut_off),
+            ..RawRound::default()
+        }
+    }
+
+    #[test]
+    fn a_yearless_tie_break_after_the_round_is_from_the_year_before() {
+        let c = convert(3, &round("2022-01-05", "December 30 at 10:00:00 UTC")).unwrap();
+        assert_eq!(
+            c.draw.tie_break().map(|t| t.to_string()).as_deref(),
+            Some("2021-12-30T10:00:00Z")
+        );
+        assert_eq!(c.warnings.len(), 1);
+        assert_eq!(
+            c.warnings[0].kind,
+            WarningKind::MissingYear { assumed: 2021 }
+        );
+        assert_eq!(
+            (c.warnings[0].record, c.warnings[0].field),
+            (3, "drawCutOff")
+        );
+    }
+
+    #[test]
+    fn a_snapshot_after_its_round_is_kept_but_not_used() {
+        let mut raw = round("2024-01-05", "");
+        raw.distribution_as_on = text("January 9, 2024");
+        raw.dd1 = text("5");
+        raw.dd18 = text("5");
+        let c = convert(0, &raw).unwrap();
+        assert_eq!(c.draw.snapshot_date(), None);
+        assert_eq!(c.snapshot.map(|s| s.total()), Some(5));
+        let kinds: Vec<_> = c.warnings.iter().map(|w| w.kind.clone()).collect();
+        assert_eq!(kinds, [WarningKind::SnapshotAfterDraw]);
+    }
+
+    #[test]
+    fn a_tie_break_after_the_round_is_a_warning() {
+        let mut raw = round("2024-01-05", "January 6, 2024 at 10:00:00 UTC");
+        raw.draw_date_time = text("January 5, 2024 at 10:00:00 UTC");
+        let c = convert(0, &raw).unwrap();
+        assert_eq!(c.warnings[0].kind, WarningKind::TieBreakAfterDraw);
+    }
+
+    #[test]
+    fn err_every_problem_of_a_record_is_listed() {
+        let mut raw = round("2024-01-05", "garbage");
+        raw.draw_size = text("0");
+        raw.dd2 = RawField::Other("a boolean true".into());
+        let errors = convert(9, &raw).unwrap_err();
+        let got: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            got,
+            [
+                "feed record 9 (draw \"7\"), field drawSize: expected a number of invitations like \"1,500\", found \"0\"",
+                "feed record 9 (draw \"7\"), field dd2: expected a count of candidates like \"16,559\", found a boolean true",
+                "feed record 9 (draw \"7\"), field drawCutOff: expected a datetime like \"August 7, 2026 at 10:08:20 UTC\", found \"garbage\"",
+            ]
+        );
+    }
+}

@@ -92,3 +92,42 @@ fn density_study_of_the_shared_feed() {
     assert!(study.smooth.mae < study.flat.mae);
     assert!(study.decay.mae <= 4.0, "{study:?}");
 }
+
+#[test]
+fn shared_feed_snapshots_are_deduplicated_with_their_rounds() {
+    let Some((history, report)) = shared_feed() else {
+        return;
+    };
+    // 181 rounds publish a non-empty distribution, on 111 distinct dates.
+    let with = history
+        .draws()
+        .iter()
+        .filter(|d| d.snapshot_date().is_some())
+        .count();
+    assert_eq!((with, history.snapshots().len()), (181, 111));
+    let feb15 = history
+        .snapshot_on(jiff::civil::Date::new(2026, 2, 15).unwrap())
+        .unwrap();
+    let draws: Vec<String> = feb15.draws().iter().map(ToString::to_string).collect();
+    assert_eq!(draws, ["395", "396", "397", "398"]);
+    assert_eq!(feb15.total(), 235_695);
+    // The warnings, by kind: every guess the reader made on the shared feed.
+    let mut kinds: Vec<String> = report
+        .warnings()
+        .iter()
+        .map(|w| format!("{:?}", w.kind))
+        .collect();
+    kinds.sort();
+    assert_eq!(
+        kinds,
+        [
+            "HourWithAm",
+            "HourWithPm",
+            "MissingYear { assumed: 2021 }",
+            "MissingZone",
+            "MissingZone",
+            "MissingZone",
+            "SubtotalMismatch { published: 55867, sum: 55687 }",
+        ]
+    );
+}
