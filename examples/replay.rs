@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::Parser;
-use eesim::feed::{DensityStudy, ErrorStats, FeedReader, Nowcast, Replay};
+use eesim::feed::{Calibration, DensityStudy, ErrorStats, FeedReader, Nowcast, RANGES, Replay};
 
 /// Nowcast every round of an IRCC rounds feed and score the nowcasts.
 #[derive(Debug, Parser)]
@@ -103,6 +103,49 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 s.bias,
                 s.within_5 * 100.0
             );
+        }
+    }
+    if let Some(last) = history.draws().last() {
+        let day = last.date().tomorrow()?;
+        let cal = Calibration::as_of(&history, day);
+        println!("\ncalibration as of {day}: density {:?}", cal.model());
+        println!(
+            "{:<16} {:>7} {:>7} {:>3} | {:>4} {:>9} {:>9}",
+            "family", "share", "spread", "n", "runs", "mean gap", "mean size"
+        );
+        for n in replay
+            .nowcasts()
+            .iter()
+            .map(|n| &n.family)
+            .collect::<std::collections::BTreeSet<_>>()
+        {
+            let Some(share) = cal.share(n) else { continue };
+            let sched = cal.schedule(n).cloned().unwrap_or_default();
+            let mean = |v: &[f64]| {
+                if v.is_empty() {
+                    f64::NAN
+                } else {
+                    v.iter().sum::<f64>() / v.len() as f64
+                }
+            };
+            let gaps: Vec<f64> = sched.gaps_days.iter().map(|&g| g as f64).collect();
+            let sizes: Vec<f64> = sched.sizes.iter().map(|&s| f64::from(s)).collect();
+            println!(
+                "{:<16} {:>7.4} {:>7.4} {:>3} | {:>4} {:>9.1} {:>9.0}",
+                n.to_string(),
+                share.mean,
+                share.spread,
+                share.rounds,
+                sizes.len(),
+                mean(&gaps),
+                mean(&sizes)
+            );
+        }
+        if let Some(arrivals) = cal.arrivals_per_week() {
+            println!("net arrivals per week by range:");
+            for (r, a) in RANGES.iter().zip(arrivals) {
+                println!("  {:>4}-{:<4} {a:>+9.1}", r.low, r.high);
+            }
         }
     }
     if let Some(path) = &args.csv {
