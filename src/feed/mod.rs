@@ -6,6 +6,26 @@
 //! shapes, blank distributions for the oldest rounds. [`FeedReader`] reads it as it is and
 //! returns a [`History`] plus a [`LoadReport`] that lists every problem and every guess.
 //!
+//! # Overview
+//! - [`FeedReader`]: strict or lenient; [`LoadReport`] positions every problem and warning.
+//! - [`History`]: [`DrawRecord`]s sorted by date and unique by [`DrawNumber`], each with its
+//!   [`DrawFamily`], and the [`PoolSnapshot`]s (15 disjoint [`RANGES`]) unique by date, each
+//!   knowing the rounds that published it.
+//! - [`ScoreDensity`]: candidates per score inside the published ranges, continuous across
+//!   edges and reproducing every range count ([`DensityModel`]).
+//! - [`Calibration`]: eligible shares, schedules and arrivals as of a date, without
+//!   look-ahead.
+//! - [`Replay`]: every round nowcast from its snapshot and the calibration as of its date.
+//!
+//! # Why model the density inside ranges?
+//! Today's CEC cut-offs sit inside the 100-point 501-600 range, where candidates crowd near
+//! 501 and thin out fast. On the 37 all-program rounds of 2022-08 to 2024-04 of the shared
+//! feed, predicting each cut-off from its snapshot and size (share 1) gives a mean absolute
+//! error of 28.1 points with a flat density, 16.3 with [`DensityModel::Smooth`] and 4.0 with
+//! [`DensityModel::Decay`] fitted on earlier rounds only ([`DensityStudy`]). With calibrated
+//! shares the replay's error is 3.3 points on those rounds and 3.7 on CEC rounds of 2025 and
+//! later (`cargo run --release --example replay -- FEED.json`).
+//!
 //! # Example
 //! ```
 //! use eesim::feed::{DrawFamily, FeedReader, WarningKind};
