@@ -238,3 +238,47 @@ fn merge_snapshot(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(number: &str, date: &str, as_on: &str, top: &str) -> String {
+        let zeros: String = (2..=17).map(|k| format!(", \"dd{k}\": \"0\"")).collect();
+        format!(
+            r#"{{"drawNumber": "{number}", "drawDate": "{date}", "drawName": "General",
+              "drawSize": "10", "drawCRS": "700", "drawDistributionAsOn": "{as_on}",
+              "dd1": "{top}"{zeros}, "dd18": "{top}"}}"#
+        )
+    }
+
+    #[test]
+    fn rounds_sharing_a_snapshot_are_known_and_conflicts_reported() {
+        let json = format!(
+            r#"{{"rounds": [{}, {}, {}]}}"#,
+            record("3", "2024-03-07", "March 5, 2024", "99"),
+            record("2", "2024-03-06", "March 5, 2024", "100"),
+            record("1", "2024-03-05", "March 5, 2024", "100"),
+        );
+        let (history, report) = FeedReader::new().read_str(&json).unwrap();
+        assert_eq!(history.snapshots().len(), 1);
+        let snap = &history.snapshots()[0];
+        // The first record read (round 3) is kept; the others disagree with it.
+        assert_eq!(snap.total(), 99);
+        let draws: Vec<String> = snap.draws().iter().map(ToString::to_string).collect();
+        assert_eq!(draws, ["1", "2", "3"]);
+        let conflicts: Vec<(usize, &str)> = report
+            .warnings()
+            .iter()
+            .filter(|w| w.kind == WarningKind::SnapshotConflict)
+            .map(|w| (w.record, w.draw.as_str()))
+            .collect();
+        assert_eq!(conflicts, [(1, "2"), (2, "1")]);
+        let between: Vec<String> = history
+            .between_snapshot_and(&history.draws()[2])
+            .iter()
+            .map(|d| d.number().to_string())
+            .collect();
+        assert_eq!(between, ["1", "2"]);
+    }
+}
