@@ -327,3 +327,35 @@ fn arrivals_per_week(known: &History, model: DensityModel) -> Option<[f64; 15]> 
     }
     (days > 0).then(|| change.map(|c| c * 7.0 / days as f64))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shares_summarise_the_latest_window() {
+        let s = summarise(&[0.9, 0.2, 0.4, 0.6]).unwrap();
+        assert_eq!(s.rounds, 3);
+        assert!((s.mean - 0.4).abs() < 1e-12);
+        assert!((s.spread - 0.2).abs() < 1e-12);
+        let one = summarise(&[0.7]).unwrap();
+        assert_eq!((one.mean, one.spread, one.rounds), (0.7, 0.0, 1));
+        assert!(summarise(&[]).is_none());
+    }
+
+    #[test]
+    fn days_between_dates() {
+        let d = |y, m, d| Date::new(y, m, d).unwrap();
+        assert_eq!(days_between(d(2024, 2, 28), d(2024, 3, 1)), 2);
+        assert_eq!(days_between(d(2025, 3, 1), d(2025, 2, 28)), -1);
+    }
+
+    #[test]
+    fn an_empty_history_calibrates_to_defaults() {
+        let cal = Calibration::as_of(&History::default(), Date::new(2025, 1, 1).unwrap());
+        assert_eq!(cal.model(), DensityModel::Smooth);
+        assert!(cal.share(&DrawFamily::Cec).is_none());
+        assert!(cal.schedule(&DrawFamily::Cec).is_none());
+        assert!(cal.arrivals_per_week().is_none());
+    }
+}

@@ -261,3 +261,28 @@ impl ErrorStats {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_stats_with_an_even_count() {
+        let s = ErrorStats::of([-1, 3, -8, 6]).unwrap();
+        assert_eq!(s.count, 4);
+        assert_eq!(s.mae, 4.5);
+        assert_eq!(s.median, 4.5);
+        assert_eq!(s.bias, 0.0);
+        assert_eq!(s.within_5, 0.5);
+    }
+
+    #[test]
+    fn an_empty_history_replays_to_nothing() {
+        let history = History::default();
+        assert!(Replay::run(&history).nowcasts().is_empty());
+        assert!(DensityStudy::run(&history).is_none());
+        let mut out = Vec::new();
+        Replay::run(&history).write_csv(&mut out).unwrap();
+        assert_eq!(out, b"draw,date,family,size,actual,predicted\n");
+    }
+}
