@@ -126,7 +126,10 @@ impl ScoreDensity {
         for (i, c) in self.counts.iter().enumerate().rev() {
             seen += c;
             if seen >= target {
-                return CrsScore::from_index(i).unwrap_or(CrsScore::MIN);
+                return u16::try_from(i)
+                    .ok()
+                    .and_then(|v| CrsScore::new(v).ok())
+                    .unwrap_or(CrsScore::MIN);
             }
         }
         CrsScore::MIN
