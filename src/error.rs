@@ -142,6 +142,36 @@ pub enum ErrorKind {
         /// The underlying error.
         message: String,
     },
+    /// A rounds-feed record with a field that could not be read.
+    ///
+    /// In lenient mode the record is skipped and the error is listed in the load report; the
+    /// other records are still read.
+    #[error("feed record {record}{}, field {field}: expected {expected}, found {found}", feed_draw(.draw))]
+    Feed {
+        /// The 0-based index of the record in the feed's `rounds` array.
+        record: usize,
+        /// The record's `drawNumber` as written, when it has one.
+        draw: Option<String>,
+        /// The feed's name for the field, such as `drawCutOff`.
+        field: String,
+        /// What a valid value looks like.
+        expected: String,
+        /// The raw value, quoted, or a description such as `no field` or `a number 5`.
+        found: String,
+    },
+    /// A rounds feed that is not JSON of the expected overall shape; nothing can be read.
+    #[error("feed: expected {expected}, found {found}")]
+    FeedShape {
+        /// What the feed should look like at that point.
+        expected: String,
+        /// What was found, with its line and column when known.
+        found: String,
+    },
+}
+
+fn feed_draw(draw: &Option<String>) -> String {
+    draw.as_ref()
+        .map_or_else(String::new, |d| format!(" (draw {d:?})"))
 }
 
 impl Error {

@@ -63,6 +63,7 @@ mod candidate;
 mod candidate_file;
 mod draw;
 mod error;
+pub mod feed;
 mod ita;
 pub mod montecarlo;
 mod pool;

@@ -2,6 +2,11 @@
 
 mod candidate_file;
 mod draw_tiebreak;
+mod feed_calibration;
+mod feed_fuzz;
+mod feed_reader;
+mod feed_replay;
+mod feed_whole;
 mod ita_lifecycle;
 mod montecarlo;
 mod oracle;
