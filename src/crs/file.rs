@@ -378,14 +378,6 @@ impl Checker {
     ) -> Option<Option<Partner>> {
         let table = obj.get("partner");
         match (with_partner, table) {
-            (Some(false), Some(t)) => {
-                self.problem(
-                    "partner",
-                    "no partner table when spouse is \"none\"",
-                    Some(t),
-                );
-                None
-            }
             (Some(true), None) => {
                 self.problem(
                     "partner",

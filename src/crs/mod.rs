@@ -67,7 +67,8 @@
 //!   are `clb`. The two results must be in different languages.
 //! - `spouse = "accompanying"` means a spouse or partner who comes to Canada and is not a
 //!   citizen or permanent resident; it needs a `[partner]` table, whose `education` is
-//!   required. Any other spouse is `"none"`.
+//!   required. Any other spouse is `"none"`, and then a `[partner]` table is ignored (the
+//!   issue's sample profile has one with `spouse = "none"`).
 //! - Loading reports every problem at once, each with its field path, for example
 //!   `first_language.reading: expected an IELTS band from 0 to 9 in steps of 0.5, found 9.5`.
 
