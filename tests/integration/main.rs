@@ -6,3 +6,5 @@ mod ita_lifecycle;
 mod oracle;
 mod pool_invariants;
 mod simulation;
+mod crs_calculator;
+mod crs_properties;
