@@ -7,8 +7,12 @@ use eesim::crs::{
 use jiff::civil::{Date, date};
 use proptest::prelude::*;
 
+/// Levels per ability; half the time all four alike, so that the conditions on all four
+/// (transferability bands, the French points, the second-language cap) are often met.
 fn levels() -> impl Strategy<Value = ClbLevels> {
-    prop::array::uniform4(0_u8..=12).prop_map(|[l, r, w, s]| ClbLevels {
+    let per_ability = prop::array::uniform4(0_u8..=12);
+    let alike = (0_u8..=12).prop_map(|n| [n; 4]);
+    prop_oneof![per_ability, alike].prop_map(|[l, r, w, s]| ClbLevels {
         listening: Clb::new(l).unwrap(),
         reading: Clb::new(r).unwrap(),
         writing: Clb::new(w).unwrap(),
