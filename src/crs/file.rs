@@ -549,7 +549,7 @@ impl Checker {
             let path = join(&raw.path, ability.name());
             match v.and_then(Value::as_f64) {
                 None => {
-                    self.problem(&path, &format!("a {} score", test.name()), v);
+                    self.problem(&path, &test.expected(ability), v);
                     ok = false;
                 }
                 Some(score) => match test.clb(ability, score) {

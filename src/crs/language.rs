@@ -178,6 +178,11 @@ impl LanguageTest {
         Ok(Clb(level))
     }
 
+    /// What a valid score for `ability` looks like, naming the test.
+    pub(crate) fn expected(self, ability: Ability) -> String {
+        self.range(ability).3
+    }
+
     /// `(steps per unit, lowest, highest, expected)`: the accepted scores are
     /// `lowest / steps ..= highest / steps` in steps of `1 / steps`.
     fn range(self, ability: Ability) -> (u16, u16, u16, String) {

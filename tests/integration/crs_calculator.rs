@@ -36,7 +36,10 @@ fn p01_issue_sample_single_ielts_and_nclc_given_directly() {
     //   (c) F2 × L2 = 50, (d) F2 × C1 = 25 → min(50, 75) = 50. Section: 100.
     // D: nothing (NCLC 5 is below the NCLC 7 French condition). Total 413 + 100 = 513.
     assert_eq!(sections(&b), (413, 0, 100, 0, 513));
-    assert_eq!(b.transferability.education_language + b.transferability.education_canadian_work, 75);
+    assert_eq!(
+        b.transferability.education_language + b.transferability.education_canadian_work,
+        75
+    );
 }
 
 const SPOUSE_JSON: &str = "examples/data/profile_spouse.json";
@@ -44,7 +47,10 @@ const SPOUSE_JSON: &str = "examples/data/profile_spouse.json";
 /// The sample with a spouse (`examples/data/profile_spouse.json`), assessed 2025-01-15.
 #[test]
 fn p02_spouse_sample_tef_old_celpip_and_every_spouse_factor() {
-    let b = Profile::from_path(SPOUSE_JSON).unwrap().breakdown().unwrap();
+    let b = Profile::from_path(SPOUSE_JSON)
+        .unwrap()
+        .breakdown()
+        .unwrap();
     // Born 1991-07-02, on 2025-01-15 aged 33: with spouse 80. Bachelor's with spouse: 112.
     // E4 TEF ancien score: L 300 (≥ 298: NCLC 9), R 250 (≥ 248: 9), W 360 (≥ 349: 8),
     //   S 380 (≥ 371: 9); A3 with spouse 29 + 29 + 22 + 29 = 109.
@@ -96,8 +102,14 @@ fn p04_single_maximum_tcf_every_cap_to_1200() {
     // D: 600 + French 50 (English CLB 5+) + 30 + 15 = 695 → 600.
     // Total 500 + 100 + 600 = 1200.
     assert_eq!(sections(&b), (500, 0, 100, 600, 1200));
-    assert_eq!((b.core.second_language, b.core.second_language_uncapped), (24, 24));
-    assert_eq!((b.transferability.uncapped, b.additional.uncapped), (150, 695));
+    assert_eq!(
+        (b.core.second_language, b.core.second_language_uncapped),
+        (24, 24)
+    );
+    assert_eq!(
+        (b.transferability.uncapped, b.additional.uncapped),
+        (150, 695)
+    );
 }
 
 #[test]
@@ -123,7 +135,10 @@ fn p05_with_spouse_maximum_second_language_cap_22() {
     // B: 10 + 4 × 5 + 10 = 40. C: 50 + 50 = 100. D: 600 + French 50 = 650 → 600.
     // Total 460 + 40 + 100 + 600 = 1200.
     assert_eq!(sections(&b), (460, 40, 100, 600, 1200));
-    assert_eq!((b.core.second_language, b.core.second_language_uncapped), (22, 24));
+    assert_eq!(
+        (b.core.second_language, b.core.second_language_uncapped),
+        (22, 24)
+    );
 }
 
 #[test]

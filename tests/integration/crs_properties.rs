@@ -1,8 +1,8 @@
 //! CRS properties: caps hold, improvements never cost points, the 2025 rule change is narrow.
 
 use eesim::crs::{
-    Ability, Age, CanadianEducation, Clb, ClbLevels, Education, JobOffer, Language,
-    LanguageResult, LanguageTest, Partner, Profile, Rules, TefScale,
+    Ability, Age, CanadianEducation, Clb, ClbLevels, Education, JobOffer, Language, LanguageResult,
+    LanguageTest, Partner, Profile, Rules, TefScale,
 };
 use jiff::civil::{Date, date};
 use proptest::prelude::*;
@@ -111,7 +111,8 @@ fn improve(mut p: Profile, which: usize, ability: Ability) -> Profile {
         }
         11 => {
             if let Some(partner) = p.partner.as_mut() {
-                let none = LanguageResult::from_levels(Language::English, ClbLevels::all(0).unwrap());
+                let none =
+                    LanguageResult::from_levels(Language::English, ClbLevels::all(0).unwrap());
                 partner.language = Some(raise(partner.language.unwrap_or(none), ability));
             }
         }
