@@ -4,6 +4,7 @@ mod candidate_file;
 mod crs_calculator;
 mod crs_profile_file;
 mod crs_properties;
+mod crs_score_path;
 mod draw_tiebreak;
 mod ita_lifecycle;
 mod oracle;
