@@ -171,7 +171,7 @@ fn a_birthday_during_the_wait_lowers_the_score_in_the_simulation() {
     let build = |with_path: bool| {
         let mut b = SimulationBuilder::new(pool.clone(), submitted, ts(date(2025, 12, 31)))
             .focal(focal)
-            .event(round.clone())
+            .event(round)
             .event(Event::ScoreChange {
                 at: ts(date(2025, 3, 25)),
                 score: CrsScore::new(432).unwrap(),
