@@ -69,6 +69,21 @@ impl Profile {
     ///
     /// # Errors
     /// [`ErrorKind::InvalidProfile`] listing every problem, each with its field path.
+    ///
+    /// # Example
+    /// ```
+    /// use eesim::crs::Profile;
+    ///
+    /// let p = Profile::from_json(r#"{
+    ///     "assessed_on": "2024-06-01", "age": 30, "education": "secondary",
+    ///     "first_language": { "test": "celpip", "listening": 7, "reading": 7, "writing": 7, "speaking": 7 },
+    ///     "job_offer": "teer_0_major_group_00"
+    /// }"#)?;
+    /// let b = p.breakdown()?;
+    /// // 105 (age 30) + 30 (secondary) + 4 × 17 (CLB 7) = 203; arranged employment 200 in 2024.
+    /// assert_eq!((b.core.total, b.additional.job_offer, b.total.get()), (203, 200, 403));
+    /// # Ok::<(), eesim::Error>(())
+    /// ```
     pub fn from_json(text: &str) -> Result<Profile> {
         load(text, Format::Json, "")
     }

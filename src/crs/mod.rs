@@ -32,6 +32,13 @@
 //!   planned events happen, and the [`Event::ScoreChange`](crate::Event::ScoreChange)s that
 //!   give it to a simulation's focal candidate.
 //!
+//! # What is not modelled
+//! - Validity periods: language results (2 years), ECAs (5 years) and the 10-year look-back
+//!   for work experience are the caller's to respect; a [`ScorePlan`] does not expire a test.
+//! - Eligibility for the programs (FSW, CEC, FST) and categories: the CRS only ranks.
+//! - "Age on the date of the ITA" for invited candidates: a score path gives the age on each
+//!   date, which is what the pool sees until an invitation.
+//!
 //! The tables are in `tables.rs`, each citing its section of `shared/docs/crs.md` and its
 //! dates. Where sources disagree (crs.md §H) we follow the Ministerial Instructions: spouse
 //! language gives 0 at CLB 4 and 1 at CLB 5; a single bachelor's is in the lower

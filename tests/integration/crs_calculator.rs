@@ -374,3 +374,32 @@ fn p19_birth_date_gives_the_age_on_the_assessment_date() {
     assert_eq!(on("2026-05-09").total.get(), 419);
     assert_eq!(on("2026-05-10").total.get(), 414);
 }
+
+#[test]
+fn breakdown_table_shows_each_factor_and_what_the_caps_took() {
+    let b = Profile::from_path("examples/data/profile.toml")
+        .unwrap()
+        .breakdown()
+        .unwrap();
+    let expected = "\
+CRS on 2026-03-01 (single, age 29)
+A. Core / human capital                     413
+  age                                        110
+  education                                  135
+  first language (L 31, R 31, W 31, S 31)    124
+  second language                              4
+  Canadian work                               40
+B. Spouse or partner                          0
+C. Skill transferability                    100
+  education (a 50 + b 25)                     50  (capped from 75)
+  foreign work (c 50 + d 25)                  50  (capped from 75)
+  certificate of qualification                 0
+D. Additional                                 0
+  provincial nomination                        0
+  arranged employment                          0
+  Canadian education                           0
+  French ability                               0
+  sibling in Canada                            0
+Total                                       513";
+    assert_eq!(b.to_string(), expected);
+}
