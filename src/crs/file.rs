@@ -585,3 +585,25 @@ impl Checker {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column_count_from_one() {
+        assert_eq!(line_column("ab\ncd", 0), (1, 1));
+        assert_eq!(line_column("ab\ncd", 4), (2, 2));
+        assert_eq!(line_column("é\nx", 3), (2, 1));
+    }
+
+    #[test]
+    fn toml_dates_become_strings() {
+        let t: toml::Table = toml::from_str("d = 2026-03-01\nf = 7.5\nn = [1]").unwrap();
+        let v = toml_to_json(toml::Value::Table(t));
+        assert_eq!(v["d"], Value::String("2026-03-01".into()));
+        assert_eq!(describe(v.get("f")), "7.5");
+        assert_eq!(describe(v.get("n")), "a list");
+        assert_eq!(describe(v.get("missing")), "nothing");
+    }
+}

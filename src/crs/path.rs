@@ -278,3 +278,19 @@ impl ScorePath {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn birthdays_in_the_horizon_only_and_leap_days_on_march_1() {
+        let got: Vec<Date> =
+            birthdays(date(2000, 2, 29), date(2023, 3, 1), date(2025, 3, 1)).collect();
+        assert_eq!(got, [date(2024, 2, 29), date(2025, 3, 1)]);
+        let got: Vec<Date> =
+            birthdays(date(1990, 6, 1), date(2025, 6, 1), date(2025, 12, 31)).collect();
+        assert!(got.is_empty(), "the start itself is no change");
+    }
+}
