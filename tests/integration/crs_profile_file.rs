@@ -268,3 +268,56 @@ fn err_syntax() {
         "CRS profile: 1 problem: profile: expected a table, found a list"
     );
 }
+
+fn json_value() -> impl proptest::strategy::Strategy<Value = serde_json::Value> {
+    use proptest::prelude::*;
+    let leaf = prop_oneof![
+        Just(serde_json::Value::Null),
+        any::<bool>().prop_map(serde_json::Value::from),
+        any::<i64>().prop_map(serde_json::Value::from),
+        (-1000.0_f64..1000.0).prop_map(serde_json::Value::from),
+        "[a-z0-9_ -]{0,12}".prop_map(serde_json::Value::from),
+    ];
+    leaf.prop_recursive(2, 8, 4, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..3).prop_map(serde_json::Value::from),
+            prop::collection::btree_map("[a-z_]{1,10}", inner, 0..4)
+                .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+proptest::proptest! {
+    #[test]
+    fn prop_loading_never_panics(text in "\\PC{0,200}") {
+        let _ = Profile::from_toml(&text);
+        let _ = Profile::from_json(&text);
+    }
+
+    #[test]
+    fn prop_any_field_value_loads_or_reports_that_field(
+        field in proptest::sample::select(vec![
+            "assessed_on", "age", "spouse", "education", "canadian_education", "first_language",
+            "second_language", "canadian_work_years", "foreign_work_years", "job_offer",
+            "certificate_of_qualification", "partner",
+        ]),
+        value in json_value(),
+    ) {
+        let mut v: serde_json::Value = serde_json::json!({
+            "assessed_on": "2026-03-01", "age": 29, "education": "masters",
+            "first_language": { "test": "ielts", "listening": 8.0, "reading": 7.0, "writing": 7.0, "speaking": 7.0 }
+        });
+        v[field] = value;
+        match Profile::from_json(&v.to_string()) {
+            Ok(p) => proptest::prop_assert!(p.breakdown().is_ok()),
+            Err(e) => {
+                let ErrorKind::InvalidProfile { problems, .. } = e.kind() else {
+                    panic!("{e:?}")
+                };
+                // `spouse` problems can surface as `partner` ones (a partner is then required).
+                let ok = |p: &String| p.starts_with(field) || (field == "spouse" && p.starts_with("partner"));
+                proptest::prop_assert!(problems.iter().all(ok), "{field}: {problems:?}");
+            }
+        }
+    }
+}
