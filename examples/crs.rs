@@ -11,7 +11,8 @@
 //!   `assessed_on`, and `detail`, the per-factor breakdown.
 //! - `--until DATE` (a profile with `birth_date`) also prints the score path to that date: the
 //!   dates on which the score changes as birthdays pass and the rules change.
-//! - A bad profile prints every problem with its field path and exits with status 1.
+//! - A bad profile prints every problem with its field path, one a line, and exits with
+//!   status 1.
 //!
 //! What it shows: reading a profile, the dated rules, the breakdown, a score path.
 
@@ -42,7 +43,19 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            match e.kind() {
+                // One problem a line: a profile may have many.
+                eesim::ErrorKind::InvalidProfile {
+                    source_name,
+                    problems,
+                } => {
+                    eprintln!("error: CRS profile {source_name}:");
+                    for p in problems {
+                        eprintln!("  {p}");
+                    }
+                }
+                _ => eprintln!("error: {e}"),
+            }
             ExitCode::FAILURE
         }
     }
