@@ -167,11 +167,58 @@ pub enum ErrorKind {
         /// What was found, with its line and column when known.
         found: String,
     },
+    /// A language test score outside the test's range, or not one of its steps.
+    ///
+    /// The message names the ability and, in `expected`, the test; a profile file prefixes
+    /// it with the field path (`first_language.reading: ...`).
+    #[error("{ability}: expected {expected}, found {found}")]
+    LanguageScore {
+        /// The test's name (`IELTS`, `CELPIP-General`, `PTE Core`, `TEF Canada`, ...).
+        test: &'static str,
+        /// The ability (`listening`, `reading`, `writing`, `speaking`).
+        ability: &'static str,
+        /// What a valid score looks like, naming the test.
+        expected: String,
+        /// The value given.
+        found: String,
+    },
+    /// A date with no CRS grid: the CRS began on 2015-01-01.
+    #[error("CRS rules: expected a date on or after 2015-01-01, when the CRS began, found {found}")]
+    NoCrsRules {
+        /// The date given.
+        found: String,
+    },
+    /// A CRS profile file with one or more problems, every one listed as `path: message`.
+    #[error("CRS profile{}: {} problem{}: {}", source_suffix(.source_name), .problems.len(), if .problems.len() == 1 { "" } else { "s" }, .problems.join("; "))]
+    InvalidProfile {
+        /// The file the profile came from, or empty.
+        source_name: String,
+        /// Each problem as `field.path: expected X, found Y`, in the order of the fields.
+        problems: Vec<String>,
+    },
+    /// A score path that cannot be computed.
+    #[error("score path: {what}: expected {expected}, found {found}")]
+    InvalidScorePath {
+        /// Which part of the request.
+        what: &'static str,
+        /// What is needed.
+        expected: String,
+        /// What was given.
+        found: String,
+    },
 }
 
 fn feed_draw(draw: &Option<String>) -> String {
     draw.as_ref()
         .map_or_else(String::new, |d| format!(" (draw {d:?})"))
+}
+
+fn source_suffix(source_name: &str) -> String {
+    if source_name.is_empty() {
+        String::new()
+    } else {
+        format!(" {source_name}")
+    }
 }
 
 impl Error {

@@ -61,6 +61,7 @@
 
 mod candidate;
 mod candidate_file;
+pub mod crs;
 mod draw;
 mod error;
 pub mod feed;

@@ -1,6 +1,10 @@
 //! eesim's integration tests: one binary, one module per behaviour.
 
 mod candidate_file;
+mod crs_calculator;
+mod crs_profile_file;
+mod crs_properties;
+mod crs_score_path;
 mod draw_tiebreak;
 mod feed_calibration;
 mod feed_fuzz;
