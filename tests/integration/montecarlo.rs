@@ -92,23 +92,41 @@ fn a_single_round_with_poisson_arrivals_has_the_exact_answer() {
     assert_eq!(tally.chance_within(31).successes, c.successes);
 }
 
+/// Heavy: `.ci/run` runs it in release mode (`cargo test --release -- --ignored`).
 #[test]
+#[ignore = "statistical: 400 estimates of 400 runs; run with --release -- --ignored"]
 fn intervals_cover_the_exact_answer_about_95_percent_of_the_time() {
     let exact = poisson_cdf(19, LAMBDA);
-    let seeds = 120_u64;
+    let seeds = 400_u64;
     let covered = (0..seeds)
         .filter(|seed| {
-            MonteCarlo::new(300, 1_000 + seed)
+            MonteCarlo::new(400, 1_000 + seed)
                 .estimate(&PoissonArrivals)
                 .chance()
                 .contains(exact)
         })
         .count() as f64;
-    // Binomial(120, 0.95): mean 114, sd 2.39; accept within 4 sd (below) and 100% above.
+    // Binomial(400, 0.95): mean 380, sd 4.36; accept within 4 sd.
     assert!(
-        covered >= 114.0 - 4.0 * 2.39,
+        (380.0 - 4.0 * 4.36..=380.0 + 4.0 * 4.36).contains(&covered),
         "covered {covered} of {seeds}"
     );
+}
+
+/// The same check, small enough for a debug build: 40 estimates, a loose bound.
+#[test]
+fn intervals_mostly_cover_the_exact_answer() {
+    let exact = poisson_cdf(19, LAMBDA);
+    let covered = (0..40_u64)
+        .filter(|seed| {
+            MonteCarlo::new(200, 5_000 + seed)
+                .estimate(&PoissonArrivals)
+                .chance()
+                .contains(exact)
+        })
+        .count();
+    // Binomial(40, 0.95): P(covered < 33) is about 0.001.
+    assert!(covered >= 33, "covered {covered} of 40");
 }
 
 fn deterministic_sim(focal_score: u16, scale: u32) -> Simulation {
@@ -332,7 +350,7 @@ fn the_stopping_rule_stops_early_and_reproducibly() {
         scale: 1,
     };
     let mc = MonteCarlo::new(100_000, 3)
-        .stop_at_half_width(0.03, 200)
+        .stop_at_half_width(0.05, 100)
         .unwrap();
     let mut seen = Vec::new();
     let tally = mc.estimate_with_progress(&model, |p| seen.push(p.done));
@@ -341,7 +359,7 @@ fn the_stopping_rule_stops_early_and_reproducibly() {
         "{}",
         tally.runs()
     );
-    assert!(tally.chance().half_width() < 0.03);
+    assert!(tally.chance().half_width() < 0.05);
     assert_eq!(seen.last(), Some(&tally.runs()));
     assert_eq!(mc.estimate(&model), tally);
     assert!(MonteCarlo::new(1, 1).stop_at_half_width(0.0, 10).is_err());
