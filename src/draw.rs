@@ -216,3 +216,29 @@ impl DrawOutcome {
         self.invited < u64::from(self.requested)
     }
 }
+
+/// A summary of a round held: when, for whom, how many, and where it stopped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DrawRecord {
+    /// When.
+    pub at: Timestamp,
+    /// Who it targeted.
+    pub target: Target,
+    /// The size asked for.
+    pub requested: u32,
+    /// How many were invited.
+    pub invited: u64,
+    /// The lowest score invited.
+    pub cutoff: Option<CrsScore>,
+    /// The submission time of the last invited.
+    pub tie_break: Option<Timestamp>,
+}
+
+impl DrawRecord {
+    /// Whether fewer were eligible than the round's size, so that it invited every eligible
+    /// candidate in the pool.
+    #[must_use]
+    pub fn is_short(&self) -> bool {
+        self.invited < u64::from(self.requested)
+    }
+}

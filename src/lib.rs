@@ -75,7 +75,7 @@ mod time;
 
 pub use candidate::{Candidate, CandidateId, Categories, CategoryId, Eligibility, Program};
 pub use candidate_file::CandidateList;
-pub use draw::{DrawOutcome, DrawSpec, ProgramSet, Target};
+pub use draw::{DrawOutcome, DrawRecord, DrawSpec, ProgramSet, Target};
 pub use error::{Error, ErrorKind, Result};
 pub use ita::{Invitation, Resolution, Response, ResponseModel, ResponseSplit};
 pub use pool::rank::RankKey;
@@ -83,8 +83,8 @@ pub use pool::{Cohort, Pool, Selection};
 pub use probability::Probability;
 pub use score::CrsScore;
 pub use sim::{
-    DrawRecord, Event, Focal, FocalFate, FocalInvitation, FocalReport, FocalResponse, Ledger,
-    RunReport, Simulation, SimulationBuilder,
+    Event, Focal, FocalFate, FocalInvitation, FocalReport, FocalResponse, Ledger, RunReport,
+    Simulation, SimulationBuilder,
 };
 pub use time::{Period, Timestamp};
 

@@ -58,6 +58,14 @@ impl CrsScore {
         self.0 as usize
     }
 
+    /// The score whose [`CrsScore::index`] is `index`, if below [`CrsScore::COUNT`].
+    pub(crate) fn from_index(index: usize) -> Option<Self> {
+        u16::try_from(index)
+            .ok()
+            .filter(|v| *v <= Self::MAX.0)
+            .map(CrsScore)
+    }
+
     /// Every score from 1,200 down to 0, highest first: the order in which rounds rank.
     pub fn descending() -> impl DoubleEndedIterator<Item = CrsScore> + ExactSizeIterator {
         (0..=Self::MAX.0).rev().map(CrsScore)

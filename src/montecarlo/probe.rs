@@ -3,9 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::candidate::Eligibility;
+use crate::draw::DrawRecord;
 use crate::error::{ErrorKind, Result};
 use crate::score::CrsScore;
-use crate::sim::DrawRecord;
 use crate::time::{Period, Timestamp};
 
 /// A kind of candidate to probe at every score of a range: what it is eligible for and when

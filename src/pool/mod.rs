@@ -172,6 +172,15 @@ impl Pool {
         }
     }
 
+    /// A pool with no buckets, standing in for one moved out; never operated on.
+    pub(crate) fn placeholder() -> Self {
+        Pool {
+            buckets: Vec::new(),
+            total: 0,
+            validity: Period::TWELVE_MONTHS,
+        }
+    }
+
     /// How long a profile stays in the pool after submission.
     #[must_use]
     pub fn validity(&self) -> Period {

@@ -4,7 +4,7 @@ use std::cmp::Ordering;
 
 use super::{Bucket, Cohort, Entry, Pool};
 use crate::candidate::Eligibility;
-use crate::draw::{DrawOutcome, DrawSpec};
+use crate::draw::{DrawOutcome, DrawRecord, DrawSpec};
 use crate::pool::rank::TieKey;
 use crate::score::CrsScore;
 use crate::time::Timestamp;
@@ -117,21 +117,59 @@ impl Pool {
         let selection = self.select(spec);
         let outcome = selection.to_outcome();
         if let Some(last) = selection.last {
-            self.remove_selected(spec, last);
+            self.remove_selected(spec, last, |_| {});
         }
         outcome
+    }
+
+    /// Holds a round like [`Pool::draw`], but hands each invited cohort to `invited` as it is
+    /// removed instead of listing them in rank order: the fast path for simulations, which
+    /// need who was invited but not in what order. Cohorts come lowest score first, in an
+    /// order fixed by the pool's contents.
+    ///
+    /// # Example
+    /// ```
+    /// use eesim::{CandidateId, Cohort, CrsScore, DrawSpec, Eligibility, Pool, Target};
+    ///
+    /// let mut pool = Pool::new();
+    /// let t = "2025-05-01T00:00:00Z".parse()?;
+    /// for (id, score) in [(1, 500), (2, 480)] {
+    ///     pool.add(Cohort { score: CrsScore::new(score)?, submitted_at: t, id: CandidateId(id), eligibility: Eligibility::none(), count: 10 })?;
+    /// }
+    /// let mut seen = 0;
+    /// let summary = pool.draw_each(&DrawSpec::new(t, Target::All, 15), |c| seen += c.count);
+    /// assert_eq!((seen, summary.invited, summary.cutoff.map(|s| s.get())), (15, 15, Some(480)));
+    /// # Ok::<(), eesim::Error>(())
+    /// ```
+    pub fn draw_each(&mut self, spec: &DrawSpec, invited: impl FnMut(Cohort)) -> DrawRecord {
+        let selection = self.select(spec);
+        let record = DrawRecord {
+            at: spec.at,
+            target: spec.target,
+            requested: spec.size,
+            invited: selection.invited(),
+            cutoff: selection.cutoff(),
+            tie_break: selection.tie_break(),
+        };
+        if let Some(last) = selection.last {
+            self.remove_selected(spec, last, invited);
+        }
+        record
     }
 
     /// Removes what [`Pool::select`] chose: every eligible cohort above the cut-off, and at
     /// the cut-off every eligible cohort ranked before the last invitee, plus what was taken
     /// of it.
-    fn remove_selected(&mut self, spec: &DrawSpec, last: Last) {
+    fn remove_selected(&mut self, spec: &DrawSpec, last: Last, mut invited: impl FnMut(Cohort)) {
         let mut removed = 0;
         for (index, bucket) in self.buckets.iter_mut().enumerate().skip(last.score.index()) {
             if bucket.eligible(spec.target) == 0 {
                 continue;
             }
             let at_cutoff = index == last.score.index();
+            let Some(score) = CrsScore::from_index(index) else {
+                continue;
+            };
             for gi in 0..bucket.groups.len() {
                 let g = &mut bucket.groups[gi];
                 if !spec.target.matches(g.eligibility) {
@@ -146,6 +184,7 @@ impl Pool {
                             Ordering::Equal => last.taken,
                             Ordering::Greater => break,
                         };
+                        invited(front.into_cohort(score, g.eligibility).with_count(take));
                         front.count -= take;
                         gone += u64::from(take);
                         if front.count == 0 {
@@ -156,6 +195,9 @@ impl Pool {
                         }
                     }
                 } else {
+                    for e in &g.entries {
+                        invited(e.into_cohort(score, g.eligibility));
+                    }
                     gone = g.count;
                     g.entries.clear();
                 }

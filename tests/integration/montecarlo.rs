@@ -322,7 +322,7 @@ fn montecarlo_stability() {
     );
 }
 
-const GOLDEN: &str = "307 42 Some(506) Some((1000, [530, 530, 535]))";
+const GOLDEN: &str = "307 36 Some(506) Some((1000, [530, 530, 535]))";
 
 #[test]
 fn err_tallies_of_other_estimates_do_not_merge() {
