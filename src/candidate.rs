@@ -287,6 +287,11 @@ impl Eligibility {
         self.0 & category.bit() != 0
     }
 
+    /// An eligibility from raw bits (see [`Eligibility::bits`]).
+    pub(crate) const fn from_bits(bits: u64) -> Self {
+        Eligibility(bits)
+    }
+
     /// The raw bits: programs in bits 0-2, nomination in bit 3, category `i` in bit `4 + i`.
     #[must_use]
     pub const fn bits(self) -> u64 {

@@ -206,6 +206,14 @@ pub enum ErrorKind {
         /// What was given.
         found: String,
     },
+    /// A scenario with one or more problems, every one listed as `key.path: message`.
+    #[error("scenario{}: {} problem{}: {}", source_suffix(.source_name), .problems.len(), if .problems.len() == 1 { "" } else { "s" }, .problems.join("; "))]
+    InvalidScenario {
+        /// The file the scenario came from, or empty.
+        source_name: String,
+        /// Each problem as `key.path: expected X, found Y`.
+        problems: Vec<String>,
+    },
 }
 
 fn feed_draw(draw: &Option<String>) -> String {

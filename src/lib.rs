@@ -69,6 +69,7 @@ mod ita;
 pub mod montecarlo;
 mod pool;
 mod probability;
+pub mod scenario;
 mod score;
 mod sim;
 mod time;

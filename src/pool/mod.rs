@@ -6,10 +6,10 @@ pub use select::Selection;
 
 pub(crate) mod rank;
 
-use std::collections::VecDeque;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, VecDeque};
 
-use rand::Rng;
-use rand_distr::{Binomial, Distribution};
+use rand::{Rng, RngExt};
 use serde::{Deserialize, Serialize};
 
 use crate::candidate::{Candidate, CandidateId, Eligibility};
@@ -110,6 +110,12 @@ pub struct Pool {
     buckets: Vec<Bucket>,
     total: u64,
     validity: Period,
+    /// Scores by the oldest submission they may hold (lazily updated: an entry is current
+    /// when it matches its bucket's `oldest`), so an expiry sweep visits only the scores
+    /// with something due.
+    expiry_queue: BinaryHeap<Reverse<(Timestamp, u16)>>,
+    /// When the queue's first profile expires (computed lazily): nothing expires before.
+    next_expiry: Option<Timestamp>,
 }
 
 /// The candidates at one score.
@@ -118,6 +124,8 @@ struct Bucket {
     total: u64,
     /// The union of the groups' eligibility bits, to skip buckets a round cannot reach.
     union: u64,
+    /// No cohort here was submitted before this (a lower bound), to skip expiry sweeps.
+    oldest: Timestamp,
     /// How many candidates have each eligibility bit: a round for one program, category or
     /// the nominees counts its eligible here in one step, whatever the mix of groups.
     bit_counts: [u64; 64],
@@ -129,6 +137,7 @@ impl Default for Bucket {
         Bucket {
             total: 0,
             union: 0,
+            oldest: Timestamp::MAX,
             bit_counts: [0; 64],
             groups: Vec::new(),
         }
@@ -169,6 +178,8 @@ impl Pool {
             buckets: vec![Bucket::default(); CrsScore::COUNT],
             total: 0,
             validity,
+            expiry_queue: BinaryHeap::new(),
+            next_expiry: None,
         }
     }
 
@@ -178,6 +189,8 @@ impl Pool {
             buckets: Vec::new(),
             total: 0,
             validity: Period::TWELVE_MONTHS,
+            expiry_queue: BinaryHeap::new(),
+            next_expiry: None,
         }
     }
 
@@ -273,6 +286,18 @@ impl Pool {
         let n = u64::from(cohort.count);
         group.count += n;
         bucket.credit(cohort.eligibility, n);
+        if cohort.submitted_at < bucket.oldest {
+            bucket.oldest = cohort.submitted_at;
+            self.expiry_queue
+                .push(Reverse((cohort.submitted_at, cohort.score.get())));
+            if self
+                .expiry_queue
+                .peek()
+                .is_some_and(|top| top.0.0 == cohort.submitted_at)
+            {
+                self.next_expiry = None;
+            }
+        }
         self.total += n;
         Ok(())
     }
@@ -328,12 +353,35 @@ impl Pool {
     }
 
     /// As [`Pool::expire`], calling `on_expired` with each cohort removed.
+    ///
+    /// Cheap when nothing is due: the pool keeps its scores in a queue by oldest submission,
+    /// so most calls end after one comparison and a sweep visits only the scores with
+    /// something due.
     pub fn expire_with(&mut self, now: Timestamp, mut on_expired: impl FnMut(&Cohort)) -> u64 {
+        let validity = self.validity;
+        let Some(&Reverse((first, _))) = self.expiry_queue.peek() else {
+            return 0;
+        };
+        if now
+            < *self
+                .next_expiry
+                .get_or_insert_with(|| validity.after(first))
+        {
+            return 0;
+        }
         let last_expired = self.validity.latest_start_ended_by(now);
         let mut removed = 0;
-        for (score, bucket) in CrsScore::descending().rev().zip(&mut self.buckets) {
-            if bucket.total == 0 {
+        while let Some(&Reverse((oldest, s))) = self.expiry_queue.peek() {
+            if oldest > last_expired {
+                break;
+            }
+            self.expiry_queue.pop();
+            let Some(score) = CrsScore::from_index(usize::from(s)) else {
                 continue;
+            };
+            let bucket = &mut self.buckets[score.index()];
+            if bucket.oldest != oldest {
+                continue; // a stale entry: the bucket was swept since
             }
             for gi in 0..bucket.groups.len() {
                 let group = &mut bucket.groups[gi];
@@ -349,15 +397,29 @@ impl Pool {
                 removed += bucket.take_from_group(gi, gone);
             }
             bucket.drop_empty_groups();
+            bucket.oldest = bucket
+                .groups
+                .iter()
+                .filter_map(|g| g.entries.front().map(|e| e.tie.submitted_at))
+                .min()
+                .unwrap_or(Timestamp::MAX);
+            if bucket.oldest < Timestamp::MAX {
+                self.expiry_queue.push(Reverse((bucket.oldest, s)));
+            }
         }
         self.total -= removed;
+        self.next_expiry = None;
         removed
     }
 
-    /// Withdraws each candidate independently with probability `p` (profiles taken down by
-    /// their owners), except the candidate `keep`; returns how many left.
+    /// Withdraws candidates with probability `p` each (profiles taken down by their owners),
+    /// except the candidate `keep`; returns how many left.
     ///
-    /// Cohorts are visited in a fixed order, so the same RNG state gives the same result.
+    /// The withdrawals are spread systematically along the pool (by score, then eligibility,
+    /// then submission): with one random offset `u`, the `j`-th candidate leaves when
+    /// `floor((j + 1)·p + u) > floor(j·p + u)`. Each candidate leaves with probability `p`,
+    /// the number leaving is `p` times the pool rounded at random, and a sweep costs one
+    /// random number, not one per cohort.
     pub fn withdraw_random<R: Rng + ?Sized>(
         &mut self,
         p: Probability,
@@ -368,6 +430,8 @@ impl Pool {
             return 0;
         }
         let mut removed = 0;
+        let u: f64 = rng.random();
+        let mut seen = 0_u64;
         for bucket in &mut self.buckets {
             if bucket.total == 0 {
                 continue;
@@ -378,8 +442,9 @@ impl Pool {
                     if Some(e.tie.id) == keep {
                         return true;
                     }
-                    let k = Binomial::new(u64::from(e.count), p.get())
-                        .map_or(0, |b| b.sample(rng).min(u64::from(e.count)));
+                    let n = u64::from(e.count);
+                    let k = systematic(seen, n, p.get(), u);
+                    seen += n;
                     // k <= e.count, which is a u32.
                     e.count -= u32::try_from(k).unwrap_or(e.count);
                     gone += k;
@@ -402,6 +467,15 @@ impl Pool {
             .filter(|g| target.matches(g.eligibility))
             .map(|g| g.count)
             .sum()
+    }
+
+    /// Whether any cohort in the pool has the id `id` (a scan of the whole pool).
+    #[must_use]
+    pub fn contains_id(&self, id: CandidateId) -> bool {
+        self.buckets
+            .iter()
+            .flat_map(|b| &b.groups)
+            .any(|g| g.entries.iter().any(|e| e.tie.id == id))
     }
 
     /// Every cohort in the pool, in rank order.
@@ -547,6 +621,18 @@ impl Entry {
             count: self.count,
         }
     }
+}
+
+/// How many of the candidates `seen..seen + n` a systematic sample with share `p` and offset
+/// `u` (in `[0, 1)`) picks: candidate `j` is picked when `floor((j + 1)·p + u) > floor(j·p +
+/// u)`, so each is picked with probability `p`.
+pub(crate) fn systematic(seen: u64, n: u64, p: f64, u: f64) -> u64 {
+    if p <= 0.0 || n == 0 {
+        return 0;
+    }
+    // The values are non-negative, so truncating casts are floors.
+    let at = |j: u64| (j as f64 * p + u) as u64;
+    (at(seen + n).saturating_sub(at(seen))).min(n)
 }
 
 /// Calls `f` with the index of each bit set in `e`.

@@ -269,7 +269,7 @@ impl SimulationBuilder {
         }
         if let Some(f) = sim.focal {
             let id = f.candidate.id;
-            let clash = sim.pool.cohorts().any(|c| c.id == id)
+            let clash = sim.pool.contains_id(id)
                 || sim
                     .events
                     .iter()

@@ -10,7 +10,7 @@ use super::{Event, FocalResponse, Simulation};
 use crate::candidate::Candidate;
 use crate::draw::{DrawRecord, DrawSpec};
 use crate::ita::{Invitation, Resolution, Response, ResponseModel};
-use crate::pool::{Cohort, Pool};
+use crate::pool::{Cohort, Pool, systematic};
 use crate::score::CrsScore;
 use crate::time::Timestamp;
 
@@ -394,18 +394,6 @@ fn conditional_lapse(model: &ResponseModel) -> f64 {
     } else {
         0.0
     }
-}
-
-/// How many of the candidates `seen..seen + n` a systematic sample with share `p` and offset
-/// `u` picks.
-fn systematic(seen: u64, n: u64, p: f64, u: f64) -> u64 {
-    if p <= 0.0 || n == 0 {
-        return 0;
-    }
-    let at = |j: u64| (j as f64 * p + u).floor();
-    // Both floors are finite and ordered, so the difference is a whole number in 0..=n.
-    let k = at(seen + n) - at(seen);
-    (k.max(0.0) as u64).min(n)
 }
 
 impl Cohort {

@@ -1,0 +1,624 @@
+//! Reading and writing scenario files (TOML or JSON), reporting every problem by key path.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+use jiff::civil::Date;
+use serde_json::{Map, Value};
+
+use super::{DrawPlan, PROGRAM_FAMILIES, Scenario, Share, StartPool};
+use crate::candidate::Categories;
+use crate::error::{ErrorKind, Result};
+use crate::feed::DensityModel;
+use crate::ita::ResponseModel;
+use crate::probability::Probability;
+
+const RANGE_NAMES: &str = "601-1200, 501-600, 491-500, 481-490, 471-480, 461-470, 451-460, 441-450, 431-440, 421-430, 411-420, 401-410, 351-400, 301-350, 0-300";
+
+impl Scenario {
+    /// Reads a scenario from TOML.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidScenario`] listing every problem with its key path
+    /// (`draws.cec.sizes[1]: expected a positive integer, found -5`).
+    pub fn from_toml(text: &str) -> Result<Self> {
+        let value: toml::Value = toml::from_str(text)
+            .map_err(|e| invalid("", vec![format!("TOML: {}", e.message())]))?;
+        let json = serde_json::to_value(value).map_err(|e| invalid("", vec![e.to_string()]))?;
+        Scenario::from_value(&json, "")
+    }
+
+    /// Reads a scenario from JSON, with the same keys as the TOML form.
+    ///
+    /// # Errors
+    /// As [`Scenario::from_toml`].
+    pub fn from_json(text: &str) -> Result<Self> {
+        let json: Value =
+            serde_json::from_str(text).map_err(|e| invalid("", vec![format!("JSON: {e}")]))?;
+        Scenario::from_value(&json, "")
+    }
+
+    /// Reads a scenario file: JSON when its name ends in `.json`, TOML otherwise.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Io`] when it cannot be read, otherwise as [`Scenario::from_toml`], naming
+    /// the file.
+    pub fn from_path(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|e| ErrorKind::Io {
+            context: format!("reading {}", path.display()),
+            message: e.to_string(),
+        })?;
+        let parsed = if path.extension().is_some_and(|e| e == "json") {
+            Scenario::from_json(&text)
+        } else {
+            Scenario::from_toml(&text)
+        };
+        parsed.map_err(|e| match e.into_kind() {
+            ErrorKind::InvalidScenario { problems, .. } => {
+                invalid(&path.display().to_string(), problems)
+            }
+            other => other.into(),
+        })
+    }
+
+    fn from_value(v: &Value, file: &str) -> Result<Self> {
+        let mut c = Check::default();
+        let root = c.table(Some(v), "");
+        let get = |k: &str| root.and_then(|m| m.get(k));
+        if let Some(m) = root {
+            c.unknown(
+                m,
+                "",
+                &[
+                    "version",
+                    "as_of",
+                    "source",
+                    "validity_months",
+                    "pool",
+                    "shares",
+                    "draws",
+                    "arrivals",
+                    "exits",
+                ],
+            );
+        }
+        match get("version") {
+            Some(Value::Number(n)) if n.as_u64() == Some(1) => {}
+            other => c.problem("version", "1", other),
+        }
+        let as_of = c.date(get("as_of"), "as_of");
+        let source = c.string(get("source"), "source");
+        let validity_months = match get("validity_months") {
+            None => Some(12),
+            v => c.integer(v, "validity_months", 1, 60),
+        };
+        let pool = pool(&mut c, get("pool"));
+        let (shares, mut categories) = shares(&mut c, get("shares"));
+        let draws = draws(&mut c, get("draws"), &mut categories);
+        let (arrivals, spread) = arrivals(&mut c, get("arrivals"));
+        let (withdrawal, responses) = exits(&mut c, get("exits"));
+        for family in draws.keys() {
+            if !PROGRAM_FAMILIES.contains(&family.as_str()) && !shares.contains_key(family) {
+                c.problems.push(format!("shares.{family}: expected the share of the pool in a category that holds rounds, found nothing"));
+            }
+        }
+        if !c.problems.is_empty() {
+            return Err(invalid(file, c.problems));
+        }
+        match (
+            as_of,
+            source,
+            validity_months,
+            pool,
+            arrivals,
+            spread,
+            withdrawal,
+            responses,
+        ) {
+            (
+                Some(as_of),
+                Some(source),
+                Some(validity_months),
+                Some(pool),
+                Some(arrivals_per_week),
+                Some(arrival_spread),
+                Some(withdrawal_per_week),
+                Some(responses),
+            ) => Ok(Scenario {
+                as_of,
+                source,
+                validity_months: u32::try_from(validity_months).unwrap_or(12),
+                pool,
+                shares,
+                draws,
+                arrivals_per_week,
+                arrival_spread,
+                withdrawal_per_week,
+                responses,
+                categories,
+            }),
+            _ => Err(invalid(file, vec!["incomplete scenario".into()])),
+        }
+    }
+
+    /// The scenario as TOML, with comments saying what each part means.
+    #[must_use]
+    pub fn to_toml(&self) -> String {
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            "# eesim scenario: every assumption about the future, in one file."
+        );
+        let _ = writeln!(s, "version = 1");
+        let _ = writeln!(
+            s,
+            "# The runs start on this date and know nothing dated on or after it."
+        );
+        let _ = writeln!(s, "as_of = \"{}\"", self.as_of);
+        let _ = writeln!(s, "source = {}", quote(&self.source));
+        let _ = writeln!(
+            s,
+            "# Profiles expire this many calendar months after submission."
+        );
+        let _ = writeln!(s, "validity_months = {}\n", self.validity_months);
+        let _ = writeln!(
+            s,
+            "[pool]\n# Candidates by CRS range on the snapshot date: {RANGE_NAMES}."
+        );
+        let _ = writeln!(s, "ranges = {:?}", self.pool.ranges);
+        let density = match self.pool.density {
+            DensityModel::Flat => "\"flat\"".to_string(),
+            DensityModel::Smooth => "\"smooth\"".to_string(),
+            DensityModel::Decay { rate } => format!("{{ decay = {rate} }}"),
+        };
+        let _ = writeln!(
+            s,
+            "# The density inside each range: flat, smooth, or smooth with a decay per point inside 501-600."
+        );
+        let _ = writeln!(s, "density = {density}\n");
+        let _ = writeln!(
+            s,
+            "# The share of the pool eligible for each program and category; each run samples"
+        );
+        let _ = writeln!(
+            s,
+            "# it from a normal distribution with this mean and spread (standard deviation)."
+        );
+        let _ = writeln!(s, "[shares]");
+        for (name, sh) in &self.shares {
+            let _ = writeln!(
+                s,
+                "{name} = {{ mean = {}, spread = {} }}",
+                sh.mean, sh.spread
+            );
+        }
+        let _ = writeln!(
+            s,
+            "\n# Rounds per family: resampled gaps (days) and sizes after the last real round,"
+        );
+        let _ = writeln!(s, "# or a fixed list of rounds.");
+        for (name, plan) in &self.draws {
+            let _ = writeln!(s, "[draws.{name}]");
+            match plan {
+                DrawPlan::Resample {
+                    last,
+                    gaps_days,
+                    sizes,
+                } => {
+                    let _ = writeln!(
+                        s,
+                        "last = \"{last}\"\ngaps_days = {gaps_days:?}\nsizes = {sizes:?}"
+                    );
+                }
+                DrawPlan::Fixed(rounds) => {
+                    let list: Vec<String> = rounds
+                        .iter()
+                        .map(|(d, n)| format!("{{ date = \"{d}\", size = {n} }}"))
+                        .collect();
+                    let _ = writeln!(s, "fixed = [{}]", list.join(", "));
+                }
+            }
+        }
+        let _ = writeln!(
+            s,
+            "\n[arrivals]\n# New profiles per week by CRS range (as [pool].ranges), before expiries and"
+        );
+        let _ = writeln!(
+            s,
+            "# withdrawals; those above 600 are provincial nominations."
+        );
+        let weekly: Vec<String> = self
+            .arrivals_per_week
+            .iter()
+            .map(|a| a.to_string())
+            .collect();
+        let _ = writeln!(s, "per_week = [{}]", weekly.join(", "));
+        let _ = writeln!(
+            s,
+            "# The relative spread of the arrival rate, sampled per run."
+        );
+        let _ = writeln!(s, "spread = {}\n", self.arrival_spread);
+        let _ = writeln!(
+            s,
+            "[exits]\n# Not in the feed: assumptions. The weekly chance a waiting candidate withdraws,"
+        );
+        let _ = writeln!(
+            s,
+            "# and the shares of invited candidates who decline or let the ITA lapse."
+        );
+        let _ = writeln!(s, "withdrawal_per_week = {}", self.withdrawal_per_week);
+        let _ = writeln!(s, "ita_decline = {}", self.responses.decline());
+        let _ = writeln!(s, "ita_no_response = {}", self.responses.no_response());
+        s
+    }
+}
+
+fn quote(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+}
+
+fn invalid(file: &str, problems: Vec<String>) -> crate::Error {
+    ErrorKind::InvalidScenario {
+        source_name: file.to_string(),
+        problems,
+    }
+    .into()
+}
+
+fn pool(c: &mut Check, v: Option<&Value>) -> Option<StartPool> {
+    let m = c.table(v, "pool")?;
+    c.unknown(m, "pool", &["ranges", "density"]);
+    let ranges = c
+        .array(m.get("ranges"), "pool.ranges", Some(15))
+        .map(|items| {
+            let mut out = [0_u32; 15];
+            for (i, item) in items.iter().enumerate() {
+                if let Some(n) = c.integer(
+                    Some(item),
+                    &format!("pool.ranges[{i}]"),
+                    0,
+                    i64::from(u32::MAX),
+                ) {
+                    out[i] = u32::try_from(n).unwrap_or(0);
+                }
+            }
+            out
+        });
+    let density = match m.get("density") {
+        Some(Value::String(s)) if s == "flat" => Some(DensityModel::Flat),
+        Some(Value::String(s)) if s == "smooth" => Some(DensityModel::Smooth),
+        Some(Value::Object(d)) if d.len() == 1 && d.contains_key("decay") => c
+            .number(d.get("decay"), "pool.density.decay", 1e-6, 1.0)
+            .map(|rate| DensityModel::Decay { rate }),
+        other => {
+            c.problem(
+                "pool.density",
+                "\"flat\", \"smooth\" or { decay = RATE }",
+                other,
+            );
+            None
+        }
+    };
+    Some(StartPool {
+        ranges: ranges?,
+        density: density?,
+    })
+}
+
+fn shares(c: &mut Check, v: Option<&Value>) -> (BTreeMap<String, Share>, Categories) {
+    let mut out = BTreeMap::new();
+    let mut categories = Categories::new();
+    let Some(m) = c.table(v, "shares") else {
+        return (out, categories);
+    };
+    for (name, item) in m {
+        let path = format!("shares.{name}");
+        if name == "general" || name == "pnp" {
+            c.problem(
+                &path,
+                "a program (cec, fsw, fst) or a category",
+                Some(&Value::String(name.clone())),
+            );
+            continue;
+        }
+        if !["cec", "fsw", "fst"].contains(&name.as_str()) && categories.register(name).is_err() {
+            c.problem(
+                &path,
+                "a lower-case name of letters, digits and '_'",
+                Some(&Value::String(name.clone())),
+            );
+            continue;
+        }
+        let Some(t) = c.table(Some(item), &path) else {
+            continue;
+        };
+        c.unknown(t, &path, &["mean", "spread"]);
+        let mean = c.number(t.get("mean"), &format!("{path}.mean"), 0.0, 1.0);
+        let spread = c.number(t.get("spread"), &format!("{path}.spread"), 0.0, 1.0);
+        if let (Some(mean), Some(spread)) = (mean, spread) {
+            out.insert(name.clone(), Share { mean, spread });
+        }
+    }
+    (out, categories)
+}
+
+fn draws(
+    c: &mut Check,
+    v: Option<&Value>,
+    categories: &mut Categories,
+) -> BTreeMap<String, DrawPlan> {
+    let mut out = BTreeMap::new();
+    let Some(m) = c.table(v, "draws") else {
+        return out;
+    };
+    for (name, item) in m {
+        let path = format!("draws.{name}");
+        if !PROGRAM_FAMILIES.contains(&name.as_str()) && categories.register(name).is_err() {
+            c.problem(
+                &path,
+                "a family: general, cec, fsw, fst, pnp or a lower-case category name",
+                Some(&Value::String(name.clone())),
+            );
+            continue;
+        }
+        let Some(t) = c.table(Some(item), &path) else {
+            continue;
+        };
+        let plan = if t.contains_key("fixed") {
+            c.unknown(t, &path, &["fixed"]);
+            c.array(t.get("fixed"), &format!("{path}.fixed"), None)
+                .map(|rounds| {
+                    let mut list = Vec::new();
+                    for (i, r) in rounds.iter().enumerate() {
+                        let p = format!("{path}.fixed[{i}]");
+                        let Some(rt) = c.table(Some(r), &p) else {
+                            continue;
+                        };
+                        c.unknown(rt, &p, &["date", "size"]);
+                        let date = c.date(rt.get("date"), &format!("{p}.date"));
+                        let size = c.integer(rt.get("size"), &format!("{p}.size"), 1, 100_000);
+                        if let (Some(d), Some(n)) = (date, size) {
+                            list.push((d, u32::try_from(n).unwrap_or(1)));
+                        }
+                    }
+                    list.sort();
+                    DrawPlan::Fixed(list)
+                })
+        } else {
+            c.unknown(t, &path, &["last", "gaps_days", "sizes"]);
+            let last = c.date(t.get("last"), &format!("{path}.last"));
+            let gaps = c.integers(
+                t.get("gaps_days"),
+                &format!("{path}.gaps_days"),
+                1,
+                3650,
+                true,
+            );
+            let sizes = c.integers(t.get("sizes"), &format!("{path}.sizes"), 1, 100_000, false);
+            match (last, gaps, sizes) {
+                (Some(last), Some(gaps_days), Some(sizes)) => Some(DrawPlan::Resample {
+                    last,
+                    gaps_days,
+                    sizes,
+                }),
+                _ => None,
+            }
+        };
+        if let Some(plan) = plan {
+            out.insert(name.clone(), plan);
+        }
+    }
+    out
+}
+
+fn arrivals(c: &mut Check, v: Option<&Value>) -> (Option<[f64; 15]>, Option<f64>) {
+    let Some(m) = c.table(v, "arrivals") else {
+        return (None, None);
+    };
+    c.unknown(m, "arrivals", &["per_week", "spread"]);
+    let weekly = c
+        .array(m.get("per_week"), "arrivals.per_week", Some(15))
+        .map(|items| {
+            let mut out = [0.0; 15];
+            for (i, item) in items.iter().enumerate() {
+                out[i] = c
+                    .number(Some(item), &format!("arrivals.per_week[{i}]"), 0.0, 1e7)
+                    .unwrap_or(0.0);
+            }
+            out
+        });
+    let spread = match m.get("spread") {
+        None => Some(0.0),
+        v => c.number(v, "arrivals.spread", 0.0, 1.0),
+    };
+    (weekly, spread)
+}
+
+fn exits(c: &mut Check, v: Option<&Value>) -> (Option<Probability>, Option<ResponseModel>) {
+    let Some(m) = c.table(v, "exits") else {
+        return (None, None);
+    };
+    c.unknown(
+        m,
+        "exits",
+        &["withdrawal_per_week", "ita_decline", "ita_no_response"],
+    );
+    let w = c.number(
+        m.get("withdrawal_per_week"),
+        "exits.withdrawal_per_week",
+        0.0,
+        1.0,
+    );
+    let d = c.number(m.get("ita_decline"), "exits.ita_decline", 0.0, 1.0);
+    let n = c.number(m.get("ita_no_response"), "exits.ita_no_response", 0.0, 1.0);
+    let responses = match (d, n) {
+        (Some(d), Some(n)) => match ResponseModel::new(d, n) {
+            Ok(r) => Some(r),
+            Err(_) => {
+                c.problems.push(format!(
+                    "exits: expected ita_decline + ita_no_response at most 1, found {}",
+                    d + n
+                ));
+                None
+            }
+        },
+        _ => None,
+    };
+    (w.and_then(|w| Probability::new(w).ok()), responses)
+}
+
+/// Collects problems while walking a parsed file.
+#[derive(Default)]
+struct Check {
+    problems: Vec<String>,
+}
+
+impl Check {
+    fn problem(&mut self, path: &str, expected: &str, found: Option<&Value>) {
+        let path = if path.is_empty() { "scenario" } else { path };
+        self.problems.push(format!(
+            "{path}: expected {expected}, found {}",
+            describe(found)
+        ));
+    }
+
+    fn table<'a>(&mut self, v: Option<&'a Value>, path: &str) -> Option<&'a Map<String, Value>> {
+        match v {
+            Some(Value::Object(m)) if !is_toml_date(m) => Some(m),
+            other => {
+                self.problem(path, "a table", other);
+                None
+            }
+        }
+    }
+
+    fn unknown(&mut self, m: &Map<String, Value>, path: &str, allowed: &[&str]) {
+        for key in m.keys().filter(|k| !allowed.contains(&k.as_str())) {
+            let at = if path.is_empty() {
+                key.clone()
+            } else {
+                format!("{path}.{key}")
+            };
+            self.problems.push(format!(
+                "{at}: expected one of the keys {}, found an unknown key",
+                allowed.join(", ")
+            ));
+        }
+    }
+
+    fn array<'a>(
+        &mut self,
+        v: Option<&'a Value>,
+        path: &str,
+        len: Option<usize>,
+    ) -> Option<&'a Vec<Value>> {
+        match (v, len) {
+            (Some(Value::Array(a)), Some(n)) if a.len() != n => {
+                self.problems.push(format!(
+                    "{path}: expected a list of {n} numbers, found a list of {}",
+                    a.len()
+                ));
+                None
+            }
+            (Some(Value::Array(a)), _) => Some(a),
+            (other, _) => {
+                self.problem(path, "a list", other);
+                None
+            }
+        }
+    }
+
+    fn integer(&mut self, v: Option<&Value>, path: &str, lo: i64, hi: i64) -> Option<i64> {
+        let expected = if lo == 1 && hi >= 100_000 {
+            "a positive integer".to_string()
+        } else {
+            format!("an integer from {lo} to {hi}")
+        };
+        match v.and_then(Value::as_i64) {
+            Some(n) if (lo..=hi).contains(&n) => Some(n),
+            _ => {
+                self.problem(path, &expected, v);
+                None
+            }
+        }
+    }
+
+    fn integers(
+        &mut self,
+        v: Option<&Value>,
+        path: &str,
+        lo: i64,
+        hi: i64,
+        may_be_empty: bool,
+    ) -> Option<Vec<u32>> {
+        let items = self.array(v, path, None)?;
+        if items.is_empty() && !may_be_empty {
+            self.problems.push(format!(
+                "{path}: expected at least one value, found an empty list"
+            ));
+            return None;
+        }
+        let before = self.problems.len();
+        let out: Vec<u32> = items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, item)| self.integer(Some(item), &format!("{path}[{i}]"), lo, hi))
+            .filter_map(|n| u32::try_from(n).ok())
+            .collect();
+        (self.problems.len() == before).then_some(out)
+    }
+
+    fn number(&mut self, v: Option<&Value>, path: &str, lo: f64, hi: f64) -> Option<f64> {
+        match v.and_then(Value::as_f64) {
+            Some(x) if (lo..=hi).contains(&x) => Some(x),
+            _ => {
+                self.problem(path, &format!("a number from {lo} to {hi}"), v);
+                None
+            }
+        }
+    }
+
+    fn string(&mut self, v: Option<&Value>, path: &str) -> Option<String> {
+        match v {
+            Some(Value::String(s)) => Some(s.clone()),
+            other => {
+                self.problem(path, "a string", other);
+                None
+            }
+        }
+    }
+
+    fn date(&mut self, v: Option<&Value>, path: &str) -> Option<Date> {
+        let text = match v {
+            Some(Value::String(s)) => Some(s.as_str()),
+            Some(Value::Object(m)) if is_toml_date(m) => m.values().next().and_then(Value::as_str),
+            _ => None,
+        };
+        match text.and_then(|t| t.parse::<Date>().ok()) {
+            Some(d) => Some(d),
+            None => {
+                self.problem(path, "a date like \"2026-02-16\"", v);
+                None
+            }
+        }
+    }
+}
+
+/// Whether a table is TOML's encoding of a bare date.
+fn is_toml_date(m: &Map<String, Value>) -> bool {
+    m.len() == 1 && m.keys().all(|k| k.starts_with("$__toml_private"))
+}
+
+fn describe(v: Option<&Value>) -> String {
+    match v {
+        None => "nothing".into(),
+        Some(Value::Null) => "null".into(),
+        Some(Value::Bool(b)) => b.to_string(),
+        Some(Value::Number(n)) => n.to_string(),
+        Some(Value::String(s)) => format!("{s:?}"),
+        Some(Value::Array(a)) => format!("a list of {}", a.len()),
+        Some(Value::Object(_)) => "a table".into(),
+    }
+}

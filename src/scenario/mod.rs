@@ -1,0 +1,224 @@
+//! `Scenario`: every assumption about the future, explicit, validated and serialisable.
+
+mod calibrate;
+mod file;
+mod run;
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+
+pub use run::{FocalSpec, ScenarioRun};
+
+use crate::candidate::{Categories, Program};
+use crate::draw::Target;
+use crate::error::Result;
+use crate::feed::DensityModel;
+use crate::ita::ResponseModel;
+use crate::probability::Probability;
+
+/// The default scenario's file, embedded: calibrated from IRCC's rounds feed as of the
+/// newest snapshot in it (see the file's header for its date, source, and the command that
+/// regenerates it).
+pub const DEFAULT_TOML: &str = include_str!("../../scenarios/default.toml");
+
+/// A share of the pool, known with a spread: each run samples it from a normal distribution
+/// with this mean and standard deviation, clamped to `[0.0005, 1]`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Share {
+    /// The mean share.
+    pub mean: f64,
+    /// Its standard deviation across runs.
+    pub spread: f64,
+}
+
+/// How a family's future rounds are scheduled.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DrawPlan {
+    /// Resampled from a trailing window of real rounds: after the last real round, each gap
+    /// is drawn from `gaps_days` and each size from `sizes` (with replacement).
+    Resample {
+        /// The family's last real round before the scenario's start.
+        last: Date,
+        /// Observed gaps between its rounds, in days (a family seen once gets one gap: the
+        /// length of the window, 182 days).
+        gaps_days: Vec<u32>,
+        /// Observed sizes.
+        sizes: Vec<u32>,
+    },
+    /// An explicit list of rounds, for "what if IRCC does X".
+    Fixed(Vec<(Date, u32)>),
+}
+
+/// Where the runs start from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StartPool {
+    /// Candidates in each of the feed's 15 disjoint score ranges, highest first (601-1200,
+    /// 501-600, 491-500, ..., 301-350, 0-300).
+    pub ranges: [u32; 15],
+    /// The density inside each range.
+    pub density: DensityModel,
+}
+
+/// Every assumption about the future, as one validated value.
+///
+/// A scenario holds the start pool (a published snapshot and a density model), the share of
+/// the pool eligible for each program and category (with spreads sampled per run), the
+/// schedule of rounds per family, weekly arrivals by score range (provincial nominations are
+/// the arrivals above 600), withdrawals, ITA responses, and the profile validity. It is read
+/// from and written to TOML or JSON; a bad file reports every problem with its key path.
+///
+/// # Example
+/// ```
+/// use eesim::scenario::Scenario;
+///
+/// let s = Scenario::default_calibrated()?;
+/// assert!(s.families().any(|f| f == "cec"));
+/// let again = Scenario::from_toml(&s.to_toml())?;
+/// assert_eq!(again, s);
+/// # Ok::<(), eesim::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scenario {
+    pub(crate) as_of: Date,
+    pub(crate) source: String,
+    pub(crate) validity_months: u32,
+    pub(crate) pool: StartPool,
+    pub(crate) shares: BTreeMap<String, Share>,
+    pub(crate) draws: BTreeMap<String, DrawPlan>,
+    pub(crate) arrivals_per_week: [f64; 15],
+    pub(crate) arrival_spread: f64,
+    pub(crate) withdrawal_per_week: Probability,
+    pub(crate) responses: ResponseModel,
+    pub(crate) categories: Categories,
+}
+
+/// The program and nominee family names; every other family or share name is a category.
+pub(crate) const PROGRAM_FAMILIES: [&str; 5] = ["general", "cec", "fsw", "fst", "pnp"];
+
+impl Scenario {
+    /// The embedded default scenario ([`DEFAULT_TOML`]).
+    ///
+    /// # Errors
+    /// None in practice: the embedded file is tested.
+    pub fn default_calibrated() -> Result<Self> {
+        Scenario::from_toml(DEFAULT_TOML)
+    }
+
+    /// The date the scenario starts: it knows nothing dated on or after it.
+    #[must_use]
+    pub fn as_of(&self) -> Date {
+        self.as_of
+    }
+
+    /// Where its figures come from.
+    #[must_use]
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// The start pool.
+    #[must_use]
+    pub fn pool(&self) -> &StartPool {
+        &self.pool
+    }
+
+    /// The share of the pool eligible for a program (`cec`, `fsw`, `fst`) or category.
+    #[must_use]
+    pub fn share(&self, name: &str) -> Option<Share> {
+        self.shares.get(name).copied()
+    }
+
+    /// The families with scheduled rounds.
+    pub fn families(&self) -> impl Iterator<Item = &str> {
+        self.draws.keys().map(String::as_str)
+    }
+
+    /// The plan of a family's rounds.
+    #[must_use]
+    pub fn plan(&self, family: &str) -> Option<&DrawPlan> {
+        self.draws.get(family)
+    }
+
+    /// Replaces (or adds) the plan of a family's rounds: "what if IRCC does X".
+    ///
+    /// # Errors
+    /// As [`Scenario::from_toml`] for an invalid plan (a size of 0, a gap of 0 days, no sizes).
+    pub fn with_plan(mut self, family: &str, plan: DrawPlan) -> Result<Self> {
+        self.draws.insert(family.to_string(), plan);
+        Scenario::from_toml(&self.to_toml())
+    }
+
+    /// Multiplies every future round's size by `factor` (rounded, at least 1).
+    #[must_use]
+    pub fn with_sizes_scaled(mut self, factor: f64) -> Self {
+        let scale = |n: &mut u32| *n = ((f64::from(*n) * factor).round() as u32).max(1);
+        for plan in self.draws.values_mut() {
+            match plan {
+                DrawPlan::Resample { sizes, .. } => sizes.iter_mut().for_each(scale),
+                DrawPlan::Fixed(rounds) => rounds.iter_mut().for_each(|r| scale(&mut r.1)),
+            }
+        }
+        self
+    }
+
+    /// Weekly arrivals by score range (gross: before expiries and withdrawals).
+    #[must_use]
+    pub fn arrivals_per_week(&self) -> &[f64; 15] {
+        &self.arrivals_per_week
+    }
+
+    /// The weekly chance that a waiting candidate withdraws.
+    #[must_use]
+    pub fn withdrawal_per_week(&self) -> Probability {
+        self.withdrawal_per_week
+    }
+
+    /// How invited candidates respond.
+    #[must_use]
+    pub fn responses(&self) -> ResponseModel {
+        self.responses
+    }
+
+    /// The category names the scenario knows (from its shares and families).
+    #[must_use]
+    pub fn categories(&self) -> &Categories {
+        &self.categories
+    }
+
+    /// The round target of a family name.
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::UnknownCategory`] for a category the scenario does not know.
+    pub fn target(&self, family: &str) -> Result<Target> {
+        Ok(match family {
+            "general" => Target::All,
+            "cec" => Target::program(Program::Cec),
+            "fsw" => Target::program(Program::Fsw),
+            "fst" => Target::program(Program::Fst),
+            "pnp" => Target::ProvincialNominees,
+            category => Target::Category(self.categories.id(category)?),
+        })
+    }
+
+    /// The family name of a round target (`None` for a target no family has, such as
+    /// several programs at once).
+    #[must_use]
+    pub fn family_of(&self, target: Target) -> Option<String> {
+        match target {
+            Target::All => Some("general".into()),
+            Target::ProvincialNominees => Some("pnp".into()),
+            Target::Category(c) => Some(self.categories.name(c).to_string()),
+            Target::Programs(set) => {
+                let programs: Vec<Program> = Program::ALL
+                    .into_iter()
+                    .filter(|p| set.contains(*p))
+                    .collect();
+                match programs.as_slice() {
+                    [one] => Some(one.name().to_string()),
+                    _ => None,
+                }
+            }
+        }
+    }
+}

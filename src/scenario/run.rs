@@ -1,0 +1,449 @@
+//! `ScenarioRun`: a scenario and a focal candidate, sampled into one simulated future per run.
+
+use jiff::civil::Date;
+use rand::RngExt;
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Distribution, Normal};
+
+use super::{DrawPlan, Scenario};
+use crate::candidate::{Candidate, CandidateId, Categories, Eligibility, Program};
+use crate::draw::{DrawSpec, ProgramSet};
+use crate::error::{ErrorKind, Result};
+use crate::feed::{RANGES, ScoreDensity};
+use crate::montecarlo::RunModel;
+use crate::pool::{Cohort, Pool};
+use crate::probability::Probability;
+use crate::score::CrsScore;
+use crate::sim::{Event, Focal, FocalResponse, RunReport, SimulationBuilder};
+use crate::time::{Period, Timestamp};
+
+/// The lowest score modelled: candidates at 300 or below are left out of the synthetic pool,
+/// since no round in the calibrated schedules reaches them.
+const FLOOR: u16 = 301;
+/// The first score of provincial nominees (a nomination adds 600 points).
+const NOMINEE_FROM: u16 = 601;
+/// Rounds are held at 14:00 UTC (mid-morning in Ottawa).
+const ROUND_SECOND_OF_DAY: i64 = 14 * 3600;
+
+/// The candidate whose chance a scenario estimates.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FocalSpec {
+    /// The score at the scenario's start.
+    pub score: CrsScore,
+    /// Later changes of score (a birthday, a new test result), in date order.
+    pub changes: Vec<(Date, CrsScore)>,
+    /// The programs the candidate is eligible for.
+    pub programs: ProgramSet,
+    /// Whether the candidate holds a provincial nomination.
+    pub nominee: bool,
+    /// The categories the candidate qualifies for.
+    pub categories: Vec<String>,
+    /// When the profile was submitted.
+    pub submitted_at: Timestamp,
+    /// How the candidate answers an invitation.
+    pub response: FocalResponse,
+}
+
+/// A scenario with a focal candidate and a horizon: a [`RunModel`] for
+/// [`crate::montecarlo::MonteCarlo`].
+///
+/// Each run samples the uncertain parameters (shares, the arrival rate), builds a synthetic
+/// pool of cohorts from the snapshot (one cohort per score and eligibility class, each with
+/// its own random submission time within the profile validity), schedules arrivals every
+/// `arrival_batch_days`, rounds per family, withdrawals every four weeks, and runs the
+/// simulation.
+///
+/// Eligibility classes: programs split into CEC only, FSW only, both, and neither (FST), from
+/// the CEC and FSW shares; categories are taken as mutually exclusive (each candidate in at
+/// most one), each with its share; candidates above 600 are provincial nominees. Only the
+/// categories that hold rounds, or that the focal candidate or a probe belongs to, get a class;
+/// the others cannot change any round.
+#[derive(Clone, Debug)]
+pub struct ScenarioRun<'a> {
+    scenario: &'a Scenario,
+    focal: Option<FocalSpec>,
+    horizon_days: u32,
+    arrival_batch_days: u32,
+    start: Timestamp,
+    categories: Categories,
+    /// Expected candidates per score in the start pool.
+    density: Vec<f64>,
+    /// Each score's share of its range's weekly arrivals.
+    arrival_shape: Vec<f64>,
+    /// Category classes: name and eligibility bit.
+    class_categories: Vec<(String, Eligibility)>,
+}
+
+impl<'a> ScenarioRun<'a> {
+    /// Runs of `scenario` over `horizon_days` following `focal` (or no one).
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidSimulation`] for a horizon of 0 or over 3,650 days, a focal
+    /// profile already expired at the start, or a change of score outside the horizon;
+    /// [`ErrorKind::UnknownCategory`] for a focal category neither the scenario nor IRCC's
+    /// 2026 list knows.
+    pub fn new(
+        scenario: &'a Scenario,
+        focal: Option<FocalSpec>,
+        horizon_days: u32,
+    ) -> Result<Self> {
+        let invalid = |what, expected: String, found: String| -> crate::Error {
+            ErrorKind::InvalidSimulation {
+                what,
+                expected,
+                found,
+            }
+            .into()
+        };
+        if !(1..=3650).contains(&horizon_days) {
+            return Err(invalid(
+                "horizon",
+                "1 to 3650 days".into(),
+                horizon_days.to_string(),
+            ));
+        }
+        let start = Timestamp::start_of_day(scenario.as_of);
+        let end = start.plus_days(i64::from(horizon_days));
+        let validity = Period::months(scenario.validity_months)?;
+        let mut categories = scenario.categories.clone();
+        for name in Categories::IRCC_2026 {
+            categories.register(name)?;
+        }
+        if let Some(f) = &focal {
+            if validity.after(f.submitted_at) <= start {
+                return Err(invalid(
+                    "focal submission",
+                    format!("within {validity} before the start {start}"),
+                    f.submitted_at.to_string(),
+                ));
+            }
+            for c in &f.categories {
+                categories.id(c)?;
+            }
+            for (date, _) in &f.changes {
+                let at = Timestamp::start_of_day(*date);
+                if at < start || at > end {
+                    return Err(invalid(
+                        "score change",
+                        format!("from {start} to {end}"),
+                        at.to_string(),
+                    ));
+                }
+            }
+        }
+        let mut class_categories = Vec::new();
+        for name in scenario.categories.names() {
+            let drawn = scenario.draws.contains_key(name);
+            let focal_in = focal
+                .as_ref()
+                .is_some_and(|f| f.categories.iter().any(|c| c == name));
+            if drawn || focal_in {
+                class_categories.push((
+                    name.to_string(),
+                    Eligibility::none().with_category(categories.id(name)?),
+                ));
+            }
+        }
+        let counts = scenario.pool.ranges;
+        let density = ScoreDensity::from_counts(&counts, scenario.pool.density);
+        let per_score: Vec<f64> = (0..CrsScore::COUNT)
+            .map(|i| CrsScore::from_index(i).map_or(0.0, |s| density.at(s)))
+            .collect();
+        let mut arrival_shape = vec![0.0; CrsScore::COUNT];
+        for range in RANGES {
+            let scores = usize::from(range.low)..=usize::from(range.high);
+            let total: f64 = per_score[scores.clone()].iter().sum();
+            let width = f64::from(range.high - range.low + 1);
+            for s in scores {
+                arrival_shape[s] = if total > 0.0 {
+                    per_score[s] / total
+                } else {
+                    1.0 / width
+                };
+            }
+        }
+        Ok(ScenarioRun {
+            scenario,
+            focal,
+            horizon_days,
+            arrival_batch_days: 14,
+            start,
+            categories,
+            density: per_score,
+            arrival_shape,
+            class_categories,
+        })
+    }
+
+    /// Arrivals come in batches this many days apart (14 unless set): fewer batches are
+    /// cheaper, more follow the weekly flow more closely.
+    #[must_use]
+    pub fn arrival_batch_days(mut self, days: u32) -> Self {
+        self.arrival_batch_days = days.max(1);
+        self
+    }
+
+    /// The category registry runs use (the scenario's, plus IRCC's 2026 list).
+    #[must_use]
+    pub fn categories(&self) -> &Categories {
+        &self.categories
+    }
+
+    /// The focal candidate's eligibility.
+    ///
+    /// # Errors
+    /// [`ErrorKind::UnknownCategory`] (checked by [`ScenarioRun::new`], so never here).
+    pub fn focal_eligibility(&self) -> Result<Option<Eligibility>> {
+        let Some(f) = &self.focal else {
+            return Ok(None);
+        };
+        let mut e = Program::ALL
+            .into_iter()
+            .filter(|p| f.programs.contains(*p))
+            .fold(Eligibility::none(), Eligibility::with_program);
+        if f.nominee {
+            e = e.with_nomination();
+        }
+        for c in &f.categories {
+            e = e.with_category(self.categories.id(c)?);
+        }
+        Ok(Some(e))
+    }
+
+    /// The eligibility classes of one run, with their weights (summing to 1).
+    fn classes(&self, rng: &mut ChaCha8Rng) -> Vec<(Eligibility, f64)> {
+        let share = |name: &str, rng: &mut ChaCha8Rng| {
+            self.scenario.shares.get(name).map_or(0.0, |s| {
+                let x = Normal::new(s.mean, s.spread.max(1e-12)).map_or(s.mean, |n| n.sample(rng));
+                x.clamp(0.0005, 1.0)
+            })
+        };
+        let cec = share("cec", rng);
+        let fsw = share("fsw", rng);
+        let both = (cec + fsw - 1.0).max(0.0);
+        let programs = [
+            (Eligibility::none().with_program(Program::Cec), cec - both),
+            (Eligibility::none().with_program(Program::Fsw), fsw - both),
+            (
+                Eligibility::none()
+                    .with_program(Program::Cec)
+                    .with_program(Program::Fsw),
+                both,
+            ),
+            (
+                Eligibility::none().with_program(Program::Fst),
+                (1.0 - cec - fsw + both).max(0.0),
+            ),
+        ];
+        let mut cats: Vec<(Eligibility, f64)> = self
+            .class_categories
+            .iter()
+            .map(|(n, e)| (*e, share(n, rng)))
+            .collect();
+        let total: f64 = cats.iter().map(|c| c.1).sum();
+        if total > 1.0 {
+            cats.iter_mut().for_each(|c| c.1 /= total);
+        }
+        let none = (1.0 - cats.iter().map(|c| c.1).sum::<f64>()).max(0.0);
+        let program_total: f64 = programs.iter().map(|p| p.1).sum();
+        let mut out = Vec::new();
+        for (pe, pw) in programs {
+            for (ce, cw) in std::iter::once((Eligibility::none(), none)).chain(cats.iter().copied())
+            {
+                let w = pw / program_total * cw;
+                if w > 0.0 {
+                    out.push((Eligibility::from_bits(pe.bits() | ce.bits()), w));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Adds, for each class, `expected(score) × weight` candidates per score as cohorts, rounded
+/// systematically (one random offset per class, so totals are kept to within one).
+fn add_cohorts(
+    mut sink: impl FnMut(Cohort),
+    classes: &[(Eligibility, f64)],
+    expected: impl Fn(usize) -> f64,
+    rng: &mut ChaCha8Rng,
+    next_id: &mut u64,
+    mut submitted: impl FnMut(&mut ChaCha8Rng) -> Timestamp,
+) {
+    for &(e, w) in classes {
+        // `acc` stays non-negative, so truncating casts are floors (and cheaper than `floor`).
+        let mut acc: f64 = rng.random();
+        for s in usize::from(FLOOR)..CrsScore::COUNT {
+            let before = acc as u64;
+            acc += expected(s) * w;
+            let n = (acc as u64 - before) as f64;
+            if n < 1.0 {
+                continue;
+            }
+            let Some(score) = CrsScore::from_index(s) else {
+                continue;
+            };
+            let eligibility = if s >= usize::from(NOMINEE_FROM) {
+                e.with_nomination()
+            } else {
+                e
+            };
+            *next_id += 1;
+            let cohort = Cohort {
+                score,
+                submitted_at: submitted(rng),
+                id: CandidateId(*next_id),
+                eligibility,
+                count: n.min(f64::from(u32::MAX)) as u32,
+            };
+            sink(cohort);
+        }
+    }
+}
+
+impl RunModel for ScenarioRun<'_> {
+    fn start(&self) -> Timestamp {
+        self.start
+    }
+
+    fn horizon_days(&self) -> u32 {
+        self.horizon_days
+    }
+
+    fn sample(&self, rng: &mut ChaCha8Rng) -> RunReport {
+        let sc = self.scenario;
+        let start = self.start;
+        let end = start.plus_days(i64::from(self.horizon_days));
+        let validity = Period::months(sc.validity_months).unwrap_or(Period::TWELVE_MONTHS);
+        let span = start.as_second() - validity.latest_start_ended_by(start).as_second();
+        let classes = self.classes(rng);
+        let arrival_rate = (1.0
+            + sc.arrival_spread * Normal::new(0.0, 1.0).map_or(0.0, |n| n.sample(rng)))
+        .max(0.0);
+
+        let mut pool = Pool::with_validity(validity);
+        let mut next_id = 0;
+        add_cohorts(
+            |c| {
+                let added = pool.add(c);
+                debug_assert!(added.is_ok(), "{added:?}");
+            },
+            &classes,
+            |s| self.density[s],
+            rng,
+            &mut next_id,
+            |rng| start.plus_seconds(-rng.random_range(1..span.max(2))),
+        );
+
+        let mut events = Vec::new();
+        let weekly: Vec<f64> = (0..CrsScore::COUNT)
+            .map(|s| {
+                RANGES
+                    .iter()
+                    .position(|r| usize::from(r.low) <= s && s <= usize::from(r.high))
+                    .map_or(0.0, |r| sc.arrivals_per_week[r] * self.arrival_shape[s])
+            })
+            .collect();
+        let batch = i64::from(self.arrival_batch_days);
+        let mut day = 0;
+        while day < i64::from(self.horizon_days) {
+            let at = start.plus_days(day).plus_seconds(6 * 3600);
+            let days = batch.min(i64::from(self.horizon_days) - day) as f64;
+            add_cohorts(
+                |c| events.push(Event::Arrival(c)),
+                &classes,
+                |s| weekly[s] * days / 7.0 * arrival_rate,
+                rng,
+                &mut next_id,
+                |_| at,
+            );
+            day += batch;
+        }
+        for (family, plan) in &sc.draws {
+            let Ok(target) = sc.target(family) else {
+                continue;
+            };
+            let target = match target {
+                crate::Target::Category(_) => match self.categories.id(family) {
+                    Ok(id) => crate::Target::Category(id),
+                    Err(_) => continue,
+                },
+                other => other,
+            };
+            for (date, size) in rounds(plan, start, end, rng) {
+                let at = Timestamp::start_of_day(date).plus_seconds(ROUND_SECOND_OF_DAY);
+                if at >= start && at <= end {
+                    events.push(Event::Draw(DrawSpec::new(at, target, size)));
+                }
+            }
+        }
+        let weekly_withdrawal = sc.withdrawal_per_week.get();
+        if weekly_withdrawal > 0.0 {
+            let p = Probability::new(1.0 - (1.0 - weekly_withdrawal).powi(4))
+                .unwrap_or(Probability::ZERO);
+            let mut week = 4;
+            while i64::from(week) * 7 <= i64::from(self.horizon_days) {
+                events.push(Event::Withdrawals {
+                    at: start.plus_days(i64::from(week) * 7),
+                    probability: p,
+                });
+                week += 4;
+            }
+        }
+        let mut builder = SimulationBuilder::new(pool, start, end)
+            .responses(sc.responses)
+            .ita_deadline(Period::SIXTY_DAYS);
+        if let (Some(f), Ok(Some(eligibility))) = (&self.focal, self.focal_eligibility()) {
+            for (date, score) in &f.changes {
+                events.push(Event::ScoreChange {
+                    at: Timestamp::start_of_day(*date),
+                    score: *score,
+                });
+            }
+            builder = builder.focal(Focal {
+                candidate: Candidate {
+                    id: CandidateId(0),
+                    score: f.score,
+                    submitted_at: f.submitted_at,
+                    eligibility,
+                },
+                response: f.response,
+            });
+        }
+        match builder.events(events).build() {
+            Ok(sim) => sim.into_run(rng),
+            Err(_) => RunReport::default(),
+        }
+    }
+}
+
+/// The rounds of one family in a run: resampled after its last real round, or fixed.
+fn rounds(
+    plan: &DrawPlan,
+    start: Timestamp,
+    end: Timestamp,
+    rng: &mut ChaCha8Rng,
+) -> Vec<(Date, u32)> {
+    match plan {
+        DrawPlan::Fixed(list) => list.clone(),
+        DrawPlan::Resample {
+            last,
+            gaps_days,
+            sizes,
+        } => {
+            let mut out = Vec::new();
+            let mut at = Timestamp::start_of_day(*last);
+            let pick = |v: &[u32], rng: &mut ChaCha8Rng| v[rng.random_range(0..v.len())];
+            if gaps_days.is_empty() || sizes.is_empty() {
+                return out;
+            }
+            while at <= end {
+                at = at.plus_days(i64::from(pick(gaps_days, rng)));
+                if at >= start && at <= end {
+                    out.push((at.date(), pick(sizes, rng)));
+                }
+            }
+            out
+        }
+    }
+}
