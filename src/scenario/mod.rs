@@ -2,13 +2,14 @@
 
 mod calibrate;
 mod file;
+mod fluid;
 mod run;
 
 use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 
-pub use run::{FocalSpec, ScenarioRun};
+pub use run::{Engine, FocalSpec, ScenarioRun};
 
 use crate::candidate::{Categories, Program};
 use crate::draw::Target;

@@ -19,9 +19,9 @@ use crate::time::{Period, Timestamp};
 
 /// The lowest score modelled: candidates at 300 or below are left out of the synthetic pool,
 /// since no round in the calibrated schedules reaches them.
-const FLOOR: u16 = 301;
+pub(super) const FLOOR: u16 = 301;
 /// The first score of provincial nominees (a nomination adds 600 points).
-const NOMINEE_FROM: u16 = 601;
+pub(super) const NOMINEE_FROM: u16 = 601;
 /// Rounds are held at 14:00 UTC (mid-morning in Ottawa).
 const ROUND_SECOND_OF_DAY: i64 = 14 * 3600;
 
@@ -60,18 +60,35 @@ pub struct FocalSpec {
 /// the others cannot change any round.
 #[derive(Clone, Debug)]
 pub struct ScenarioRun<'a> {
-    scenario: &'a Scenario,
-    focal: Option<FocalSpec>,
-    horizon_days: u32,
+    pub(super) scenario: &'a Scenario,
+    pub(super) focal: Option<FocalSpec>,
+    pub(super) horizon_days: u32,
     arrival_batch_days: u32,
-    start: Timestamp,
+    pub(super) start: Timestamp,
     categories: Categories,
     /// Expected candidates per score in the start pool.
-    density: Vec<f64>,
+    pub(super) density: Vec<f64>,
     /// Each score's share of its range's weekly arrivals.
-    arrival_shape: Vec<f64>,
     /// Category classes: name and eligibility bit.
     class_categories: Vec<(String, Eligibility)>,
+    /// The eligibility bits some round or the focal candidate looks at.
+    relevant: u64,
+    /// Expected arrivals per week at each score.
+    pub(super) weekly: Vec<f64>,
+    engine: Engine,
+}
+
+/// How a [`ScenarioRun`] simulates each run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Engine {
+    /// Candidates as masses per score and eligibility class (see `scenario::fluid`): about
+    /// 20 times faster than [`Engine::Exact`], and within a point or two of it on cut-offs.
+    /// The focal candidate is followed individually but, like a probe, takes no invitation
+    /// from anyone; runs keep no candidate ledger.
+    #[default]
+    Fluid,
+    /// Integer cohorts in the exact [`Pool`], through [`crate::Simulation`]: the reference.
+    Exact,
 }
 
 impl<'a> ScenarioRun<'a> {
@@ -162,7 +179,30 @@ impl<'a> ScenarioRun<'a> {
                 };
             }
         }
+        let mut relevant = class_categories
+            .iter()
+            .fold(Eligibility::none().with_nomination().bits(), |m, c| {
+                m | c.1.bits()
+            });
+        for p in Program::ALL {
+            if scenario.draws.contains_key(p.name())
+                || focal.as_ref().is_some_and(|f| f.programs.contains(p))
+            {
+                relevant |= Eligibility::none().with_program(p).bits();
+            }
+        }
+        let weekly = (0..CrsScore::COUNT)
+            .map(|s| {
+                RANGES
+                    .iter()
+                    .position(|r| usize::from(r.low) <= s && s <= usize::from(r.high))
+                    .map_or(0.0, |r| scenario.arrivals_per_week[r] * arrival_shape[s])
+            })
+            .collect();
         Ok(ScenarioRun {
+            weekly,
+            relevant,
+            engine: Engine::default(),
             scenario,
             focal,
             horizon_days,
@@ -170,7 +210,6 @@ impl<'a> ScenarioRun<'a> {
             start,
             categories,
             density: per_score,
-            arrival_shape,
             class_categories,
         })
     }
@@ -180,6 +219,13 @@ impl<'a> ScenarioRun<'a> {
     #[must_use]
     pub fn arrival_batch_days(mut self, days: u32) -> Self {
         self.arrival_batch_days = days.max(1);
+        self
+    }
+
+    /// Simulates with `engine` ([`Engine::Fluid`] unless set).
+    #[must_use]
+    pub fn engine(mut self, engine: Engine) -> Self {
+        self.engine = engine;
         self
     }
 
@@ -211,7 +257,7 @@ impl<'a> ScenarioRun<'a> {
     }
 
     /// The eligibility classes of one run, with their weights (summing to 1).
-    fn classes(&self, rng: &mut ChaCha8Rng) -> Vec<(Eligibility, f64)> {
+    pub(super) fn classes(&self, rng: &mut ChaCha8Rng) -> Vec<(Eligibility, f64)> {
         let share = |name: &str, rng: &mut ChaCha8Rng| {
             self.scenario.shares.get(name).map_or(0.0, |s| {
                 let x = Normal::new(s.mean, s.spread.max(1e-12)).map_or(s.mean, |n| n.sample(rng));
@@ -246,13 +292,18 @@ impl<'a> ScenarioRun<'a> {
         }
         let none = (1.0 - cats.iter().map(|c| c.1).sum::<f64>()).max(0.0);
         let program_total: f64 = programs.iter().map(|p| p.1).sum();
-        let mut out = Vec::new();
+        // Classes that no round, focal candidate or probe tells apart are merged: it keeps the
+        // pool small without changing any round.
+        let mut out: Vec<(Eligibility, f64)> = Vec::new();
         for (pe, pw) in programs {
             for (ce, cw) in std::iter::once((Eligibility::none(), none)).chain(cats.iter().copied())
             {
                 let w = pw / program_total * cw;
-                if w > 0.0 {
-                    out.push((Eligibility::from_bits(pe.bits() | ce.bits()), w));
+                let e = Eligibility::from_bits((pe.bits() | ce.bits()) & self.relevant);
+                match out.iter_mut().find(|c| c.0 == e) {
+                    Some(c) => c.1 += w,
+                    None if w > 0.0 => out.push((e, w)),
+                    None => {}
                 }
             }
         }
@@ -311,15 +362,53 @@ impl RunModel for ScenarioRun<'_> {
     }
 
     fn sample(&self, rng: &mut ChaCha8Rng) -> RunReport {
+        match self.engine {
+            Engine::Fluid => super::fluid::sample(self, rng),
+            Engine::Exact => self.sample_exact(rng),
+        }
+    }
+}
+
+impl ScenarioRun<'_> {
+    /// The rounds of one run, every family's, in family order then time.
+    pub(super) fn rounds_of_run(&self, rng: &mut ChaCha8Rng) -> Vec<DrawSpec> {
+        let sc = self.scenario;
+        let end = self.start.plus_days(i64::from(self.horizon_days));
+        let mut out = Vec::new();
+        for (family, plan) in &sc.draws {
+            let target = match sc.target(family) {
+                Ok(crate::Target::Category(_)) => match self.categories.id(family) {
+                    Ok(id) => crate::Target::Category(id),
+                    Err(_) => continue,
+                },
+                Ok(other) => other,
+                Err(_) => continue,
+            };
+            for (date, size) in rounds(plan, self.start, end, rng) {
+                let at = Timestamp::start_of_day(date).plus_seconds(ROUND_SECOND_OF_DAY);
+                if at >= self.start && at <= end {
+                    out.push(DrawSpec::new(at, target, size));
+                }
+            }
+        }
+        out
+    }
+
+    /// This run's multiplier of the arrival rate.
+    pub(super) fn arrival_rate(&self, rng: &mut ChaCha8Rng) -> f64 {
+        let z = Normal::new(0.0, 1.0).map_or(0.0, |n| n.sample(rng));
+        (1.0 + self.scenario.arrival_spread * z).max(0.0)
+    }
+
+    /// One run through the exact pool.
+    fn sample_exact(&self, rng: &mut ChaCha8Rng) -> RunReport {
         let sc = self.scenario;
         let start = self.start;
         let end = start.plus_days(i64::from(self.horizon_days));
         let validity = Period::months(sc.validity_months).unwrap_or(Period::TWELVE_MONTHS);
         let span = start.as_second() - validity.latest_start_ended_by(start).as_second();
         let classes = self.classes(rng);
-        let arrival_rate = (1.0
-            + sc.arrival_spread * Normal::new(0.0, 1.0).map_or(0.0, |n| n.sample(rng)))
-        .max(0.0);
+        let arrival_rate = self.arrival_rate(rng);
 
         let mut pool = Pool::with_validity(validity);
         let mut next_id = 0;
@@ -336,14 +425,7 @@ impl RunModel for ScenarioRun<'_> {
         );
 
         let mut events = Vec::new();
-        let weekly: Vec<f64> = (0..CrsScore::COUNT)
-            .map(|s| {
-                RANGES
-                    .iter()
-                    .position(|r| usize::from(r.low) <= s && s <= usize::from(r.high))
-                    .map_or(0.0, |r| sc.arrivals_per_week[r] * self.arrival_shape[s])
-            })
-            .collect();
+        let weekly = &self.weekly;
         let batch = i64::from(self.arrival_batch_days);
         let mut day = 0;
         while day < i64::from(self.horizon_days) {
@@ -359,24 +441,7 @@ impl RunModel for ScenarioRun<'_> {
             );
             day += batch;
         }
-        for (family, plan) in &sc.draws {
-            let Ok(target) = sc.target(family) else {
-                continue;
-            };
-            let target = match target {
-                crate::Target::Category(_) => match self.categories.id(family) {
-                    Ok(id) => crate::Target::Category(id),
-                    Err(_) => continue,
-                },
-                other => other,
-            };
-            for (date, size) in rounds(plan, start, end, rng) {
-                let at = Timestamp::start_of_day(date).plus_seconds(ROUND_SECOND_OF_DAY);
-                if at >= start && at <= end {
-                    events.push(Event::Draw(DrawSpec::new(at, target, size)));
-                }
-            }
-        }
+        events.extend(self.rounds_of_run(rng).into_iter().map(Event::Draw));
         let weekly_withdrawal = sc.withdrawal_per_week.get();
         if weekly_withdrawal > 0.0 {
             let p = Probability::new(1.0 - (1.0 - weekly_withdrawal).powi(4))

@@ -1,0 +1,448 @@
+//! The fluid engine: the pool as masses per score and eligibility class, for fast scenarios.
+//!
+//! The exact engine moves integer cohorts through [`crate::Pool`]; a realistic scenario then
+//! adds and removes some hundred thousand cohorts per run. Here each (class, score) cell holds
+//! a real number of candidates instead, in two layers: the start pool (submitted uniformly
+//! over the validity before the start, so it expires at a steady rate) and the arrivals since.
+//! Expiry and withdrawals are scalar factors applied on reading (a cell stores its mass
+//! divided by them), so time passes at no cost; a round walks the scores from the top and
+//! empties the cells it reaches, taking the start pool before the arrivals at the cut-off
+//! score, as the tie-break rule does. The focal candidate is followed individually against
+//! each round's cut-off and tie-break, as a probe is (it takes no invitation from anyone).
+
+use rand::RngExt;
+use rand_chacha::ChaCha8Rng;
+
+use super::run::{FLOOR, NOMINEE_FROM, ScenarioRun};
+use crate::candidate::Eligibility;
+use crate::draw::{DrawRecord, DrawSpec, Target};
+use crate::score::CrsScore;
+use crate::sim::{FocalFate, FocalInvitation, FocalReport, FocalResponse, RunReport};
+use crate::time::{Period, Timestamp};
+
+const WEEK: i64 = 7 * 86_400;
+/// Nominees (601 to 1,200) are kept in blocks of this many points: only provincial rounds
+/// cut among them, and a walk down from 1,200 then takes 60 steps instead of 600.
+const NOMINEE_BLOCK: usize = 10;
+/// Rows of cells: one per score from 301 to 600, then the nominee blocks.
+const ROWS: usize =
+    (NOMINEE_FROM - FLOOR) as usize + (1200 - NOMINEE_FROM as usize + 1) / NOMINEE_BLOCK;
+
+/// The row of a score (at least 301).
+fn row_of(s: usize) -> usize {
+    let (floor, nominee) = (usize::from(FLOOR), usize::from(NOMINEE_FROM));
+    if s < nominee {
+        s.saturating_sub(floor)
+    } else {
+        nominee - floor + (s - nominee) / NOMINEE_BLOCK
+    }
+}
+
+/// The lowest and highest score of a row.
+fn row_scores(r: usize) -> (usize, usize) {
+    let (floor, nominee) = (usize::from(FLOOR), usize::from(NOMINEE_FROM));
+    if r < nominee - floor {
+        (floor + r, floor + r)
+    } else {
+        let lo = nominee + (r - (nominee - floor)) * NOMINEE_BLOCK;
+        (lo, lo + NOMINEE_BLOCK - 1)
+    }
+}
+
+/// One run of `run` through the fluid engine.
+pub(super) fn sample(run: &ScenarioRun<'_>, rng: &mut ChaCha8Rng) -> RunReport {
+    let sc = run.scenario;
+    let start = run.start;
+    let end = start.plus_days(i64::from(run.horizon_days));
+    let validity = Period::months(sc.validity_months).unwrap_or(Period::TWELVE_MONTHS);
+    let span = (start.as_second() - validity.latest_start_ended_by(start).as_second()).max(1);
+    let classes = run.classes(rng);
+    let rate = run.arrival_rate(rng);
+    let mut rounds = run.rounds_of_run(rng);
+    rounds.sort_by_key(|d| d.at);
+
+    let mut state = State {
+        classes: classes.iter().map(|c| c.0).collect(),
+        weights: classes.iter().map(|c| c.1).collect(),
+        weekly: rows(&run.weekly),
+        init: vec![0.0; classes.len() * ROWS],
+        cut: vec![0.0; classes.len() * ROWS],
+        arrived: 0.0,
+        batches: Vec::new(),
+        start: start.as_second(),
+        span: span as f64,
+        withdrawal: sc.withdrawal_per_week.get(),
+    };
+    let density = rows(&run.density);
+    for (c, (_, weight)) in classes.iter().enumerate() {
+        for (r, d) in density.iter().enumerate() {
+            state.init[r * classes.len() + c] = d * weight;
+        }
+    }
+    let mut focal = run.focal.as_ref().map(|f| Follow::new(f, run, validity));
+    let mut report = RunReport::default();
+    let mut returns: Vec<(Timestamp, Vec<(usize, f64)>)> = Vec::new();
+    let decline = sc.responses.decline();
+    let mut next_round = 0;
+    let mut week = 0_i64;
+    loop {
+        let arrival_at = start.plus_seconds(week * WEEK + 6 * 3600);
+        let arrival_due = arrival_at < end;
+        let return_at = returns.iter().map(|r| r.0).min();
+        let round_at = rounds.get(next_round).map(|d| d.at);
+        let Some(now) = [return_at, arrival_due.then_some(arrival_at), round_at]
+            .into_iter()
+            .flatten()
+            .min()
+        else {
+            break;
+        };
+        if now > end {
+            break;
+        }
+        // Responses, then arrivals, then rounds, as in the exact engine.
+        if return_at == Some(now) {
+            while let Some(k) = returns.iter().position(|r| r.0 == now) {
+                let (_, cells) = returns.swap_remove(k);
+                state.give_back(now, &cells);
+            }
+            continue;
+        }
+        if arrival_due && arrival_at == now {
+            let days = (end.as_second() - now.as_second()).min(WEEK) as f64 / 86_400.0;
+            state.arrive(now, rate * days / 7.0);
+            week += 1;
+            continue;
+        }
+        let spec = rounds[next_round];
+        next_round += 1;
+        let (record, removed) = state.draw(&spec, decline);
+        if let Some(f) = focal.as_mut() {
+            f.round(&record, report.draws.len(), rng, sc.responses);
+        }
+        if !removed.is_empty() {
+            let delay = rng.random_range(1..60);
+            returns.push((spec.at.plus_days(delay), removed));
+        }
+        report.draws.push(record);
+    }
+    if let Some(f) = focal {
+        report.focal = Some(f.finish(end));
+    }
+    report
+}
+
+/// Per-score values summed into rows.
+fn rows(per_score: &[f64]) -> Vec<f64> {
+    let mut out = vec![0.0; ROWS];
+    for (s, v) in per_score.iter().enumerate().skip(usize::from(FLOOR)) {
+        out[row_of(s)] += v;
+    }
+    out
+}
+
+/// The pool as masses.
+///
+/// Arrivals keep one shape (a class's weight times the weekly arrivals at a score) and only
+/// their amount grows, so they are one cumulative number, `arrived` (weeks of arrivals, each
+/// divided by the withdrawal factor of its instant); a cell holds the arrivals after its own
+/// `cut` in that count (a round that empties a cell moves its cut to `arrived`). An arrival
+/// batch then costs nothing per cell.
+struct State {
+    classes: Vec<Eligibility>,
+    weights: Vec<f64>,
+    /// Weekly arrivals per row.
+    weekly: Vec<f64>,
+    /// Start-pool mass per (class, score), divided by the expiry and withdrawal factors.
+    init: Vec<f64>,
+    /// Per (class, score): the arrivals counted up to here have left the cell.
+    cut: Vec<f64>,
+    arrived: f64,
+    /// `arrived` after each batch, and the batch's instant (for tie-breaks).
+    batches: Vec<(f64, Timestamp)>,
+    start: i64,
+    span: f64,
+    withdrawal: f64,
+}
+
+impl State {
+    /// The share of the start pool not yet expired at `t`.
+    fn unexpired(&self, t: Timestamp) -> f64 {
+        (1.0 - (t.as_second() - self.start) as f64 / self.span).max(0.0)
+    }
+
+    /// The share not yet withdrawn at `t` of what was in the pool at the start.
+    fn kept(&self, t: Timestamp) -> f64 {
+        (1.0 - self.withdrawal).powf((t.as_second() - self.start) as f64 / WEEK as f64)
+    }
+
+    /// A batch of `weeks` weeks of arrivals at `t`.
+    fn arrive(&mut self, t: Timestamp, weeks: f64) {
+        self.arrived += weeks / self.kept(t);
+        self.batches.push((self.arrived, t));
+    }
+
+    /// The arrival mass of class `c` in row `r`, divided by the withdrawal factor. Cells are
+    /// stored row-major (`r * classes + c`), so a round reads each row's classes together.
+    fn arrivals(&self, c: usize, r: usize) -> f64 {
+        self.weights[c]
+            * self.weekly[r]
+            * (self.arrived - self.cut[r * self.weights.len() + c]).max(0.0)
+    }
+
+    /// The instant of the batch that holds arrival count `x`.
+    fn batch_time(&self, x: f64) -> Option<Timestamp> {
+        self.batches.iter().find(|b| b.0 >= x - 1e-12).map(|b| b.1)
+    }
+
+    /// Decliners back in the pool at `t`, with the start pool's expiry.
+    fn give_back(&mut self, t: Timestamp, cells: &[(usize, f64)]) {
+        let factor = self.unexpired(t) * self.kept(t);
+        if factor <= 1e-12 {
+            return;
+        }
+        for &(i, mass) in cells {
+            self.init[i] += mass / factor;
+        }
+    }
+
+    /// Holds a round; returns its record and the masses that will decline and come back.
+    fn draw(&mut self, spec: &DrawSpec, decline: f64) -> (DrawRecord, Vec<(usize, f64)>) {
+        let t = spec.at;
+        let e = self.unexpired(t);
+        let w = self.kept(t);
+        let below: Vec<usize> = (0..self.classes.len())
+            .filter(|c| spec.target.matches(self.classes[*c]))
+            .collect();
+        let above: Vec<usize> = (0..self.classes.len())
+            .filter(|c| spec.target.matches(self.classes[*c].with_nomination()))
+            .collect();
+        let mut remaining = f64::from(spec.size);
+        // Per class: the mass invited and its score-weighted sum, so that decliners can come
+        // back at the class's mean invited score (one cell per class, not one per score).
+        let mut taken = vec![(0.0_f64, 0.0_f64); self.classes.len()];
+        let mut cutoff = None;
+        let mut tie_break = None;
+        for r in (0..ROWS).rev() {
+            if remaining <= 0.0 {
+                break;
+            }
+            let (lo_score, hi_score) = row_scores(r);
+            let nominees = lo_score >= usize::from(NOMINEE_FROM);
+            if spec.target == Target::ProvincialNominees && !nominees {
+                break;
+            }
+            let matching = if nominees { &above } else { &below };
+            let row = r * self.weights.len();
+            let old: f64 = matching.iter().map(|c| self.init[row + c]).sum::<f64>() * e * w;
+            let new: f64 = matching.iter().map(|c| self.arrivals(*c, r)).sum::<f64>() * w;
+            if old + new <= 1e-9 {
+                continue;
+            }
+            let mid = (lo_score + hi_score) as f64 / 2.0;
+            cutoff = CrsScore::from_index(lo_score);
+            if old + new <= remaining {
+                remaining -= old + new;
+                tie_break = Some(t);
+                for &c in matching {
+                    let i = row + c;
+                    let mass = (self.init[i] * e + self.arrivals(c, r)) * w;
+                    taken[c].0 += mass;
+                    taken[c].1 += mass * mid;
+                    self.init[i] = 0.0;
+                    self.cut[i] = self.arrived;
+                }
+                continue;
+            }
+            if hi_score > lo_score {
+                // A nominee block: the top share f of it, taken evenly from both layers.
+                let f = remaining / (old + new);
+                let width = (hi_score - lo_score + 1) as f64;
+                cutoff = CrsScore::from_index(
+                    hi_score - ((f * width) as usize).min(hi_score - lo_score),
+                );
+                for &c in matching {
+                    let i = row + c;
+                    let mass = (self.init[i] * e + self.arrivals(c, r)) * w * f;
+                    taken[c].0 += mass;
+                    taken[c].1 += mass * mid;
+                    self.init[i] *= 1.0 - f;
+                    self.cut[i] += f * (self.arrived - self.cut[i]).max(0.0);
+                }
+                tie_break = Some(t);
+                remaining = 0.0;
+                break;
+            }
+            // The cut-off score: the start pool first (older), then the arrivals.
+            let lo = (t.as_second() - self.span as i64).max(self.start - self.span as i64);
+            if remaining <= old {
+                let q = remaining / old;
+                for &c in matching {
+                    let i = row + c;
+                    let mass = self.init[i] * e * w * q;
+                    taken[c].0 += mass;
+                    taken[c].1 += mass * mid;
+                    self.init[i] *= 1.0 - q;
+                }
+                tie_break = Some(
+                    Timestamp::from_second(lo + (q * (self.start - lo) as f64) as i64).unwrap_or(t),
+                );
+            } else {
+                let q = (remaining - old) / new;
+                let mut reached: f64 = 0.0;
+                for &c in matching {
+                    let i = row + c;
+                    let mass = (self.init[i] * e + self.arrivals(c, r) * q) * w;
+                    taken[c].0 += mass;
+                    taken[c].1 += mass * mid;
+                    self.init[i] = 0.0;
+                    // The oldest share q of the cell's arrivals leaves.
+                    self.cut[i] += q * (self.arrived - self.cut[i]).max(0.0);
+                    reached = reached.max(self.cut[i]);
+                }
+                tie_break = Some(self.batch_time(reached).unwrap_or(t));
+            }
+            remaining = 0.0;
+        }
+        let invited = (f64::from(spec.size) - remaining.max(0.0)).round() as u64;
+        let record = DrawRecord {
+            at: t,
+            target: spec.target,
+            requested: spec.size,
+            invited: invited.min(u64::from(spec.size)),
+            cutoff: cutoff.filter(|_| invited > 0),
+            tie_break: tie_break.filter(|_| invited > 0),
+        };
+        let classes = self.classes.len();
+        let removed = if decline > 0.0 {
+            taken
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| t.0 > 0.0)
+                .map(|(c, t)| {
+                    (
+                        row_of((t.1 / t.0).round() as usize) * classes + c,
+                        t.0 * decline,
+                    )
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        (record, removed)
+    }
+}
+
+/// The focal candidate, followed against each round.
+struct Follow {
+    score: CrsScore,
+    changes: Vec<(Timestamp, CrsScore)>,
+    eligibility: Eligibility,
+    submitted: Timestamp,
+    expires: Timestamp,
+    response: FocalResponse,
+    /// `None` while waiting; the instant it can be invited again after a decline; or done.
+    state: FollowState,
+    invitations: Vec<FocalInvitation>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum FollowState {
+    Waiting,
+    Away(Timestamp),
+    Done(FocalFate),
+}
+
+impl Follow {
+    fn new(f: &super::run::FocalSpec, run: &ScenarioRun<'_>, validity: Period) -> Self {
+        Follow {
+            score: f.score,
+            changes: f
+                .changes
+                .iter()
+                .map(|(d, s)| (Timestamp::start_of_day(*d), *s))
+                .collect(),
+            eligibility: run.focal_eligibility().ok().flatten().unwrap_or_default(),
+            submitted: f.submitted_at,
+            expires: validity.after(f.submitted_at),
+            response: f.response,
+            state: FollowState::Waiting,
+            invitations: Vec::new(),
+        }
+    }
+
+    fn round(
+        &mut self,
+        d: &DrawRecord,
+        index: usize,
+        rng: &mut ChaCha8Rng,
+        model: crate::ResponseModel,
+    ) {
+        let t = d.at;
+        for &(at, score) in &self.changes {
+            if at <= t {
+                self.score = score;
+            }
+        }
+        if let FollowState::Away(back) = self.state {
+            if back > t {
+                return;
+            }
+            self.state = if back < self.expires {
+                FollowState::Waiting
+            } else {
+                FollowState::Done(FocalFate::ProfileExpired)
+            };
+        }
+        if self.state != FollowState::Waiting
+            || t < self.submitted
+            || t >= self.expires
+            || !d.target.matches(self.eligibility)
+        {
+            return;
+        }
+        let (Some(cutoff), Some(tie)) = (d.cutoff, d.tie_break) else {
+            return;
+        };
+        let reached =
+            d.is_short() || self.score > cutoff || (self.score == cutoff && self.submitted <= tie);
+        if !reached {
+            return;
+        }
+        self.invitations.push(FocalInvitation {
+            at: t,
+            draw: index,
+            score: self.score,
+            cutoff,
+            tie_break: tie,
+        });
+        let u: f64 = rng.random();
+        let response = match self.response {
+            FocalResponse::Apply => 2,
+            FocalResponse::Decline => 0,
+            FocalResponse::LikeOthers if u < model.decline() => 0,
+            FocalResponse::LikeOthers if u < model.decline() + model.no_response() => 1,
+            FocalResponse::LikeOthers => 2,
+        };
+        self.state = match response {
+            0 => FollowState::Away(t.plus_days(rng.random_range(1..60))),
+            1 => FollowState::Done(FocalFate::ItaLapsed),
+            _ => FollowState::Done(FocalFate::Applied),
+        };
+    }
+
+    fn finish(self, end: Timestamp) -> FocalReport {
+        let fate = match self.state {
+            FollowState::Done(f) => f,
+            _ if end >= self.expires => FocalFate::ProfileExpired,
+            _ if end < self.submitted => FocalFate::NotArrived,
+            FollowState::Away(_) => FocalFate::AwaitingResponse,
+            FollowState::Waiting => FocalFate::Waiting,
+        };
+        FocalReport {
+            invitations: self.invitations,
+            fate,
+            score: self.score,
+        }
+    }
+}
