@@ -3,7 +3,7 @@
 //! ```text
 //! cargo run --release --example chance -- [--crs 505] [--programs cec] [--categories french]
 //!     [--submitted 2026-01-15] [--horizon-days 182] [--runs 10000] [--seed 42]
-//!     [--scenario FILE] [--json]
+//!     [--scenario FILE] [--json] [--exact]
 //! ```
 //!
 //! It runs the embedded default scenario (or `--scenario FILE`) many times in parallel and
@@ -21,7 +21,7 @@ use std::time::Instant;
 
 use clap::Parser;
 use eesim::montecarlo::{Interval, MonteCarlo, ProbeProfile, Probes, RunModel, Tally};
-use eesim::scenario::{FocalSpec, Scenario, ScenarioRun};
+use eesim::scenario::{Engine, FocalSpec, Scenario, ScenarioRun};
 use eesim::{CrsScore, FocalResponse, Period, Program, ProgramSet, Target, Timestamp};
 use serde_json::json;
 
@@ -55,6 +55,9 @@ struct Args {
     /// Print one JSON object.
     #[arg(long)]
     json: bool,
+    /// Simulate with the exact cohort pool instead of the fluid engine (about 20 times slower).
+    #[arg(long)]
+    exact: bool,
 }
 
 fn main() -> ExitCode {
@@ -101,7 +104,12 @@ fn run(args: &Args) -> Result<(), eesim::Error> {
         submitted_at: submitted,
         response: FocalResponse::Apply,
     };
-    let model = ScenarioRun::new(&scenario, Some(focal), args.horizon_days)?;
+    let engine = if args.exact {
+        Engine::Exact
+    } else {
+        Engine::Fluid
+    };
+    let model = ScenarioRun::new(&scenario, Some(focal), args.horizon_days)?.engine(engine);
     let eligibility = model.focal_eligibility()?.unwrap_or_default();
     let probes = Probes::new(
         vec![ProbeProfile {

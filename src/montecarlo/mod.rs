@@ -81,17 +81,18 @@ pub struct Progress {
 /// let mut pool = Pool::new();
 /// pool.add(eesim::Cohort { score: CrsScore::new(520)?, submitted_at: "2025-12-01T00:00:00Z".parse()?, id: CandidateId(1), eligibility: cec, count: 100 })?;
 /// let focal = Candidate { id: CandidateId(0), score: CrsScore::new(510)?, submitted_at: "2026-01-02T00:00:00Z".parse()?, eligibility: cec };
-/// // Half of those invited decline and come back, so whether the focal candidate is reached
-/// // by the second round is random.
+/// // Half of those invited decline and come back some day within 60 days: whether they are
+/// // back before the second round, and take its places, is random.
 /// let sim = SimulationBuilder::new(pool, "2026-01-01T00:00:00Z".parse()?, "2026-04-01T00:00:00Z".parse()?)
 ///     .event(Event::Draw(DrawSpec::new("2026-01-15T12:00:00Z".parse()?, Target::All, 100)))
-///     .event(Event::Draw(DrawSpec::new("2026-03-15T12:00:00Z".parse()?, Target::All, 60)))
+///     .event(Event::Draw(DrawSpec::new("2026-02-14T12:00:00Z".parse()?, Target::All, 30)))
 ///     .focal(Focal { candidate: focal, response: FocalResponse::Apply })
 ///     .responses(ResponseModel::new(0.5, 0.0)?)
 ///     .build()?;
 /// let tally = MonteCarlo::new(2_000, 42).estimate(&sim);
 /// let chance = tally.chance();
 /// assert!(chance.lo < chance.p && chance.p < chance.hi);
+/// assert!((0.35..0.65).contains(&chance.p), "{chance:?}");
 /// # Ok::<(), eesim::Error>(())
 /// ```
 #[derive(Clone, Debug)]

@@ -143,6 +143,15 @@ impl Scenario {
         }
     }
 
+    /// The scenario as JSON, with the same keys as [`Scenario::to_toml`].
+    #[must_use]
+    pub fn to_json(&self) -> String {
+        toml::from_str::<toml::Value>(&self.to_toml())
+            .ok()
+            .and_then(|v| serde_json::to_string_pretty(&v).ok())
+            .unwrap_or_default()
+    }
+
     /// The scenario as TOML, with comments saying what each part means.
     #[must_use]
     pub fn to_toml(&self) -> String {

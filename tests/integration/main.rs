@@ -15,4 +15,5 @@ mod ita_lifecycle;
 mod montecarlo;
 mod oracle;
 mod pool_invariants;
+mod scenario;
 mod simulation;
