@@ -59,6 +59,7 @@
 //!    where, and leaves a pool unchanged.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod backtest;
 mod candidate;
 mod candidate_file;
 pub mod crs;

@@ -63,7 +63,7 @@ pub(super) fn sample(run: &ScenarioRun<'_>, rng: &mut ChaCha8Rng) -> RunReport {
 
     let mut state = State {
         classes: classes.iter().map(|c| c.0).collect(),
-        weights: classes.iter().map(|c| c.1).collect(),
+        weights: classes.iter().map(|c| c.2).collect(),
         weekly: rows(&run.weekly),
         init: vec![0.0; classes.len() * ROWS],
         cut: vec![0.0; classes.len() * ROWS],
@@ -74,7 +74,7 @@ pub(super) fn sample(run: &ScenarioRun<'_>, rng: &mut ChaCha8Rng) -> RunReport {
         withdrawal: sc.withdrawal_per_week.get(),
     };
     let density = rows(&run.density);
-    for (c, (_, weight)) in classes.iter().enumerate() {
+    for (c, (_, weight, _)) in classes.iter().enumerate() {
         for (r, d) in density.iter().enumerate() {
             state.init[r * classes.len() + c] = d * weight;
         }

@@ -73,6 +73,8 @@ pub struct ScenarioRun<'a> {
     class_categories: Vec<(String, Eligibility)>,
     /// The eligibility bits some round or the focal candidate looks at.
     relevant: u64,
+    /// Per category class: the share of weekly arrivals its rounds take each week.
+    throughput: Vec<f64>,
     /// Expected arrivals per week at each score.
     pub(super) weekly: Vec<f64>,
     engine: Engine,
@@ -199,7 +201,35 @@ impl<'a> ScenarioRun<'a> {
                     .map_or(0.0, |r| scenario.arrivals_per_week[r] * arrival_shape[s])
             })
             .collect();
+        let arrivals_per_week: f64 = scenario.arrivals_per_week.iter().sum();
+        let throughput = class_categories
+            .iter()
+            .map(|(name, _)| {
+                let weekly_invitations = match scenario.draws.get(name) {
+                    Some(DrawPlan::Resample {
+                        gaps_days, sizes, ..
+                    }) if !gaps_days.is_empty() && !sizes.is_empty() => {
+                        let size =
+                            sizes.iter().map(|s| f64::from(*s)).sum::<f64>() / sizes.len() as f64;
+                        let gap = gaps_days.iter().map(|g| f64::from(*g)).sum::<f64>()
+                            / gaps_days.len() as f64;
+                        size * 7.0 / gap
+                    }
+                    Some(DrawPlan::Fixed(rounds)) => {
+                        rounds.iter().map(|r| f64::from(r.1)).sum::<f64>() * 7.0
+                            / f64::from(horizon_days)
+                    }
+                    _ => 0.0,
+                };
+                if arrivals_per_week > 0.0 {
+                    (weekly_invitations / arrivals_per_week).min(0.5)
+                } else {
+                    0.0
+                }
+            })
+            .collect();
         Ok(ScenarioRun {
+            throughput,
             weekly,
             relevant,
             engine: Engine::default(),
@@ -257,7 +287,14 @@ impl<'a> ScenarioRun<'a> {
     }
 
     /// The eligibility classes of one run, with their weights (summing to 1).
-    pub(super) fn classes(&self, rng: &mut ChaCha8Rng) -> Vec<(Eligibility, f64)> {
+    /// The eligibility classes of one run, with their weights in the start pool and among
+    /// arrivals (each summing to 1), from shares sampled for this run.
+    ///
+    /// A category's share of arrivals is at least its share of the pool, and at least what its
+    /// rounds take each week over all weekly arrivals: a category drawn deep every month (as
+    /// French was in 2024-2026) is refilled faster than its share of the pool suggests, or its
+    /// rounds could not keep their size.
+    pub(super) fn classes(&self, rng: &mut ChaCha8Rng) -> Vec<(Eligibility, f64, f64)> {
         let share = |name: &str, rng: &mut ChaCha8Rng| {
             self.scenario.shares.get(name).map_or(0.0, |s| {
                 let x = Normal::new(s.mean, s.spread.max(1e-12)).map_or(s.mean, |n| n.sample(rng));
@@ -281,28 +318,44 @@ impl<'a> ScenarioRun<'a> {
                 (1.0 - cec - fsw + both).max(0.0),
             ),
         ];
-        let mut cats: Vec<(Eligibility, f64)> = self
+        let mut cats: Vec<(Eligibility, f64, f64)> = self
             .class_categories
             .iter()
-            .map(|(n, e)| (*e, share(n, rng)))
+            .zip(&self.throughput)
+            .map(|((n, e), flow)| {
+                let s = share(n, rng);
+                (*e, s, s.max(*flow))
+            })
             .collect();
-        let total: f64 = cats.iter().map(|c| c.1).sum();
-        if total > 1.0 {
-            cats.iter_mut().for_each(|c| c.1 /= total);
+        for pick in [1, 2] {
+            let total: f64 = cats.iter().map(|c| if pick == 1 { c.1 } else { c.2 }).sum();
+            if total > 0.95 {
+                for c in &mut cats {
+                    if pick == 1 {
+                        c.1 *= 0.95 / total
+                    } else {
+                        c.2 *= 0.95 / total
+                    }
+                }
+            }
         }
         let none = (1.0 - cats.iter().map(|c| c.1).sum::<f64>()).max(0.0);
+        let none_arriving = (1.0 - cats.iter().map(|c| c.2).sum::<f64>()).max(0.0);
         let program_total: f64 = programs.iter().map(|p| p.1).sum();
         // Classes that no round, focal candidate or probe tells apart are merged: it keeps the
         // pool small without changing any round.
-        let mut out: Vec<(Eligibility, f64)> = Vec::new();
+        let mut out: Vec<(Eligibility, f64, f64)> = Vec::new();
         for (pe, pw) in programs {
-            for (ce, cw) in std::iter::once((Eligibility::none(), none)).chain(cats.iter().copied())
-            {
-                let w = pw / program_total * cw;
+            let base = std::iter::once((Eligibility::none(), none, none_arriving));
+            for (ce, cw, aw) in base.chain(cats.iter().copied()) {
+                let (w, a) = (pw / program_total * cw, pw / program_total * aw);
                 let e = Eligibility::from_bits((pe.bits() | ce.bits()) & self.relevant);
                 match out.iter_mut().find(|c| c.0 == e) {
-                    Some(c) => c.1 += w,
-                    None if w > 0.0 => out.push((e, w)),
+                    Some(c) => {
+                        c.1 += w;
+                        c.2 += a;
+                    }
+                    None if w > 0.0 || a > 0.0 => out.push((e, w, a)),
                     None => {}
                 }
             }
@@ -408,6 +461,8 @@ impl ScenarioRun<'_> {
         let validity = Period::months(sc.validity_months).unwrap_or(Period::TWELVE_MONTHS);
         let span = start.as_second() - validity.latest_start_ended_by(start).as_second();
         let classes = self.classes(rng);
+        let pool_classes: Vec<(Eligibility, f64)> = classes.iter().map(|c| (c.0, c.1)).collect();
+        let arriving: Vec<(Eligibility, f64)> = classes.iter().map(|c| (c.0, c.2)).collect();
         let arrival_rate = self.arrival_rate(rng);
 
         let mut pool = Pool::with_validity(validity);
@@ -417,7 +472,7 @@ impl ScenarioRun<'_> {
                 let added = pool.add(c);
                 debug_assert!(added.is_ok(), "{added:?}");
             },
-            &classes,
+            &pool_classes,
             |s| self.density[s],
             rng,
             &mut next_id,
@@ -433,7 +488,7 @@ impl ScenarioRun<'_> {
             let days = batch.min(i64::from(self.horizon_days) - day) as f64;
             add_cohorts(
                 |c| events.push(Event::Arrival(c)),
-                &classes,
+                &arriving,
                 |s| weekly[s] * days / 7.0 * arrival_rate,
                 rng,
                 &mut next_id,

@@ -1,0 +1,327 @@
+//! The backtest: forecasts made month by month with only what was known then, scored against
+//! the rounds IRCC actually held.
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use crate::candidate::Program;
+use crate::draw::ProgramSet;
+use crate::error::{ErrorKind, Result};
+use crate::feed::{DrawFamily, History};
+use crate::montecarlo::{MonteCarlo, ProbeProfile, Probes};
+use crate::scenario::{Scenario, ScenarioRun};
+use crate::score::CrsScore;
+use crate::time::Timestamp;
+
+/// A kind of candidate the backtest forecasts for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BacktestProfile {
+    /// Its name (`cec`, `cec_french`, ...).
+    pub name: String,
+    /// Its programs.
+    pub programs: ProgramSet,
+    /// Its categories.
+    pub categories: Vec<String>,
+}
+
+impl BacktestProfile {
+    /// The four standard profiles: `cec` (CEC), `fsw` (FSW only), `cec_french` (CEC and
+    /// French), `cec_healthcare` (CEC and healthcare).
+    #[must_use]
+    pub fn standard() -> Vec<BacktestProfile> {
+        let p = |name: &str, program: Program, categories: &[&str]| BacktestProfile {
+            name: name.to_string(),
+            programs: ProgramSet::EMPTY.with(program),
+            categories: categories.iter().map(|c| (*c).to_string()).collect(),
+        };
+        vec![
+            p("cec", Program::Cec, &[]),
+            p("fsw", Program::Fsw, &[]),
+            p("cec_french", Program::Cec, &["french"]),
+            p("cec_healthcare", Program::Cec, &["healthcare"]),
+        ]
+    }
+
+    /// Whether a round of `family` can invite this profile: all-program rounds, its programs'
+    /// rounds and its categories' rounds.
+    #[must_use]
+    pub fn reached_by(&self, family: &DrawFamily) -> bool {
+        match family {
+            DrawFamily::General => true,
+            DrawFamily::Cec => self.programs.contains(Program::Cec),
+            DrawFamily::Fsw => self.programs.contains(Program::Fsw),
+            DrawFamily::Fst => self.programs.contains(Program::Fst),
+            other => self.categories.iter().any(|c| c == other.as_str()),
+        }
+    }
+}
+
+/// How to run a backtest.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BacktestOptions {
+    /// The first origin (a month start is taken at or after it).
+    pub from: Date,
+    /// Origins are month starts before this date.
+    pub to: Date,
+    /// Runs per origin.
+    pub runs: u64,
+    /// The master seed (each origin uses it).
+    pub seed: u64,
+    /// How far each forecast looks (90 days).
+    pub horizon_days: u32,
+    /// How long before each origin the profiles were submitted (60 days).
+    pub lead_days: u32,
+    /// The forecast scores: from, to, step (300 to 600 by 10).
+    pub scores: (u16, u16, u16),
+    /// The profiles.
+    pub profiles: Vec<BacktestProfile>,
+}
+
+impl BacktestOptions {
+    /// The standard backtest from `from` to `to` with `runs` runs per origin.
+    #[must_use]
+    pub fn new(from: Date, to: Date, runs: u64) -> Self {
+        BacktestOptions {
+            from,
+            to,
+            runs,
+            seed: 2026,
+            horizon_days: 90,
+            lead_days: 60,
+            scores: (300, 600, 10),
+            profiles: BacktestProfile::standard(),
+        }
+    }
+}
+
+/// One forecast and what happened.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Forecast {
+    /// The forecast's origin: it used only what was dated before it.
+    pub origin: Date,
+    /// The profile.
+    pub profile: String,
+    /// The score.
+    pub crs: u16,
+    /// The forecast horizon.
+    pub horizon_days: u32,
+    /// The forecast chance of an invitation within the horizon, with its 95% interval.
+    pub p: f64,
+    /// Lower end.
+    pub lo: f64,
+    /// Upper end.
+    pub hi: f64,
+    /// Whether a real round invited such a candidate (`None`: the feed ends too early).
+    pub outcome: Option<bool>,
+    /// The previous-cut-off baseline's reference score (`None`: none of the profile's families
+    /// drew in the year before the origin).
+    pub last_cutoff: Option<u16>,
+}
+
+impl Forecast {
+    /// The hard baseline: 1 at or above the last cut-off, else 0.
+    #[must_use]
+    pub fn hard_baseline(&self) -> f64 {
+        self.last_cutoff
+            .map_or(0.0, |l| if self.crs >= l { 1.0 } else { 0.0 })
+    }
+
+    /// The smoothed baseline: `logistic((score - last) / 5)`.
+    #[must_use]
+    pub fn smooth_baseline(&self) -> f64 {
+        self.last_cutoff.map_or(0.0, |l| {
+            1.0 / (1.0 + (-(f64::from(self.crs) - f64::from(l)) / 5.0).exp())
+        })
+    }
+}
+
+/// Brier score and log loss of some forecasts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Scores {
+    /// How many forecasts.
+    pub n: usize,
+    /// Mean squared error of the probabilities.
+    pub brier: f64,
+    /// Mean negative log-likelihood, with probabilities clipped to [0.001, 0.999].
+    pub log_loss: f64,
+}
+
+impl Scores {
+    /// Scores of `(p, outcome)` pairs.
+    #[must_use]
+    pub fn of(pairs: impl IntoIterator<Item = (f64, bool)>) -> Scores {
+        let (mut n, mut brier, mut log) = (0, 0.0, 0.0);
+        for (p, y) in pairs {
+            let y = if y { 1.0 } else { 0.0 };
+            let q = p.clamp(0.001, 0.999);
+            n += 1;
+            brier += (p - y) * (p - y);
+            log -= y * q.ln() + (1.0 - y) * (1.0 - q).ln();
+        }
+        if n == 0 {
+            return Scores::default();
+        }
+        Scores {
+            n,
+            brier: brier / n as f64,
+            log_loss: log / n as f64,
+        }
+    }
+}
+
+/// All the forecasts of a backtest.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BacktestReport {
+    /// Every forecast, by origin, profile and score.
+    pub forecasts: Vec<Forecast>,
+    /// Origins whose horizon runs past the feed's last round: forecast, not scored.
+    pub unscored_origins: Vec<Date>,
+}
+
+impl BacktestReport {
+    /// Model, hard-baseline and smoothed-baseline scores of the scored forecasts that `keep`
+    /// selects.
+    #[must_use]
+    pub fn scores(&self, keep: impl Fn(&Forecast) -> bool) -> (Scores, Scores, Scores) {
+        let scored: Vec<(&Forecast, bool)> = self
+            .forecasts
+            .iter()
+            .filter(|f| keep(f))
+            .filter_map(|f| f.outcome.map(|y| (f, y)))
+            .collect();
+        (
+            Scores::of(scored.iter().map(|(f, y)| (f.p, *y))),
+            Scores::of(scored.iter().map(|(f, y)| (f.hard_baseline(), *y))),
+            Scores::of(scored.iter().map(|(f, y)| (f.smooth_baseline(), *y))),
+        )
+    }
+}
+
+/// Runs the backtest: at each month start from `options.from` to before `options.to`,
+/// calibrates a scenario from the rounds dated before it, forecasts each profile and score
+/// over the horizon, and records what the real rounds did. `progress` is told each origin.
+///
+/// # Errors
+/// [`ErrorKind::InvalidScenario`] when an origin has no snapshot or too few to calibrate.
+pub fn run(
+    history: &History,
+    options: &BacktestOptions,
+    mut progress: impl FnMut(Date, usize, usize),
+) -> Result<BacktestReport> {
+    let last_round = history.draws().iter().map(|d| d.date()).max();
+    let origins = month_starts(options.from, options.to);
+    let mut report = BacktestReport::default();
+    for (i, origin) in origins.iter().enumerate() {
+        progress(*origin, i, origins.len());
+        let scenario = Scenario::calibrated(history, *origin)?;
+        let start = Timestamp::start_of_day(*origin);
+        let submitted = start.plus_days(-i64::from(options.lead_days));
+        let model = ScenarioRun::new(&scenario, None, options.horizon_days)?;
+        let mut probe_profiles = Vec::new();
+        for p in &options.profiles {
+            let mut e = Program::ALL
+                .into_iter()
+                .filter(|q| p.programs.contains(*q))
+                .fold(crate::Eligibility::none(), crate::Eligibility::with_program);
+            for c in &p.categories {
+                e = e.with_category(model.categories().id(c)?);
+            }
+            probe_profiles.push(ProbeProfile {
+                name: p.name.clone(),
+                eligibility: e,
+                submitted_at: submitted,
+            });
+        }
+        let (lo, hi, step) = options.scores;
+        let probes = Probes::new(probe_profiles, CrsScore::new(lo)?, CrsScore::new(hi)?)?;
+        let tally = MonteCarlo::new(options.runs, options.seed)
+            .probes(probes)
+            .estimate(&model);
+        let end = origin
+            .checked_add(jiff::Span::new().days(i64::from(options.horizon_days)))
+            .map_err(|e| ErrorKind::InvalidSimulation {
+                what: "backtest horizon",
+                expected: "a date in range".into(),
+                found: e.to_string(),
+            })?;
+        let scored = last_round.is_some_and(|l| l >= end);
+        if !scored {
+            report.unscored_origins.push(*origin);
+        }
+        for p in &options.profiles {
+            let last = last_cutoff(history, p, *origin);
+            for crs in (lo..=hi).step_by(usize::from(step.max(1))) {
+                let chance = tally
+                    .probe_chance(&p.name, crs)
+                    .unwrap_or(crate::montecarlo::Interval::wilson(0, 0));
+                let outcome = scored.then(|| invited(history, p, *origin, end, crs, submitted));
+                report.forecasts.push(Forecast {
+                    origin: *origin,
+                    profile: p.name.clone(),
+                    crs,
+                    horizon_days: options.horizon_days,
+                    p: chance.p,
+                    lo: chance.lo,
+                    hi: chance.hi,
+                    outcome,
+                    last_cutoff: last,
+                });
+            }
+        }
+    }
+    Ok(report)
+}
+
+/// Month starts from the first at or after `from` to the last before `to`.
+fn month_starts(from: Date, to: Date) -> Vec<Date> {
+    let mut out = Vec::new();
+    let mut d = if from.day() == 1 {
+        Some(from)
+    } else {
+        from.last_of_month().tomorrow().ok()
+    };
+    while let Some(m) = d.filter(|m| *m < to) {
+        out.push(m);
+        d = m.checked_add(jiff::Span::new().months(1)).ok();
+    }
+    out
+}
+
+/// Whether a real round after `origin` and by `end`, of a family reaching `profile`, invited a
+/// candidate at `crs` who submitted at `submitted`.
+fn invited(
+    history: &History,
+    profile: &BacktestProfile,
+    origin: Date,
+    end: Date,
+    crs: u16,
+    submitted: Timestamp,
+) -> bool {
+    history.draws().iter().any(|d| {
+        let date = d.date();
+        date > origin
+            && date <= end
+            && profile.reached_by(d.family())
+            && (d.cutoff().get() < crs
+                || (d.cutoff().get() == crs && d.tie_break().is_some_and(|t| t >= submitted)))
+    })
+}
+
+/// The lowest of the latest cut-offs of the profile's families in the year before `origin`.
+fn last_cutoff(history: &History, profile: &BacktestProfile, origin: Date) -> Option<u16> {
+    let year_before = origin.checked_sub(jiff::Span::new().years(1)).ok()?;
+    let mut latest: std::collections::BTreeMap<&str, (Date, u16)> =
+        std::collections::BTreeMap::new();
+    for d in history.draws() {
+        let date = d.date();
+        if date >= year_before && date < origin && profile.reached_by(d.family()) {
+            let entry = latest
+                .entry(d.family().as_str())
+                .or_insert((date, d.cutoff().get()));
+            if date >= entry.0 {
+                *entry = (date, d.cutoff().get());
+            }
+        }
+    }
+    latest.values().map(|v| v.1).min()
+}
