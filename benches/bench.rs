@@ -7,6 +7,7 @@ use std::time::Duration;
 use criterion::Criterion;
 
 mod draw;
+mod montecarlo;
 
 fn main() {
     let mut c = Criterion::default()
@@ -15,5 +16,6 @@ fn main() {
         .measurement_time(Duration::from_secs(2))
         .configure_from_args();
     draw::define(&mut c);
+    montecarlo::define(&mut c);
     c.final_summary();
 }

@@ -150,14 +150,14 @@ impl MonteCarlo {
         self.estimate_with_progress(model, |_| {})
     }
 
-    /// Runs the estimate, calling `progress` after each batch (every twentieth of the runs,
-    /// or the stopping rule's batch).
+    /// Runs the estimate, calling `progress` after each batch (every twentieth of the runs but
+    /// at least 2,000 runs, or the stopping rule's batch).
     pub fn estimate_with_progress<M: RunModel>(
         &self,
         model: &M,
         mut progress: impl FnMut(&Progress),
     ) -> Tally {
-        let batch = self.stop.map_or((self.runs / 20).max(1), |s| s.1);
+        let batch = self.stop.map_or((self.runs / 20).max(2_000), |s| s.1);
         let mut total = self.empty(model);
         let mut done = 0;
         while done < self.runs {

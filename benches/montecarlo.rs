@@ -1,0 +1,64 @@
+//! Monte Carlo on the embedded default scenario: runs per second, fluid against exact, and
+//! the scaling from one thread to two.
+
+use std::hint::black_box;
+
+use criterion::{BenchmarkId, Criterion};
+use eesim::montecarlo::{MonteCarlo, ProbeProfile, Probes, RunModel};
+use eesim::scenario::{Engine, FocalSpec, Scenario, ScenarioRun};
+use eesim::{CrsScore, FocalResponse, Program, ProgramSet, Timestamp};
+
+fn model(scenario: &Scenario, engine: Engine) -> ScenarioRun<'_> {
+    let focal = FocalSpec {
+        score: CrsScore::new(505).unwrap(),
+        changes: Vec::new(),
+        programs: ProgramSet::EMPTY.with(Program::Cec),
+        nominee: false,
+        categories: vec!["french".into()],
+        submitted_at: Timestamp::start_of_day(scenario.as_of()).plus_days(-30),
+        response: FocalResponse::Apply,
+    };
+    ScenarioRun::new(scenario, Some(focal), 182)
+        .unwrap()
+        .engine(engine)
+}
+
+fn probes(model: &ScenarioRun<'_>) -> Probes {
+    let e = model.focal_eligibility().unwrap().unwrap();
+    let you = ProbeProfile {
+        name: "you".into(),
+        eligibility: e,
+        submitted_at: model.start().plus_days(-30),
+    };
+    Probes::new(
+        vec![you],
+        CrsScore::new(300).unwrap(),
+        CrsScore::new(600).unwrap(),
+    )
+    .unwrap()
+}
+
+pub(crate) fn define(c: &mut Criterion) {
+    let scenario = Scenario::default_calibrated().unwrap();
+    let mut group = c.benchmark_group("montecarlo");
+    group.sample_size(10);
+    for threads in [1_usize, 2] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let fluid = model(&scenario, Engine::Fluid);
+        let mc = MonteCarlo::new(1_000, 42).probes(probes(&fluid));
+        group.bench_function(
+            BenchmarkId::new("fluid_1000_runs_26_weeks", format!("{threads}_threads")),
+            |b| b.iter(|| pool.install(|| black_box(mc.estimate(black_box(&fluid))).runs())),
+        );
+        let exact = model(&scenario, Engine::Exact);
+        let mc = MonteCarlo::new(50, 42).probes(probes(&exact));
+        group.bench_function(
+            BenchmarkId::new("exact_50_runs_26_weeks", format!("{threads}_threads")),
+            |b| b.iter(|| pool.install(|| black_box(mc.estimate(black_box(&exact))).runs())),
+        );
+    }
+    group.finish();
+}
