@@ -87,9 +87,11 @@ mod path;
 mod profile;
 mod rules;
 mod tables;
+mod whatif;
 
 pub use breakdown::{AdditionalPoints, Breakdown, CorePoints, SpousePoints, TransferPoints};
 pub use language::{Ability, Clb, ClbLevels, Language, LanguageResult, LanguageTest, TefScale};
 pub use path::{PlannedChange, ScorePath, ScorePlan};
 pub use profile::{Age, CanadianEducation, Education, JobOffer, Partner, Profile};
 pub use rules::Rules;
+pub use whatif::{FRENCH_CATEGORY_NCLC, Improvement, improvements, qualifies_for_french};

@@ -1,6 +1,7 @@
 //! Monte Carlo: many independent runs in parallel, reproducible, folded into exact tallies.
 
 mod interval;
+mod paired;
 mod probe;
 mod stream;
 mod tally;
@@ -11,6 +12,7 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
 pub use interval::Interval;
+pub use paired::{Difference, PairedCounts, Point};
 pub use probe::{ProbeProfile, Probes};
 pub use stream::run_rng;
 pub use tally::Tally;

@@ -416,13 +416,21 @@ impl Follow {
             cutoff,
             tie_break: tie,
         });
-        let u: f64 = rng.random();
+        // Only a random response draws a number, so that candidates who differ only in score
+        // share their runs' streams up to their invitation.
         let response = match self.response {
             FocalResponse::Apply => 2,
             FocalResponse::Decline => 0,
-            FocalResponse::LikeOthers if u < model.decline() => 0,
-            FocalResponse::LikeOthers if u < model.decline() + model.no_response() => 1,
-            FocalResponse::LikeOthers => 2,
+            FocalResponse::LikeOthers => {
+                let u: f64 = rng.random();
+                if u < model.decline() {
+                    0
+                } else if u < model.decline() + model.no_response() {
+                    1
+                } else {
+                    2
+                }
+            }
         };
         self.state = match response {
             0 => FollowState::Away(t.plus_days(rng.random_range(1..60))),

@@ -238,3 +238,79 @@ fn calibration_has_no_look_ahead() {
         Scenario::default_calibrated().unwrap()
     );
 }
+
+#[test]
+fn paired_differences_are_narrower_than_independent_ones() {
+    use eesim::montecarlo::Point;
+    let s = Scenario::default_calibrated().unwrap();
+    let model = ScenarioRun::new(&s, None, 182).unwrap();
+    let cec = eesim::Eligibility::none().with_program(Program::Cec);
+    let base = Point {
+        eligibility: cec,
+        score: CrsScore::new(500).unwrap(),
+    };
+    let better = Point {
+        eligibility: cec,
+        score: CrsScore::new(503).unwrap(),
+    };
+    let submitted = model.start().plus_days(-30);
+    let runs = 2_000;
+    let paired = MonteCarlo::new(runs, 11).compare(&model, submitted, base, &[better], 182)[0];
+    let d = paired.difference();
+    // The same chances from two independent sets of runs.
+    let one =
+        MonteCarlo::new(runs, 12).compare(&model, submitted, base, &[base], 182)[0].base_chance();
+    let two = MonteCarlo::new(runs, 13).compare(&model, submitted, better, &[better], 182)[0]
+        .base_chance();
+    let n = runs as f64;
+    let independent = 1.96 * (one.p * (1.0 - one.p) / n + two.p * (1.0 - two.p) / n).sqrt();
+    let ratio = (d.hi - d.lo) / 2.0 / independent;
+    eprintln!(
+        "paired half-width {:.4} / independent {independent:.4} = {ratio:.3}",
+        (d.hi - d.lo) / 2.0
+    );
+    assert!(
+        ratio < 0.8,
+        "pairing must narrow the interval: ratio {ratio}"
+    );
+    assert!(d.lo <= d.d && d.d <= d.hi && d.d >= 0.0);
+    assert_eq!(
+        paired.base_only, 0,
+        "a higher score is never invited later on the same run"
+    );
+    // Points and probes apply the same rule.
+    let probes = eesim::montecarlo::Probes::new(
+        vec![eesim::montecarlo::ProbeProfile {
+            name: "p".into(),
+            eligibility: cec,
+            submitted_at: submitted,
+        }],
+        CrsScore::new(500).unwrap(),
+        CrsScore::new(503).unwrap(),
+    )
+    .unwrap();
+    let tally = MonteCarlo::new(runs, 11).probes(probes).estimate(&model);
+    assert_eq!(tally.probe_chance("p", 500).unwrap().successes, paired.base);
+    assert_eq!(
+        tally.probe_chance("p", 503).unwrap().successes,
+        paired.variant
+    );
+}
+
+#[test]
+fn improvements_never_lower_the_score() {
+    use eesim::crs::{Profile, improvements, qualifies_for_french};
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/profile.toml");
+    let profile = Profile::from_path(path).unwrap();
+    let base = profile.breakdown().unwrap().total;
+    let options = improvements(&profile).unwrap();
+    assert!(options.len() >= 7, "{options:?}");
+    for o in &options {
+        assert!(o.profile.breakdown().unwrap().total >= base, "{}", o.label);
+    }
+    let french = options
+        .iter()
+        .find(|o| o.label.starts_with("French"))
+        .unwrap();
+    assert!(!qualifies_for_french(&profile) && qualifies_for_french(&french.profile));
+}
