@@ -44,6 +44,35 @@ pub struct FocalSpec {
     pub response: FocalResponse,
 }
 
+impl FocalSpec {
+    /// Takes the score from a CRS score path: the score on `start` (the scenario's start
+    /// date), and every later change as a change of score, so that a birthday during the wait
+    /// really lowers the score in the simulation.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidSimulation`] when the path does not cover `start`.
+    pub fn with_score_path(mut self, path: &crate::crs::ScorePath, start: Date) -> Result<Self> {
+        self.score = path
+            .score_on(start)
+            .ok_or_else(|| ErrorKind::InvalidSimulation {
+                what: "score path",
+                expected: format!("a path covering {start}"),
+                found: format!(
+                    "a path from {:?} to {}",
+                    path.points().first().map(|p| p.0),
+                    path.until()
+                ),
+            })?;
+        self.changes = path
+            .points()
+            .iter()
+            .filter(|(d, _)| *d > start)
+            .copied()
+            .collect();
+        Ok(self)
+    }
+}
+
 /// A scenario with a focal candidate and a horizon: a [`RunModel`] for
 /// [`crate::montecarlo::MonteCarlo`].
 ///

@@ -314,3 +314,34 @@ fn improvements_never_lower_the_score() {
         .unwrap();
     assert!(!qualifies_for_french(&profile) && qualifies_for_french(&french.profile));
 }
+
+#[test]
+fn a_birthday_during_the_wait_lowers_the_chance() {
+    use eesim::crs::{Profile, ScorePlan};
+    let s = Scenario::default_calibrated().unwrap();
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/data/profile_spouse.json"
+    );
+    let mut profile = Profile::from_path(path).unwrap();
+    profile.assessed_on = s.as_of();
+    // Born 1991-07-02: 34 on the start, 35 on 2026-07-02, inside the horizon.
+    let until = s.as_of().checked_add(jiff::Span::new().days(182)).unwrap();
+    let plan = ScorePlan::new(profile).unwrap().path(until).unwrap();
+    let start_score = plan.score_on(s.as_of()).unwrap();
+    let later = plan.score_on(until).unwrap();
+    assert!(later < start_score, "{start_score} -> {later}");
+    let ageing = focal(&s, 0, &[]).with_score_path(&plan, s.as_of()).unwrap();
+    assert_eq!(ageing.score, start_score);
+    let fixed = FocalSpec {
+        changes: Vec::new(),
+        ..ageing.clone()
+    };
+    let m1 = ScenarioRun::new(&s, Some(ageing), 182).unwrap();
+    let m2 = ScenarioRun::new(&s, Some(fixed), 182).unwrap();
+    let (a, b) = (
+        MonteCarlo::new(400, 5).estimate(&m1).chance(),
+        MonteCarlo::new(400, 5).estimate(&m2).chance(),
+    );
+    assert!(a.successes <= b.successes, "{a:?} vs {b:?}");
+}
