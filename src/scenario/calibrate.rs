@@ -137,6 +137,7 @@ impl Scenario {
             source,
             validity_months: 12,
             pool: StartPool {
+                candidates: None,
                 ranges: *snapshot.counts(),
                 density: calibration.model(),
             },

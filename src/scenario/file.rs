@@ -26,7 +26,7 @@ impl Scenario {
         let value: toml::Value = toml::from_str(text)
             .map_err(|e| invalid("", vec![format!("TOML: {}", e.message())]))?;
         let json = serde_json::to_value(value).map_err(|e| invalid("", vec![e.to_string()]))?;
-        Scenario::from_value(&json, "")
+        Scenario::from_value(&json, "", Path::new("."))
     }
 
     /// Reads a scenario from JSON, with the same keys as the TOML form.
@@ -36,7 +36,7 @@ impl Scenario {
     pub fn from_json(text: &str) -> Result<Self> {
         let json: Value =
             serde_json::from_str(text).map_err(|e| invalid("", vec![format!("JSON: {e}")]))?;
-        Scenario::from_value(&json, "")
+        Scenario::from_value(&json, "", Path::new("."))
     }
 
     /// Reads a scenario file: JSON when its name ends in `.json`, TOML otherwise.
@@ -50,10 +50,16 @@ impl Scenario {
             context: format!("reading {}", path.display()),
             message: e.to_string(),
         })?;
+        let base = path.parent().unwrap_or(Path::new("."));
         let parsed = if path.extension().is_some_and(|e| e == "json") {
-            Scenario::from_json(&text)
+            serde_json::from_str::<Value>(&text)
+                .map_err(|e| invalid("", vec![format!("JSON: {e}")]))
+                .and_then(|v| Scenario::from_value(&v, "", base))
         } else {
-            Scenario::from_toml(&text)
+            toml::from_str::<toml::Value>(&text)
+                .map_err(|e| invalid("", vec![format!("TOML: {}", e.message())]))
+                .and_then(|v| serde_json::to_value(v).map_err(|e| invalid("", vec![e.to_string()])))
+                .and_then(|v| Scenario::from_value(&v, "", base))
         };
         parsed.map_err(|e| match e.into_kind() {
             ErrorKind::InvalidScenario { problems, .. } => {
@@ -63,7 +69,7 @@ impl Scenario {
         })
     }
 
-    fn from_value(v: &Value, file: &str) -> Result<Self> {
+    fn from_value(v: &Value, file: &str, base: &Path) -> Result<Self> {
         let mut c = Check::default();
         let root = c.table(Some(v), "");
         let get = |k: &str| root.and_then(|m| m.get(k));
@@ -94,9 +100,9 @@ impl Scenario {
             None => Some(12),
             v => c.integer(v, "validity_months", 1, 60),
         };
-        let pool = pool(&mut c, get("pool"));
         let (shares, mut categories) = shares(&mut c, get("shares"));
         let draws = draws(&mut c, get("draws"), &mut categories);
+        let pool = pool(&mut c, get("pool"), base, &mut categories);
         let (arrivals, spread) = arrivals(&mut c, get("arrivals"));
         let (withdrawal, responses) = exits(&mut c, get("exits"));
         for family in draws.keys() {
@@ -176,6 +182,13 @@ impl Scenario {
             s,
             "[pool]\n# Candidates by CRS range on the snapshot date: {RANGE_NAMES}."
         );
+        if let Some((file, _)) = &self.pool.candidates {
+            let _ = writeln!(
+                s,
+                "# The start pool: these candidates (a CSV file, relative to this file)."
+            );
+            let _ = writeln!(s, "candidates = {}", quote(file));
+        }
         let _ = writeln!(s, "ranges = {:?}", self.pool.ranges);
         let density = match self.pool.density {
             DensityModel::Flat => "\"flat\"".to_string(),
@@ -276,9 +289,54 @@ fn invalid(file: &str, problems: Vec<String>) -> crate::Error {
     .into()
 }
 
-fn pool(c: &mut Check, v: Option<&Value>) -> Option<StartPool> {
+fn pool(
+    c: &mut Check,
+    v: Option<&Value>,
+    base: &Path,
+    categories: &mut Categories,
+) -> Option<StartPool> {
     let m = c.table(v, "pool")?;
-    c.unknown(m, "pool", &["ranges", "density"]);
+    c.unknown(m, "pool", &["ranges", "density", "candidates"]);
+    let candidates = match m.get("candidates") {
+        None => None,
+        Some(Value::String(file)) => {
+            match crate::CandidateList::from_path(base.join(file), categories.clone()) {
+                Ok(list) => {
+                    *categories = list.categories().clone();
+                    Some((file.clone(), list.candidates().to_vec()))
+                }
+                Err(e) => {
+                    c.problems.push(format!("pool.candidates: {e}"));
+                    return None;
+                }
+            }
+        }
+        other => {
+            c.problem("pool.candidates", "the path of a candidate CSV file", other);
+            return None;
+        }
+    };
+    if let (Some((_, list)), None) = (&candidates, m.get("ranges")) {
+        let mut counts = [0_u32; 15];
+        for cand in list {
+            let s = cand.score.get();
+            if let Some(i) = crate::feed::RANGES
+                .iter()
+                .position(|r| r.low <= s && s <= r.high)
+            {
+                counts[i] += 1;
+            }
+        }
+        let density = match m.get("density") {
+            None => Some(DensityModel::Flat),
+            v => density(c, v),
+        };
+        return Some(StartPool {
+            ranges: counts,
+            density: density?,
+            candidates,
+        });
+    }
     let ranges = c
         .array(m.get("ranges"), "pool.ranges", Some(15))
         .map(|items| {
@@ -295,7 +353,16 @@ fn pool(c: &mut Check, v: Option<&Value>) -> Option<StartPool> {
             }
             out
         });
-    let density = match m.get("density") {
+    let density = density(c, m.get("density"));
+    Some(StartPool {
+        ranges: ranges?,
+        density: density?,
+        candidates,
+    })
+}
+
+fn density(c: &mut Check, v: Option<&Value>) -> Option<DensityModel> {
+    match v {
         Some(Value::String(s)) if s == "flat" => Some(DensityModel::Flat),
         Some(Value::String(s)) if s == "smooth" => Some(DensityModel::Smooth),
         Some(Value::Object(d)) if d.len() == 1 && d.contains_key("decay") => c
@@ -309,11 +376,7 @@ fn pool(c: &mut Check, v: Option<&Value>) -> Option<StartPool> {
             );
             None
         }
-    };
-    Some(StartPool {
-        ranges: ranges?,
-        density: density?,
-    })
+    }
 }
 
 fn shares(c: &mut Check, v: Option<&Value>) -> (BTreeMap<String, Share>, Categories) {

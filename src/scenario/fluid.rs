@@ -56,8 +56,23 @@ pub(super) fn sample(run: &ScenarioRun<'_>, rng: &mut ChaCha8Rng) -> RunReport {
     let end = start.plus_days(i64::from(run.horizon_days));
     let validity = Period::months(sc.validity_months).unwrap_or(Period::TWELVE_MONTHS);
     let span = (start.as_second() - validity.latest_start_ended_by(start).as_second()).max(1);
-    let classes = run.classes(rng);
+    let mut classes = run.classes(rng);
     let rate = run.arrival_rate(rng);
+    // An explicit start pool may hold eligibilities no sampled class has: they get classes of
+    // their own, with no arrivals.
+    let explicit = sc.pool.candidates.as_ref().map(|(_, list)| {
+        list.iter()
+            .filter(|c| c.score.get() >= FLOOR)
+            .map(|c| {
+                let e = Eligibility::from_bits(c.eligibility.bits() & run.relevant);
+                let class = classes.iter().position(|k| k.0 == e).unwrap_or_else(|| {
+                    classes.push((e, 0.0, 0.0));
+                    classes.len() - 1
+                });
+                (class, row_of(usize::from(c.score.get())))
+            })
+            .collect::<Vec<_>>()
+    });
     let mut rounds = run.rounds_of_run(rng);
     rounds.sort_by_key(|d| d.at);
 
@@ -73,10 +88,19 @@ pub(super) fn sample(run: &ScenarioRun<'_>, rng: &mut ChaCha8Rng) -> RunReport {
         span: span as f64,
         withdrawal: sc.withdrawal_per_week.get(),
     };
-    let density = rows(&run.density);
-    for (c, (_, weight, _)) in classes.iter().enumerate() {
-        for (r, d) in density.iter().enumerate() {
-            state.init[r * classes.len() + c] = d * weight;
+    match explicit {
+        Some(cells) => {
+            for (class, row) in cells {
+                state.init[row * classes.len() + class] += 1.0;
+            }
+        }
+        None => {
+            let density = rows(&run.density);
+            for (c, (_, weight, _)) in classes.iter().enumerate() {
+                for (r, d) in density.iter().enumerate() {
+                    state.init[r * classes.len() + c] = d * weight;
+                }
+            }
         }
     }
     let mut focal = run.focal.as_ref().map(|f| Follow::new(f, run, validity));

@@ -51,14 +51,20 @@ pub enum DrawPlan {
     Fixed(Vec<(Date, u32)>),
 }
 
-/// Where the runs start from.
+/// Where the runs start from: a published snapshot, or an explicit list of candidates.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StartPool {
     /// Candidates in each of the feed's 15 disjoint score ranges, highest first (601-1200,
-    /// 501-600, 491-500, ..., 301-350, 0-300).
+    /// 501-600, 491-500, ..., 301-350, 0-300). With a candidate list, its own counts (they
+    /// also shape the arrivals inside each range).
     pub ranges: [u32; 15],
     /// The density inside each range.
     pub density: DensityModel,
+    /// An explicit start pool: the candidate file as written in the scenario, and its
+    /// candidates. Runs then start from exactly these candidates instead of a synthetic
+    /// pool shaped like the snapshot (the fluid engine takes their scores and eligibility,
+    /// and ages them like a snapshot's pool; the exact engine keeps every submission time).
+    pub candidates: Option<(String, Vec<crate::Candidate>)>,
 }
 
 /// Every assumption about the future, as one validated value.
@@ -146,8 +152,52 @@ impl Scenario {
     /// # Errors
     /// As [`Scenario::from_toml`] for an invalid plan (a size of 0, a gap of 0 days, no sizes).
     pub fn with_plan(mut self, family: &str, plan: DrawPlan) -> Result<Self> {
+        let path = format!("draws.{family}");
+        let mut problems = Vec::new();
+        let (sizes, gaps): (Vec<u32>, Vec<u32>) = match &plan {
+            DrawPlan::Resample {
+                gaps_days, sizes, ..
+            } => (sizes.clone(), gaps_days.clone()),
+            DrawPlan::Fixed(rounds) => (rounds.iter().map(|r| r.1).collect(), Vec::new()),
+        };
+        if matches!(plan, DrawPlan::Resample { .. }) && sizes.is_empty() {
+            problems.push(format!(
+                "{path}.sizes: expected at least one value, found an empty list"
+            ));
+        }
+        for (i, n) in sizes
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| !(1..=100_000).contains(*n))
+        {
+            problems.push(format!(
+                "{path}.sizes[{i}]: expected a positive integer, found {n}"
+            ));
+        }
+        for (i, g) in gaps
+            .iter()
+            .enumerate()
+            .filter(|(_, g)| !(1..=3650).contains(*g))
+        {
+            problems.push(format!(
+                "{path}.gaps_days[{i}]: expected an integer from 1 to 3650, found {g}"
+            ));
+        }
+        if !PROGRAM_FAMILIES.contains(&family) && !self.shares.contains_key(family) {
+            problems.push(format!("shares.{family}: expected the share of the pool in a category that holds rounds, found nothing"));
+        }
+        if !problems.is_empty() {
+            return Err(crate::ErrorKind::InvalidScenario {
+                source_name: String::new(),
+                problems,
+            }
+            .into());
+        }
+        if !PROGRAM_FAMILIES.contains(&family) {
+            self.categories.register(family)?;
+        }
         self.draws.insert(family.to_string(), plan);
-        Scenario::from_toml(&self.to_toml())
+        Ok(self)
     }
 
     /// Multiplies every future round's size by `factor` (rounded, at least 1).

@@ -101,7 +101,7 @@ pub struct ScenarioRun<'a> {
     /// Category classes: name and eligibility bit.
     class_categories: Vec<(String, Eligibility)>,
     /// The eligibility bits some round or the focal candidate looks at.
-    relevant: u64,
+    pub(super) relevant: u64,
     /// Per category class: the share of weekly arrivals its rounds take each week.
     throughput: Vec<f64>,
     /// Expected arrivals per week at each score.
@@ -496,17 +496,31 @@ impl ScenarioRun<'_> {
 
         let mut pool = Pool::with_validity(validity);
         let mut next_id = 0;
-        add_cohorts(
-            |c| {
-                let added = pool.add(c);
+        if let Some((_, list)) = &sc.pool.candidates {
+            // The explicit pool, in id order so that new ids keep the file's order.
+            let mut list = list.clone();
+            list.sort_by_key(|c| c.id);
+            for c in list {
+                next_id += 1;
+                let added = pool.add(Cohort::from(Candidate {
+                    id: CandidateId(next_id),
+                    ..c
+                }));
                 debug_assert!(added.is_ok(), "{added:?}");
-            },
-            &pool_classes,
-            |s| self.density[s],
-            rng,
-            &mut next_id,
-            |rng| start.plus_seconds(-rng.random_range(1..span.max(2))),
-        );
+            }
+        } else {
+            add_cohorts(
+                |c| {
+                    let added = pool.add(c);
+                    debug_assert!(added.is_ok(), "{added:?}");
+                },
+                &pool_classes,
+                |s| self.density[s],
+                rng,
+                &mut next_id,
+                |rng| start.plus_seconds(-rng.random_range(1..span.max(2))),
+            );
+        }
 
         let mut events = Vec::new();
         let weekly = &self.weekly;

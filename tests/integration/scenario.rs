@@ -345,3 +345,47 @@ fn a_birthday_during_the_wait_lowers_the_chance() {
     );
     assert!(a.successes <= b.successes, "{a:?} vs {b:?}");
 }
+
+#[test]
+fn an_explicit_candidate_list_is_the_start_pool() {
+    let dir = std::env::temp_dir().join(format!("eesim-scenario-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut csv = String::from("id,crs,submitted_at,programs,categories\n");
+    for i in 0..10 {
+        csv.push_str(&format!("c{i},550,2026-01-0{}T00:00:00Z,cec,\n", i % 9 + 1));
+    }
+    std::fs::write(dir.join("pool.csv"), csv).unwrap();
+    let default = Scenario::default_calibrated().unwrap();
+    let day = default.as_of().tomorrow().unwrap();
+    let text = default
+        .to_toml()
+        .replace("[pool]\n", "[pool]\ncandidates = \"pool.csv\"\n")
+        .replace(
+            &format!("{:?}", default.arrivals_per_week()).replace('[', "per_week = ["),
+            "per_week = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]",
+        );
+    let path = dir.join("scenario.toml");
+    std::fs::write(&path, &text).unwrap();
+    let s = Scenario::from_path(&path).unwrap();
+    assert_eq!(s.pool().candidates.as_ref().unwrap().1.len(), 10);
+    for (size, expected) in [(5, 0.0), (11, 1.0)] {
+        let s = s
+            .clone()
+            .with_plan("cec", DrawPlan::Fixed(vec![(day, size)]))
+            .unwrap();
+        for engine in [Engine::Fluid, Engine::Exact] {
+            let model = ScenarioRun::new(&s, Some(focal(&s, 540, &[])), 10)
+                .unwrap()
+                .engine(engine);
+            assert_eq!(
+                estimate(&model, 20, 1).chance().p,
+                expected,
+                "size {size}, {engine:?}"
+            );
+        }
+    }
+    let bad = text.replace("pool.csv", "missing.csv");
+    std::fs::write(&path, bad).unwrap();
+    let e = Scenario::from_path(&path).unwrap_err();
+    assert!(e.to_string().contains("pool.candidates: reading "), "{e}");
+}
