@@ -39,6 +39,16 @@
 //! - [`SimulationBuilder`], [`Simulation`], [`RunReport`]: one run over a schedule of
 //!   [`Event`]s, following a [`Focal`] candidate, with a balanced [`Ledger`].
 //! - [`CandidateList`]: named candidates from CSV.
+//! - [`feed`]: IRCC's rounds feed read leniently, draw families, pool snapshots, the score
+//!   density inside published ranges, calibration as of a date, and the cut-off replay.
+//! - [`crs`]: the CRS points grid with dated rules, language tests to CLB, score paths, and the
+//!   improvements a candidate can act on.
+//! - [`scenario`]: every assumption about the future as a validated TOML/JSON value (an
+//!   embedded default is calibrated from the feed), run by an exact or a fluid engine.
+//! - [`montecarlo`]: many runs in parallel, reproducible on any thread count, folded into
+//!   exact tallies: chances with Wilson intervals, cut-off fans, probes across scores, paired
+//!   what-if differences.
+//! - [`backtest`]: forecasts made month by month without look-ahead, scored against history.
 //!
 //! # Guarantees
 //! 1. **One rank order.** Rounds invite in [`RankKey`] order: CRS score, highest first; then
