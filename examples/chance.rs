@@ -3,7 +3,7 @@
 //! ```text
 //! cargo run --release --example chance -- [--crs 505] [--programs cec] [--categories french]
 //!     [--submitted 2026-01-15] [--horizon-days 182] [--runs 10000] [--seed 42]
-//!     [--scenario FILE] [--json] [--exact]
+//!     [--scenario FILE] [--json] [--exact] [--to-landing]
 //! ```
 //!
 //! It runs the embedded default scenario (or `--scenario FILE`) many times in parallel and
@@ -58,6 +58,10 @@ struct Args {
     /// Simulate with the exact cohort pool instead of the fluid engine (about 20 times slower).
     #[arg(long)]
     exact: bool,
+    /// Follow each run past the ITA to landing, and print the chance of permanent residence
+    /// too (give a horizon long enough for processing, such as --horizon-days 540).
+    #[arg(long)]
+    to_landing: bool,
 }
 
 fn main() -> ExitCode {
@@ -109,7 +113,9 @@ fn run(args: &Args) -> Result<(), eesim::Error> {
     } else {
         Engine::Fluid
     };
-    let model = ScenarioRun::new(&scenario, Some(focal), args.horizon_days)?.engine(engine);
+    let model = ScenarioRun::new(&scenario, Some(focal), args.horizon_days)?
+        .engine(engine)
+        .to_landing(args.to_landing);
     let eligibility = model.focal_eligibility()?.unwrap_or_default();
     let probes = Probes::new(
         vec![ProbeProfile {
@@ -174,6 +180,14 @@ fn run(args: &Args) -> Result<(), eesim::Error> {
             "curve": (0..=args.horizon_days).step_by(7).chain(std::iter::once(args.horizon_days)).map(|d| json!({"day": d, "chance": interval(tally.chance_within(d))})).collect::<Vec<_>>(),
             "fans": fans,
             "score_for": {"p50": p50, "p90": p90},
+            "landing": if args.to_landing {
+                let l = tally.landing();
+                json!({"p": l.p, "lo": l.lo, "hi": l.hi,
+                       "curve": (0..=args.horizon_days).step_by(7).chain(std::iter::once(args.horizon_days)).map(|d| json!({"day": d, "chance": interval(tally.landing_within(d))})).collect::<Vec<_>>(),
+                       "stages": tally.stages().into_iter().map(|(s, n)| (format!("{s:?}").to_lowercase(), n)).collect::<std::collections::BTreeMap<_, _>>()})
+            } else {
+                serde_json::Value::Null
+            },
             "wall_seconds": wall,
         });
         println!("{out}");
@@ -219,6 +233,34 @@ fn run(args: &Args) -> Result<(), eesim::Error> {
         100.0 * chance.lo,
         100.0 * chance.hi
     );
+    if args.to_landing {
+        println!("\n  landed as a permanent resident within");
+        for (m, d) in &months {
+            let i = tally.landing_within(*d);
+            println!(
+                "  {m:>2} month{} {:>7.1}%    [{:.1}%, {:.1}%]",
+                if *m == 1 { " " } else { "s" },
+                100.0 * i.p,
+                100.0 * i.lo,
+                100.0 * i.hi
+            );
+        }
+        let l = tally.landing();
+        println!(
+            "  {:>3} days  {:>7.1}%    [{:.1}%, {:.1}%]",
+            args.horizon_days,
+            100.0 * l.p,
+            100.0 * l.lo,
+            100.0 * l.hi
+        );
+        let stages: Vec<String> = tally
+            .stages()
+            .into_iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(s, n)| format!("{s:?} {:.1}%", 100.0 * n as f64 / tally.runs() as f64))
+            .collect();
+        println!("  where you stand at the horizon: {}", stages.join(", "));
+    }
     println!("\nSimulated cut-offs of the rounds that can reach you (10% / 50% / 90% of rounds):");
     println!("  family        month     rounds   p10   p50   p90");
     for (name, t) in &families {

@@ -77,6 +77,7 @@ mod draw;
 mod error;
 pub mod feed;
 mod ita;
+pub mod landing;
 pub mod montecarlo;
 mod pool;
 mod probability;

@@ -8,6 +8,7 @@ use super::interval::Interval;
 use super::probe::Probes;
 use crate::draw::Target;
 use crate::error::{ErrorKind, Result};
+use crate::landing::Stage;
 use crate::sim::RunReport;
 use crate::time::Timestamp;
 
@@ -33,6 +34,12 @@ pub struct Tally {
     runs: u64,
     /// Runs whose focal candidate was first invited on day `d` of the horizon.
     focal_first_day: Vec<u64>,
+    /// Runs whose focal candidate landed on day `d` of the horizon.
+    #[serde(default)]
+    landed_day: Vec<u64>,
+    /// Runs by the focal candidate's stage at the horizon ([`Stage::ALL`] order).
+    #[serde(default)]
+    stages: Vec<u64>,
     /// The probe layout: profile names and the score range.
     probe_profiles: Vec<String>,
     probe_min: u16,
@@ -59,6 +66,8 @@ impl Tally {
             horizon_days,
             runs: 0,
             focal_first_day: vec![0; horizon_days as usize + 1],
+            landed_day: vec![0; horizon_days as usize + 1],
+            stages: vec![0; Stage::ALL.len()],
             probe_profiles: probes.map_or_else(Vec::new, |p| {
                 p.profiles().iter().map(|q| q.name.clone()).collect()
             }),
@@ -80,6 +89,21 @@ impl Tally {
         let first = report.focal.as_ref().and_then(|f| f.first_invitation());
         if let Some(day) = first.and_then(|i| self.day_of(i.at)) {
             self.focal_first_day[day as usize] += 1;
+        }
+        if let Some(f) = &report.focal {
+            // The stage at the end of the horizon's last day, as the daily counts count it.
+            let end = self
+                .start
+                .plus_days(i64::from(self.horizon_days) + 1)
+                .plus_seconds(-1);
+            self.stages[f.stage_at(end).index()] += 1;
+            let landed = f
+                .application
+                .and_then(|a| a.landed_at)
+                .and_then(|t| self.day_of(t));
+            if let Some(day) = landed {
+                self.landed_day[day as usize] += 1;
+            }
         }
         if let Some(probes) = probes {
             probes.first_invitations(&report.draws, scratch);
@@ -143,6 +167,12 @@ impl Tally {
         for (a, b) in self.focal_first_day.iter_mut().zip(&other.focal_first_day) {
             *a += b;
         }
+        for (a, b) in self.landed_day.iter_mut().zip(&other.landed_day) {
+            *a += b;
+        }
+        for (a, b) in self.stages.iter_mut().zip(&other.stages) {
+            *a += b;
+        }
         for (a, b) in self
             .probe_first_week
             .iter_mut()
@@ -192,6 +222,32 @@ impl Tally {
     #[must_use]
     pub fn chance(&self) -> Interval {
         self.chance_within(self.horizon_days)
+    }
+
+    /// The chance that the focal candidate landed as a permanent resident within `days` days
+    /// (runs that follow the stages after the ITA; 0 otherwise).
+    #[must_use]
+    pub fn landing_within(&self, days: u32) -> Interval {
+        let last = days.min(self.horizon_days) as usize;
+        Interval::wilson(self.landed_day[..=last].iter().sum(), self.runs)
+    }
+
+    /// The chance of landing within the horizon.
+    #[must_use]
+    pub fn landing(&self) -> Interval {
+        self.landing_within(self.horizon_days)
+    }
+
+    /// Runs by the focal candidate's stage at the horizon. Every run is in exactly one stage,
+    /// so the counts add up to the runs; those of the invited add up to the runs with an
+    /// invitation.
+    #[must_use]
+    pub fn stages(&self) -> Vec<(Stage, u64)> {
+        Stage::ALL
+            .iter()
+            .copied()
+            .zip(self.stages.iter().copied())
+            .collect()
     }
 
     /// The names of the probe profiles.
@@ -299,6 +355,10 @@ struct RawTally {
     horizon_days: u32,
     runs: u64,
     focal_first_day: Vec<u64>,
+    #[serde(default)]
+    landed_day: Vec<u64>,
+    #[serde(default)]
+    stages: Vec<u64>,
     probe_profiles: Vec<String>,
     probe_min: u16,
     probe_scores: usize,
@@ -336,6 +396,8 @@ impl TryFrom<RawTally> for Tally {
             horizon_days: r.horizon_days,
             runs: r.runs,
             focal_first_day: r.focal_first_day,
+            landed_day: r.landed_day,
+            stages: r.stages,
             probe_profiles: r.probe_profiles,
             probe_min: r.probe_min,
             probe_scores: r.probe_scores,

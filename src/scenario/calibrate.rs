@@ -148,6 +148,7 @@ impl Scenario {
             withdrawal_per_week: Probability::new(WITHDRAWAL_PER_WEEK)?,
             responses: ResponseModel::new(ITA_DECLINE, ITA_NO_RESPONSE)?,
             categories,
+            after_ita: crate::landing::AfterIta::default(),
         })
     }
 

@@ -87,6 +87,7 @@ impl Scenario {
                     "draws",
                     "arrivals",
                     "exits",
+                    "after_ita",
                 ],
             );
         }
@@ -105,6 +106,22 @@ impl Scenario {
         let pool = pool(&mut c, get("pool"), base, &mut categories);
         let (arrivals, spread) = arrivals(&mut c, get("arrivals"));
         let (withdrawal, responses) = exits(&mut c, get("exits"));
+        let after_ita = match get("after_ita") {
+            None => Some(crate::landing::AfterIta::default()),
+            Some(v) => match serde_json::from_value::<crate::landing::AfterIta>(v.clone()) {
+                Err(e) => {
+                    c.problems.push(format!("after_ita: {e}"));
+                    None
+                }
+                Ok(a) => match a.validate() {
+                    Ok(()) => Some(a),
+                    Err(e) => {
+                        c.problems.push(format!("after_ita: {e}"));
+                        None
+                    }
+                },
+            },
+        };
         for family in draws.keys() {
             if !PROGRAM_FAMILIES.contains(&family.as_str()) && !shares.contains_key(family) {
                 c.problems.push(format!("shares.{family}: expected the share of the pool in a category that holds rounds, found nothing"));
@@ -144,6 +161,7 @@ impl Scenario {
                 withdrawal_per_week,
                 responses,
                 categories,
+                after_ita: after_ita.unwrap_or_default(),
             }),
             _ => Err(invalid(file, vec!["incomplete scenario".into()])),
         }
@@ -273,6 +291,19 @@ impl Scenario {
         let _ = writeln!(s, "withdrawal_per_week = {}", self.withdrawal_per_week);
         let _ = writeln!(s, "ita_decline = {}", self.responses.decline());
         let _ = writeln!(s, "ita_no_response = {}", self.responses.no_response());
+        let mut table = toml::map::Map::new();
+        if let Ok(v) = toml::Value::try_from(&self.after_ita) {
+            table.insert("after_ita".to_string(), v);
+        }
+        let _ = writeln!(
+            s,
+            "\n# After an ITA: durations in days ({{ fixed = N }}, {{ exponential = MEAN }} or"
+        );
+        let _ = writeln!(
+            s,
+            "# {{ quantiles = [[probability, days], ...] }}) and chances; see eesim::landing."
+        );
+        let _ = write!(s, "{}", toml::to_string(&table).unwrap_or_default());
         s
     }
 }

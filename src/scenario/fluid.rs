@@ -475,6 +475,7 @@ impl Follow {
             invitations: self.invitations,
             fate,
             score: self.score,
+            application: None,
         }
     }
 }

@@ -98,6 +98,7 @@ pub struct Scenario {
     pub(crate) withdrawal_per_week: Probability,
     pub(crate) responses: ResponseModel,
     pub(crate) categories: Categories,
+    pub(crate) after_ita: crate::landing::AfterIta,
 }
 
 /// The program and nominee family names; every other family or share name is a category.
@@ -229,6 +230,12 @@ impl Scenario {
     #[must_use]
     pub fn responses(&self) -> ResponseModel {
         self.responses
+    }
+
+    /// The stages after an ITA.
+    #[must_use]
+    pub fn after_ita(&self) -> &crate::landing::AfterIta {
+        &self.after_ita
     }
 
     /// The category names the scenario knows (from its shares and families).

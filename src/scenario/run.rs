@@ -102,6 +102,8 @@ pub struct ScenarioRun<'a> {
     class_categories: Vec<(String, Eligibility)>,
     /// The eligibility bits some round or the focal candidate looks at.
     pub(super) relevant: u64,
+    /// Whether runs follow the focal candidate's application past the ITA.
+    to_landing: bool,
     /// Per category class: the share of weekly arrivals its rounds take each week.
     throughput: Vec<f64>,
     /// Expected arrivals per week at each score.
@@ -258,6 +260,7 @@ impl<'a> ScenarioRun<'a> {
             })
             .collect();
         Ok(ScenarioRun {
+            to_landing: false,
             throughput,
             weekly,
             relevant,
@@ -278,6 +281,14 @@ impl<'a> ScenarioRun<'a> {
     #[must_use]
     pub fn arrival_batch_days(mut self, days: u32) -> Self {
         self.arrival_batch_days = days.max(1);
+        self
+    }
+
+    /// Follows the focal candidate past the ITA, through the scenario's
+    /// [`crate::landing::AfterIta`] stages, to landing (off unless set).
+    #[must_use]
+    pub fn to_landing(mut self, on: bool) -> Self {
+        self.to_landing = on;
         self
     }
 
@@ -444,10 +455,19 @@ impl RunModel for ScenarioRun<'_> {
     }
 
     fn sample(&self, rng: &mut ChaCha8Rng) -> RunReport {
-        match self.engine {
+        let mut report = match self.engine {
             Engine::Fluid => super::fluid::sample(self, rng),
             Engine::Exact => self.sample_exact(rng),
+        };
+        // The stages after the ITA touch no pool, so they are drawn once the run is over.
+        if self.to_landing
+            && let Some(f) = report.focal.as_mut()
+            && f.fate == crate::sim::FocalFate::Applied
+            && let Some(last) = f.invitations.last()
+        {
+            f.application = Some(self.scenario.after_ita.follow(last.at, rng));
         }
+        report
     }
 }
 

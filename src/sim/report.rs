@@ -48,9 +48,30 @@ pub struct FocalReport {
     pub fate: FocalFate,
     /// The candidate's score at the end.
     pub score: CrsScore,
+    /// The application that followed the invitation it accepted, when the run follows the
+    /// stages after an ITA ([`crate::landing`]).
+    #[serde(default)]
+    pub application: Option<crate::landing::ApplicationPath>,
 }
 
 impl FocalReport {
+    /// Where the candidate stands at `t` (the end of the run) in the stages after an ITA.
+    #[must_use]
+    pub fn stage_at(&self, t: Timestamp) -> crate::landing::Stage {
+        use crate::landing::Stage;
+        if self.invitations.is_empty() {
+            return Stage::NotInvited;
+        }
+        match (self.fate, self.application) {
+            (FocalFate::Applied, Some(path)) => path.stage_at(t),
+            (FocalFate::Applied | FocalFate::AwaitingResponse, _) => Stage::Submitting,
+            (FocalFate::Waiting, _) => Stage::DeclinedBack,
+            (FocalFate::ItaLapsed | FocalFate::ProfileExpired | FocalFate::NotArrived, _) => {
+                Stage::Expired
+            }
+        }
+    }
+
     /// The first invitation, if any.
     #[must_use]
     pub fn first_invitation(&self) -> Option<&FocalInvitation> {

@@ -275,6 +275,7 @@ impl<'a> Run<'a> {
             invitations: Vec::new(),
             fate: FocalFate::AwaitingResponse,
             score: f.score,
+            application: None,
         });
         if let (Some(cutoff), Some(tie_break)) = (record.cutoff, record.tie_break) {
             focal.invitations.push(FocalInvitation {
@@ -378,6 +379,7 @@ impl<'a> Run<'a> {
                 invitations: Vec::new(),
                 fate,
                 score: f.score,
+                application: None,
             });
             report.fate = fate;
             report.score = f.score;

@@ -12,6 +12,7 @@ mod feed_reader;
 mod feed_replay;
 mod feed_whole;
 mod ita_lifecycle;
+mod landing;
 mod montecarlo;
 mod oracle;
 mod pool_invariants;
