@@ -13,13 +13,12 @@
 //!
 //! What it shows: `backtest::run`, `Scenario::calibrated` without look-ahead, probes.
 
-use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::Parser;
-use eesim::backtest::{self, BacktestOptions, BacktestReport, Forecast};
+use eesim::backtest::{self, BacktestOptions};
 use eesim::feed::FeedReader;
 
 /// Score eesim's forecasts against the rounds IRCC held.
@@ -66,67 +65,8 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
     let wall = timer.elapsed().as_secs_f64();
     eprintln!("{} forecasts in {wall:.1} s", report.forecasts.len());
     if let Some(path) = &args.csv {
-        let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
-        writeln!(out, "origin,profile,crs,horizon_days,p,lo,hi")?;
-        for f in &report.forecasts {
-            writeln!(
-                out,
-                "{},{},{},{},{:.6},{:.6},{:.6}",
-                f.origin, f.profile, f.crs, f.horizon_days, f.p, f.lo, f.hi
-            )?;
-        }
+        report.write_csv(std::io::BufWriter::new(std::fs::File::create(path)?))?;
     }
-    print_summary(&report, &options);
+    print!("{}", report.summary_table(&options));
     Ok(())
-}
-
-fn print_summary(report: &BacktestReport, options: &BacktestOptions) {
-    println!(
-        "Backtest: {} origins from {} to {}, {} runs each, {} days ahead",
-        report
-            .forecasts
-            .iter()
-            .map(|f| f.origin)
-            .collect::<std::collections::BTreeSet<_>>()
-            .len(),
-        options.from,
-        options.to,
-        options.runs,
-        options.horizon_days
-    );
-    println!("Brier score (lower is better) and log loss, beside the previous-cut-off baselines\n");
-    println!(
-        "  {:<16} {:>6} | {:>7} {:>7} | {:>10} {:>10} | {:>10} {:>10}",
-        "group", "n", "Brier", "logloss", "hard Brier", "hard log", "smooth Br.", "smooth log"
-    );
-    let line = |name: &str, keep: &dyn Fn(&Forecast) -> bool| {
-        let (m, h, s) = report.scores(keep);
-        if m.n > 0 {
-            println!(
-                "  {name:<16} {:>6} | {:>7.4} {:>7.4} | {:>10.4} {:>10.4} | {:>10.4} {:>10.4}",
-                m.n, m.brier, m.log_loss, h.brier, h.log_loss, s.brier, s.log_loss
-            );
-        }
-    };
-    line("all", &|_| true);
-    for p in &options.profiles {
-        line(&format!("profile {}", p.name), &|f| f.profile == p.name);
-    }
-    let years: std::collections::BTreeSet<i16> =
-        report.forecasts.iter().map(|f| f.origin.year()).collect();
-    for y in years {
-        line(&format!("year {y}"), &|f| f.origin.year() == y);
-    }
-    if !report.unscored_origins.is_empty() {
-        let list: Vec<String> = report
-            .unscored_origins
-            .iter()
-            .map(ToString::to_string)
-            .collect();
-        println!(
-            "\nNot scored (their {} days run past the feed's last round): {}",
-            options.horizon_days,
-            list.join(", ")
-        );
-    }
 }

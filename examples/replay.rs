@@ -8,12 +8,11 @@
 //! cargo run --release --example replay -- FEED.json [--csv OUT.csv]
 //! ```
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::Parser;
-use eesim::feed::{Calibration, DensityStudy, ErrorStats, FeedReader, Nowcast, RANGES, Replay};
+use eesim::feed::{Calibration, DensityStudy, FeedReader, RANGES, Replay};
 
 /// Nowcast every round of an IRCC rounds feed and score the nowcasts.
 #[derive(Debug, Parser)]
@@ -41,53 +40,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         total.as_secs_f64() * 1e3
     );
 
-    let mut groups: BTreeMap<String, Vec<&Nowcast>> = BTreeMap::new();
-    for n in replay.nowcasts() {
-        let year = n.date.year();
-        groups.entry("all".into()).or_default().push(n);
-        groups
-            .entry(format!("family {}", n.family))
-            .or_default()
-            .push(n);
-        groups.entry(format!("year {year}")).or_default().push(n);
-        groups
-            .entry(format!(
-                "{} {}",
-                n.family,
-                if year >= 2025 { "2025+" } else { "-2024" }
-            ))
-            .or_default()
-            .push(n);
-    }
-    println!(
-        "{:<22} {:>4} | {:>6} {:>6} {:>6} {:>5} | {:>8} {:>8} | {:>8} {:>4}",
-        "group", "n", "MAE", "median", "bias", "<=5", "flat MAE", "smoothMAE", "prev MAE", "prev n"
-    );
-    for (name, rows) in &groups {
-        let model = ErrorStats::of(rows.iter().map(|n| n.error()));
-        let flat = ErrorStats::of(rows.iter().map(|n| diff(n.flat.get(), n.actual.get())));
-        let smooth = ErrorStats::of(rows.iter().map(|n| diff(n.smooth.get(), n.actual.get())));
-        let prev = ErrorStats::of(
-            rows.iter()
-                .filter_map(|n| n.previous.map(|p| diff(p.get(), n.actual.get()))),
-        );
-        let (Some(m), Some(f), Some(s)) = (model, flat, smooth) else {
-            continue;
-        };
-        let (prev_mae, prev_n) = prev.map_or((f64::NAN, 0), |p| (p.mae, p.count));
-        println!(
-            "{name:<22} {:>4} | {:>6.2} {:>6.1} {:>+6.2} {:>4.0}% | {:>8.2} {:>8.2} | {:>8.2} {:>4}",
-            m.count,
-            m.mae,
-            m.median,
-            m.bias,
-            m.within_5 * 100.0,
-            f.mae,
-            s.mae,
-            prev_mae,
-            prev_n
-        );
-    }
+    print!("{}", replay.summary_table());
     if let Some(study) = DensityStudy::run(&history) {
         println!("\ndensity models alone: all-program rounds, share 1");
         for (name, s) in [
@@ -162,8 +115,4 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "every record of the feed should read"
     );
     Ok(())
-}
-
-fn diff(predicted: u16, actual: u16) -> i32 {
-    i32::from(predicted) - i32::from(actual)
 }

@@ -197,6 +197,113 @@ impl BacktestReport {
     }
 }
 
+impl BacktestReport {
+    /// The summary as a table for people: Brier score and log loss overall, per profile and
+    /// per year, beside the hard and smoothed previous-cut-off baselines; then the origins not
+    /// scored.
+    #[must_use]
+    pub fn summary_table(&self, options: &BacktestOptions) -> String {
+        use std::fmt::Write as _;
+        let mut s = String::new();
+        let origins: std::collections::BTreeSet<Date> =
+            self.forecasts.iter().map(|f| f.origin).collect();
+        let _ = writeln!(
+            s,
+            "Backtest: {} origins from {} to {}, {} runs each, {} days ahead",
+            origins.len(),
+            options.from,
+            options.to,
+            options.runs,
+            options.horizon_days
+        );
+        let _ = writeln!(
+            s,
+            "Brier score (lower is better) and log loss, beside the previous-cut-off baselines\n"
+        );
+        let _ = writeln!(
+            s,
+            "  {:<22} {:>6} | {:>7} {:>7} | {:>10} {:>10} | {:>10} {:>10}",
+            "group", "n", "Brier", "logloss", "hard Brier", "hard log", "smooth Br.", "smooth log"
+        );
+        let mut line = |name: &str, keep: &dyn Fn(&Forecast) -> bool| {
+            let (m, h, sm) = self.scores(keep);
+            if m.n > 0 {
+                let _ = writeln!(
+                    s,
+                    "  {name:<22} {:>6} | {:>7.4} {:>7.4} | {:>10.4} {:>10.4} | {:>10.4} {:>10.4}",
+                    m.n, m.brier, m.log_loss, h.brier, h.log_loss, sm.brier, sm.log_loss
+                );
+            }
+        };
+        line("all", &|_| true);
+        for p in &options.profiles {
+            line(&format!("profile {}", p.name), &|f| f.profile == p.name);
+        }
+        let years: std::collections::BTreeSet<i16> =
+            self.forecasts.iter().map(|f| f.origin.year()).collect();
+        for y in years {
+            line(&format!("year {y}"), &|f| f.origin.year() == y);
+        }
+        if !self.unscored_origins.is_empty() {
+            let list: Vec<String> = self
+                .unscored_origins
+                .iter()
+                .map(ToString::to_string)
+                .collect();
+            let _ = writeln!(
+                s,
+                "\nNot scored (their {} days run past the feed's last round): {}",
+                options.horizon_days,
+                list.join(", ")
+            );
+        }
+        s
+    }
+
+    /// Forecasts binned by probability (tenths): `(mean forecast, observed frequency, n)` per
+    /// non-empty bin, for a reliability diagram.
+    #[must_use]
+    pub fn reliability(&self) -> Vec<(f64, f64, usize)> {
+        let mut bins = [(0.0, 0.0, 0_usize); 10];
+        for f in &self.forecasts {
+            if let Some(y) = f.outcome {
+                let b = ((f.p * 10.0) as usize).min(9);
+                bins[b].0 += f.p;
+                bins[b].1 += if y { 1.0 } else { 0.0 };
+                bins[b].2 += 1;
+            }
+        }
+        bins.iter()
+            .filter(|b| b.2 > 0)
+            .map(|b| (b.0 / b.2 as f64, b.1 / b.2 as f64, b.2))
+            .collect()
+    }
+
+    /// Writes one CSV row per forecast: `origin,profile,crs,horizon_days,p,lo,hi`.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Io`] when writing fails.
+    pub fn write_csv(&self, mut out: impl std::io::Write) -> Result<()> {
+        let io = |e: std::io::Error| -> crate::Error {
+            ErrorKind::Io {
+                context: "writing the backtest CSV".into(),
+                message: e.to_string(),
+            }
+            .into()
+        };
+        writeln!(out, "origin,profile,crs,horizon_days,p,lo,hi").map_err(io)?;
+        for f in &self.forecasts {
+            writeln!(
+                out,
+                "{},{},{},{},{:.6},{:.6},{:.6}",
+                f.origin, f.profile, f.crs, f.horizon_days, f.p, f.lo, f.hi
+            )
+            .map_err(io)?;
+        }
+        Ok(())
+    }
+}
+
 /// Runs the backtest: at each month start from `options.from` to before `options.to`,
 /// calibrates a scenario from the rounds dated before it, forecasts each profile and score
 /// over the horizon, and records what the real rounds did. `progress` is told each origin.

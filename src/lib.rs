@@ -81,6 +81,7 @@ pub mod landing;
 pub mod montecarlo;
 mod pool;
 mod probability;
+pub mod report;
 pub mod scenario;
 mod score;
 mod sim;

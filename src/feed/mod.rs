@@ -52,6 +52,7 @@ mod raw;
 mod replay;
 mod report;
 mod snapshot;
+mod summary;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -63,6 +64,7 @@ pub use history::{DrawNumber, DrawRecord, History};
 pub use replay::{DensityStudy, ErrorStats, Nowcast, Replay};
 pub use report::{FeedWarning, LoadReport, WarningKind};
 pub use snapshot::{PoolSnapshot, RANGES, ScoreRange};
+pub use summary::SummaryRow;
 
 use crate::error::{Error, ErrorKind, Result};
 use raw::{RawFeed, RawField, RawRecord};

@@ -210,7 +210,7 @@ impl DensityStudy {
 }
 
 /// Accuracy of a set of predictions: errors are `predicted - actual`, in CRS points.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct ErrorStats {
     /// How many predictions.
     pub count: usize,

@@ -1,0 +1,569 @@
+//! The chance report: one estimate for one candidate, as figures, text and JSON.
+
+use std::fmt::Write as _;
+
+use jiff::civil::Date;
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::candidate::Program;
+use crate::draw::{ProgramSet, Target};
+use crate::error::{ErrorKind, Result};
+use crate::montecarlo::{Interval, MonteCarlo, ProbeProfile, Probes, Progress, Tally};
+use crate::scenario::{Engine, FocalSpec, Scenario, ScenarioRun};
+use crate::score::CrsScore;
+use crate::sim::FocalResponse;
+use crate::time::{Period, Timestamp};
+
+/// What to estimate: the candidate and the estimate's settings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChanceRequest {
+    /// The score at the scenario's start.
+    pub crs: u16,
+    /// Later changes of score (from a CRS score path).
+    pub changes: Vec<(Date, CrsScore)>,
+    /// Program names (`cec`, `fsw`, `fst`).
+    pub programs: Vec<String>,
+    /// Category names.
+    pub categories: Vec<String>,
+    /// A provincial nominee.
+    pub nominee: bool,
+    /// Profile submission (default: 30 days before the scenario's start).
+    pub submitted: Option<Date>,
+    /// Days ahead.
+    pub horizon_days: u32,
+    /// Runs.
+    pub runs: u64,
+    /// Master seed.
+    pub seed: u64,
+    /// The engine.
+    pub engine: Engine,
+    /// Follow each run to landing.
+    pub to_landing: bool,
+}
+
+impl Default for ChanceRequest {
+    fn default() -> Self {
+        ChanceRequest {
+            crs: 500,
+            changes: Vec::new(),
+            programs: vec!["cec".into()],
+            categories: Vec::new(),
+            nominee: false,
+            submitted: None,
+            horizon_days: 182,
+            runs: 10_000,
+            seed: 42,
+            engine: Engine::Fluid,
+            to_landing: false,
+        }
+    }
+}
+
+/// A chance with its month count and days.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Within {
+    /// Calendar months from the start.
+    pub months: u32,
+    /// The same in days.
+    pub days: u32,
+    /// The chance.
+    pub chance: Interval,
+}
+
+/// The cut-offs of one family's rounds in one month of the runs.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FanRow {
+    /// The family.
+    pub family: String,
+    /// The month, `YYYY-MM`.
+    pub month: String,
+    /// Rounds over all runs.
+    pub rounds: u64,
+    /// The 10th, 25th, 50th, 75th and 90th percentile cut-offs.
+    pub quantiles: [u16; 5],
+}
+
+/// Everything one estimate says about one candidate.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ChanceReport {
+    /// The scenario's start.
+    pub as_of: Date,
+    /// Where the scenario's figures come from.
+    pub source: String,
+    /// The request.
+    #[serde(skip)]
+    pub request: ChanceRequest,
+    /// The submission date used.
+    pub submitted: Date,
+    /// The chance of a first invitation within the horizon.
+    pub chance: Interval,
+    /// Within 1, 3, 6, 12 months (those inside the horizon).
+    pub by_month: Vec<Within>,
+    /// Weekly points of the time-to-ITA curve `(day, chance)`, and the horizon.
+    pub curve: Vec<(u32, Interval)>,
+    /// Cut-off fans of the families that can reach the candidate.
+    pub fans: Vec<FanRow>,
+    /// The lowest scores with a chance of 50% and 90% within the horizon (same profile).
+    pub score_for: (Option<u16>, Option<u16>),
+    /// The chance at every score from 300 to 600 (same profile), within the horizon.
+    pub by_score: Vec<(u16, Interval)>,
+    /// With `to_landing`: the chance of landing, its weekly curve, and runs by stage.
+    pub landing: Option<(Interval, Vec<(u32, Interval)>, Vec<(String, u64)>)>,
+    /// The tally it was read from.
+    #[serde(skip)]
+    pub tally: Tally,
+}
+
+impl ChanceReport {
+    /// Runs the estimate for `request` on `scenario`, telling `progress` after each batch.
+    ///
+    /// # Errors
+    /// [`ErrorKind::ScoreOutOfRange`], [`ErrorKind::UnknownProgram`],
+    /// [`ErrorKind::UnknownCategory`], or [`ErrorKind::InvalidSimulation`] for a request the
+    /// scenario cannot run.
+    ///
+    /// # Example
+    /// ```
+    /// use eesim::report::{ChanceReport, ChanceRequest};
+    /// use eesim::scenario::Scenario;
+    ///
+    /// let scenario = Scenario::default_calibrated()?;
+    /// let request = ChanceRequest { crs: 505, runs: 300, ..ChanceRequest::default() };
+    /// let report = ChanceReport::run(&scenario, &request, |_| {})?;
+    /// assert_eq!(report.to_json()["runs"], 300);
+    /// assert!(report.to_text().contains("95% interval"));
+    /// # Ok::<(), eesim::Error>(())
+    /// ```
+    pub fn run(
+        scenario: &Scenario,
+        request: &ChanceRequest,
+        progress: impl FnMut(&Progress),
+    ) -> Result<ChanceReport> {
+        let score = CrsScore::new(request.crs)?;
+        let mut programs = ProgramSet::EMPTY;
+        for name in &request.programs {
+            let p = Program::ALL
+                .into_iter()
+                .find(|p| p.name() == name.trim())
+                .ok_or_else(|| ErrorKind::UnknownProgram {
+                    found: name.clone(),
+                })?;
+            programs = programs.with(p);
+        }
+        let start = Timestamp::start_of_day(scenario.as_of());
+        let submitted = request
+            .submitted
+            .map_or(start.plus_days(-30), Timestamp::start_of_day);
+        let focal = FocalSpec {
+            score,
+            changes: request.changes.clone(),
+            programs,
+            nominee: request.nominee,
+            categories: request
+                .categories
+                .iter()
+                .map(|c| c.trim().to_string())
+                .collect(),
+            submitted_at: submitted,
+            response: FocalResponse::Apply,
+        };
+        let model = ScenarioRun::new(scenario, Some(focal), request.horizon_days)?
+            .engine(request.engine)
+            .to_landing(request.to_landing);
+        let eligibility = model.focal_eligibility()?.unwrap_or_default();
+        let probes = Probes::new(
+            vec![ProbeProfile {
+                name: "you".into(),
+                eligibility,
+                submitted_at: submitted,
+            }],
+            CrsScore::new(300)?,
+            CrsScore::new(600)?,
+        )?;
+        let tally = MonteCarlo::new(request.runs, request.seed)
+            .probes(probes)
+            .estimate_with_progress(&model, progress);
+        let horizon = request.horizon_days;
+        let by_month = [1, 3, 6, 12]
+            .into_iter()
+            .filter_map(|m| {
+                let days =
+                    (Period::months(m).ok()?.after(start).as_second() - start.as_second()) / 86_400;
+                let days = u32::try_from(days).ok()?;
+                (days <= horizon).then(|| Within {
+                    months: m,
+                    days,
+                    chance: tally.chance_within(days),
+                })
+            })
+            .collect();
+        let weekly = |f: &dyn Fn(u32) -> Interval| -> Vec<(u32, Interval)> {
+            (0..=horizon)
+                .step_by(7)
+                .chain((horizon % 7 != 0).then_some(horizon))
+                .map(|d| (d, f(d)))
+                .collect()
+        };
+        let mut fans = Vec::new();
+        for target in tally
+            .targets()
+            .into_iter()
+            .filter(|t| t.matches(eligibility))
+        {
+            let family = match target {
+                Target::Category(c) => model.categories().name(c).to_string(),
+                other => scenario.family_of(other).unwrap_or_else(|| "other".into()),
+            };
+            for m in tally.cutoff_months(target) {
+                if let Some((rounds, q)) =
+                    tally.cutoff_quantiles(target, m, &[0.1, 0.25, 0.5, 0.75, 0.9])
+                {
+                    fans.push(FanRow {
+                        family: family.clone(),
+                        month: month_label(start, m),
+                        rounds,
+                        quantiles: [q[0], q[1], q[2], q[3], q[4]],
+                    });
+                }
+            }
+        }
+        let landing = request.to_landing.then(|| {
+            let stages = tally
+                .stages()
+                .into_iter()
+                .map(|(s, n)| (format!("{s:?}").to_lowercase(), n))
+                .collect();
+            (
+                tally.landing(),
+                weekly(&|d| tally.landing_within(d)),
+                stages,
+            )
+        });
+        Ok(ChanceReport {
+            as_of: scenario.as_of(),
+            source: scenario.source().to_string(),
+            request: request.clone(),
+            submitted: submitted.date(),
+            chance: tally.chance(),
+            by_month,
+            curve: weekly(&|d| tally.chance_within(d)),
+            fans,
+            score_for: (tally.score_for("you", 0.5), tally.score_for("you", 0.9)),
+            by_score: (300..=600)
+                .filter_map(|s| tally.probe_chance("you", s).map(|i| (s, i)))
+                .collect(),
+            landing,
+            tally,
+        })
+    }
+
+    /// The report as one JSON object: `p`, `lo`, `hi`, `runs` and `seed` at the top level are
+    /// for the horizon; then `by_month`, `curve`, `fans`, `score_for`, `by_score`, and
+    /// `landing` (null unless requested).
+    #[must_use]
+    pub fn to_json(&self) -> Value {
+        let iv = |i: &Interval| json!({"p": i.p, "lo": i.lo, "hi": i.hi});
+        let r = &self.request;
+        json!({
+            "p": self.chance.p, "lo": self.chance.lo, "hi": self.chance.hi,
+            "runs": self.tally.runs(), "seed": self.tally.seed(),
+            "horizon_days": r.horizon_days,
+            "as_of": self.as_of.to_string(),
+            "source": self.source,
+            "candidate": {"crs": r.crs, "programs": r.programs, "categories": r.categories, "nominee": r.nominee, "submitted": self.submitted.to_string()},
+            "by_month": self.by_month.iter().map(|w| json!({"months": w.months, "days": w.days, "p": w.chance.p, "lo": w.chance.lo, "hi": w.chance.hi})).collect::<Vec<_>>(),
+            "curve": self.curve.iter().map(|(d, i)| json!({"day": d, "p": i.p, "lo": i.lo, "hi": i.hi})).collect::<Vec<_>>(),
+            "fans": self.fans.iter().map(|f| json!({"family": f.family, "month": f.month, "rounds": f.rounds,
+                "p10": f.quantiles[0], "p25": f.quantiles[1], "p50": f.quantiles[2], "p75": f.quantiles[3], "p90": f.quantiles[4]})).collect::<Vec<_>>(),
+            "score_for": {"p50": self.score_for.0, "p90": self.score_for.1},
+            "by_score": self.by_score.iter().map(|(s, i)| json!({"crs": s, "p": i.p, "lo": i.lo, "hi": i.hi})).collect::<Vec<_>>(),
+            "landing": self.landing.as_ref().map(|(l, curve, stages)| json!({
+                "p": l.p, "lo": l.lo, "hi": l.hi,
+                "curve": curve.iter().map(|(d, i)| json!({"day": d, "chance": iv(i)})).collect::<Vec<_>>(),
+                "stages": stages.iter().cloned().collect::<std::collections::BTreeMap<_, _>>(),
+            })),
+        })
+    }
+
+    /// The report as text for people.
+    #[must_use]
+    pub fn to_text(&self) -> String {
+        let r = &self.request;
+        let pct = |i: &Interval| {
+            format!(
+                "{:>6.1}%    [{:.1}%, {:.1}%]",
+                100.0 * i.p,
+                100.0 * i.lo,
+                100.0 * i.hi
+            )
+        };
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            "Chance of an Express Entry invitation, scenario as of {}",
+            self.as_of
+        );
+        let _ = writeln!(s, "  {}", self.source);
+        let cats = if r.categories.is_empty() {
+            "none".to_string()
+        } else {
+            r.categories.join(", ")
+        };
+        let _ = writeln!(
+            s,
+            "Candidate: CRS {}, programs {}, categories {cats}, submitted {}",
+            r.crs,
+            r.programs.join(", "),
+            self.submitted
+        );
+        let _ = writeln!(
+            s,
+            "{} simulated futures (seed {}), horizon {} days\n",
+            self.tally.runs(),
+            self.tally.seed(),
+            r.horizon_days
+        );
+        let _ = writeln!(s, "  within      chance    95% interval");
+        for w in &self.by_month {
+            let _ = writeln!(
+                s,
+                "  {:>2} month{} {}",
+                w.months,
+                if w.months == 1 { " " } else { "s" },
+                pct(&w.chance)
+            );
+        }
+        let _ = writeln!(s, "  {:>3} days  {}", r.horizon_days, pct(&self.chance));
+        if let Some((l, _, stages)) = &self.landing {
+            let _ = writeln!(
+                s,
+                "\n  landed as a permanent resident within {} days: {}",
+                r.horizon_days,
+                pct(l).trim_start()
+            );
+            let runs = self.tally.runs().max(1) as f64;
+            let list: Vec<String> = stages
+                .iter()
+                .filter(|(_, n)| *n > 0)
+                .map(|(n, k)| format!("{n} {:.1}%", 100.0 * *k as f64 / runs))
+                .collect();
+            let _ = writeln!(s, "  where you stand at the horizon: {}", list.join(", "));
+        }
+        let _ = writeln!(
+            s,
+            "\nSimulated cut-offs of the rounds that can reach you (10% / 50% / 90% of rounds):"
+        );
+        let _ = writeln!(s, "  family        month     rounds   p10   p50   p90");
+        for f in &self.fans {
+            let _ = writeln!(
+                s,
+                "  {:<12}  {}  {:>7}  {:>4}  {:>4}  {:>4}",
+                f.family, f.month, f.rounds, f.quantiles[0], f.quantiles[2], f.quantiles[4]
+            );
+        }
+        let show = |x: Option<u16>| x.map_or_else(|| "above 600".to_string(), |v| v.to_string());
+        let _ = writeln!(
+            s,
+            "\nScore giving this profile a chance within {} days of 50%: {}; of 90%: {}",
+            r.horizon_days,
+            show(self.score_for.0),
+            show(self.score_for.1)
+        );
+        let _ = writeln!(
+            s,
+            "(Each figure is the share of simulated futures; the interval is the Monte Carlo uncertainty of"
+        );
+        let _ = writeln!(
+            s,
+            "that share, not of the model's assumptions: see the scenario file for those.)"
+        );
+        s
+    }
+}
+
+/// `YYYY-MM` of month `month` after the start's month.
+fn month_label(start: Timestamp, month: u32) -> String {
+    let d = start.date();
+    let total = i64::from(d.year()) * 12 + i64::from(d.month()) - 1 + i64::from(month);
+    format!("{:04}-{:02}", total / 12, total % 12 + 1)
+}
+
+/// One improvement's effect on the chance.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct WhatIfRow {
+    /// The improvement.
+    pub improvement: String,
+    /// The score it gives.
+    pub crs: u16,
+    /// The chance with it.
+    pub chance: Interval,
+    /// The change against the current profile, with its paired 95% interval.
+    pub gain: crate::montecarlo::Difference,
+}
+
+/// What each improvement a candidate can act on would do to the chance, on the same runs.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct WhatIfReport {
+    /// The scenario's start.
+    pub as_of: Date,
+    /// The current score.
+    pub crs: u16,
+    /// The current chance.
+    pub chance: Interval,
+    /// Days ahead.
+    pub horizon_days: u32,
+    /// Runs and seed.
+    pub runs: u64,
+    /// The master seed.
+    pub seed: u64,
+    /// The improvements, largest gain first.
+    pub rows: Vec<WhatIfRow>,
+}
+
+impl WhatIfReport {
+    /// Scores every [`crate::crs::improvements`] of `profile` and estimates each one's chance
+    /// on the same runs as the current profile (common random numbers). The programs and
+    /// categories come from `request`; French at NCLC 7 in every ability adds the French
+    /// category, a nomination makes the candidate a nominee.
+    ///
+    /// # Errors
+    /// As [`ChanceReport::run`], and for a profile the CRS rules cannot score.
+    pub fn run(
+        scenario: &Scenario,
+        profile: &crate::crs::Profile,
+        request: &ChanceRequest,
+    ) -> Result<WhatIfReport> {
+        use crate::montecarlo::Point;
+        let model = ScenarioRun::new(scenario, None, request.horizon_days)?;
+        let mut base = crate::Eligibility::none();
+        for name in &request.programs {
+            let p = Program::ALL
+                .into_iter()
+                .find(|p| p.name() == name.trim())
+                .ok_or_else(|| ErrorKind::UnknownProgram {
+                    found: name.clone(),
+                })?;
+            base = base.with_program(p);
+        }
+        for c in &request.categories {
+            base = base.with_category(model.categories().id(c.trim())?);
+        }
+        let french = model.categories().id("french")?;
+        let eligibility_of = |p: &crate::crs::Profile| {
+            let mut e = base;
+            if crate::crs::qualifies_for_french(p) {
+                e = e.with_category(french);
+            }
+            if p.provincial_nomination {
+                e = e.with_nomination();
+            }
+            e
+        };
+        let crs = profile.breakdown()?.total;
+        let current = Point {
+            eligibility: eligibility_of(profile),
+            score: crs,
+        };
+        let options = crate::crs::improvements(profile)?;
+        let mut variants = Vec::new();
+        for o in &options {
+            variants.push(Point {
+                eligibility: eligibility_of(&o.profile),
+                score: o.profile.breakdown()?.total,
+            });
+        }
+        let start = Timestamp::start_of_day(scenario.as_of());
+        let submitted = request
+            .submitted
+            .map_or(start.plus_days(-30), Timestamp::start_of_day);
+        let counts = MonteCarlo::new(request.runs, request.seed).compare(
+            &model,
+            submitted,
+            current,
+            &variants,
+            request.horizon_days,
+        );
+        let mut rows: Vec<WhatIfRow> = counts
+            .iter()
+            .zip(&options)
+            .zip(&variants)
+            .map(|((c, o), v)| WhatIfRow {
+                improvement: o.label.clone(),
+                crs: v.score.get(),
+                chance: c.variant_chance(),
+                gain: c.difference(),
+            })
+            .collect();
+        rows.sort_by(|a, b| b.gain.d.total_cmp(&a.gain.d));
+        let chance = counts
+            .first()
+            .map_or(Interval::wilson(0, 0), |c| c.base_chance());
+        Ok(WhatIfReport {
+            as_of: scenario.as_of(),
+            crs: crs.get(),
+            chance,
+            horizon_days: request.horizon_days,
+            runs: request.runs,
+            seed: request.seed,
+            rows,
+        })
+    }
+
+    /// The report as JSON: `crs`, `p`, `lo`, `hi`, `runs`, `seed`, and `improvements` (each
+    /// with `improvement`, `crs`, `p`, `lo`, `hi`, `gain`, `gain_lo`, `gain_hi`).
+    #[must_use]
+    pub fn to_json(&self) -> Value {
+        json!({
+            "crs": self.crs, "p": self.chance.p, "lo": self.chance.lo, "hi": self.chance.hi,
+            "runs": self.runs, "seed": self.seed, "horizon_days": self.horizon_days, "as_of": self.as_of.to_string(),
+            "improvements": self.rows.iter().map(|r| json!({"improvement": r.improvement, "crs": r.crs,
+                "p": r.chance.p, "lo": r.chance.lo, "hi": r.chance.hi,
+                "gain": r.gain.d, "gain_lo": r.gain.lo, "gain_hi": r.gain.hi})).collect::<Vec<_>>(),
+        })
+    }
+
+    /// The report as a table for people.
+    #[must_use]
+    pub fn to_text(&self) -> String {
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            "What would change your chance of an invitation within {} days (scenario as of {})",
+            self.horizon_days, self.as_of
+        );
+        let c = self.chance;
+        let _ = writeln!(
+            s,
+            "Now: CRS {}, chance {:.1}% [{:.1}%, {:.1}%] ({} runs, seed {})\n",
+            self.crs,
+            100.0 * c.p,
+            100.0 * c.lo,
+            100.0 * c.hi,
+            self.runs,
+            self.seed
+        );
+        let _ = writeln!(
+            s,
+            "  {:<44} {:>5} {:>8}  {:>8}   95% interval",
+            "improvement", "CRS", "chance", "change"
+        );
+        for r in &self.rows {
+            let _ = writeln!(
+                s,
+                "  {:<44} {:>5} {:>7.1}%  {:>+7.1}%   [{:+.1}%, {:+.1}%]",
+                r.improvement,
+                r.crs,
+                100.0 * r.chance.p,
+                100.0 * r.gain.d,
+                100.0 * r.gain.lo,
+                100.0 * r.gain.hi
+            );
+        }
+        let _ = writeln!(
+            s,
+            "\n(Changes are paired: both chances come from the same simulated futures.)"
+        );
+        s
+    }
+}
