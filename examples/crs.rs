@@ -74,15 +74,7 @@ fn run(args: &Args) -> Result<String, eesim::Error> {
         None => None,
     };
     if args.json {
-        let mut out = serde_json::json!({
-            "total": b.total,
-            "core": b.core.total,
-            "spouse": b.spouse.total,
-            "transferability": b.transferability.total,
-            "additional": b.additional.total,
-            "assessed_on": b.assessed_on,
-            "detail": b,
-        });
+        let mut out = b.to_json();
         if let Some(path) = &path {
             out["path"] = path
                 .points()

@@ -22,7 +22,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use eesim::{CandidateList, Categories, DrawSpec, Period, Target, Timestamp};
+use eesim::{CandidateList, Categories, Timestamp};
 
 /// Hold one Express Entry round on a list of candidates.
 #[derive(Parser, Debug)]
@@ -57,31 +57,21 @@ fn main() -> ExitCode {
 
 fn run(args: &Args) -> Result<String, eesim::Error> {
     let list = CandidateList::from_path(&args.candidates, Categories::ircc_2026())?;
-    let target = Target::parse(&args.target, list.categories())?;
-    let mut pool = list.to_pool(Period::TWELVE_MONTHS)?;
-    let at = match &args.at {
-        Some(text) => {
-            let at: Timestamp = text.parse()?;
-            let expired = pool.expire(at);
-            if expired > 0 {
-                eprintln!("note: {expired} profile(s) had expired by {at} and were removed");
-            }
-            at
-        }
-        None => Timestamp::from_second(0)?,
-    };
-    let outcome = pool.draw(&DrawSpec::new(at, target, args.size));
+    let at = args
+        .at
+        .as_deref()
+        .map(str::parse::<Timestamp>)
+        .transpose()?;
+    let (outcome, expired, invited) = list.hold_round(&args.target, args.size, at)?;
+    if expired > 0 {
+        eprintln!("note: {expired} profile(s) had expired and were removed");
+    }
     if outcome.is_short() {
         eprintln!(
             "note: only {} eligible for a round of {}; all of them are invited",
             outcome.invited, args.size
         );
     }
-    let invited: Vec<&str> = outcome
-        .invitees
-        .iter()
-        .map(|c| list.name(c.id).unwrap_or("?"))
-        .collect();
     Ok(serde_json::json!({
         "cutoff": outcome.cutoff.map(|s| s.get()),
         "tie_break": outcome.tie_break.map(|t| t.to_string()),

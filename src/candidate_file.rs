@@ -176,6 +176,34 @@ impl CandidateList {
         &self.categories
     }
 
+    /// Holds one round on these candidates: `target` as [`crate::Target::parse`] reads it,
+    /// at `at` after removing the profiles expired by then (none expire without `at`).
+    /// Returns the outcome, how many profiles had expired, and the invitees' file ids in rank
+    /// order.
+    ///
+    /// # Errors
+    /// As [`crate::Target::parse`].
+    pub fn hold_round(
+        &self,
+        target: &str,
+        size: u32,
+        at: Option<Timestamp>,
+    ) -> Result<(crate::DrawOutcome, u64, Vec<String>)> {
+        let target = crate::Target::parse(target, self.categories())?;
+        let mut pool = self.to_pool(Period::TWELVE_MONTHS)?;
+        let (at, expired) = match at {
+            Some(at) => (at, pool.expire(at)),
+            None => (Timestamp::from_second(0)?, 0),
+        };
+        let outcome = pool.draw(&crate::DrawSpec::new(at, target, size));
+        let names = outcome
+            .invitees
+            .iter()
+            .map(|c| self.name(c.id).unwrap_or("?").to_string())
+            .collect();
+        Ok((outcome, expired, names))
+    }
+
     /// A pool holding every candidate, with profiles valid for `validity`.
     ///
     /// # Errors

@@ -84,6 +84,18 @@ pub struct FanRow {
     pub quantiles: [u16; 5],
 }
 
+/// The chance of landing as a permanent resident, from runs that follow the stages after
+/// the ITA.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LandingSummary {
+    /// Landed within the horizon.
+    pub chance: Interval,
+    /// Weekly points `(day, chance)` and the horizon.
+    pub curve: Vec<(u32, Interval)>,
+    /// Runs by stage at the horizon.
+    pub stages: Vec<(String, u64)>,
+}
+
 /// Everything one estimate says about one candidate.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ChanceReport {
@@ -109,7 +121,7 @@ pub struct ChanceReport {
     /// The chance at every score from 300 to 600 (same profile), within the horizon.
     pub by_score: Vec<(u16, Interval)>,
     /// With `to_landing`: the chance of landing, its weekly curve, and runs by stage.
-    pub landing: Option<(Interval, Vec<(u32, Interval)>, Vec<(String, u64)>)>,
+    pub landing: Option<LandingSummary>,
     /// The tally it was read from.
     #[serde(skip)]
     pub tally: Tally,
@@ -201,7 +213,7 @@ impl ChanceReport {
         let weekly = |f: &dyn Fn(u32) -> Interval| -> Vec<(u32, Interval)> {
             (0..=horizon)
                 .step_by(7)
-                .chain((horizon % 7 != 0).then_some(horizon))
+                .chain((!horizon.is_multiple_of(7)).then_some(horizon))
                 .map(|d| (d, f(d)))
                 .collect()
         };
@@ -234,11 +246,11 @@ impl ChanceReport {
                 .into_iter()
                 .map(|(s, n)| (format!("{s:?}").to_lowercase(), n))
                 .collect();
-            (
-                tally.landing(),
-                weekly(&|d| tally.landing_within(d)),
+            LandingSummary {
+                chance: tally.landing(),
+                curve: weekly(&|d| tally.landing_within(d)),
                 stages,
-            )
+            }
         });
         Ok(ChanceReport {
             as_of: scenario.as_of(),
@@ -278,10 +290,10 @@ impl ChanceReport {
                 "p10": f.quantiles[0], "p25": f.quantiles[1], "p50": f.quantiles[2], "p75": f.quantiles[3], "p90": f.quantiles[4]})).collect::<Vec<_>>(),
             "score_for": {"p50": self.score_for.0, "p90": self.score_for.1},
             "by_score": self.by_score.iter().map(|(s, i)| json!({"crs": s, "p": i.p, "lo": i.lo, "hi": i.hi})).collect::<Vec<_>>(),
-            "landing": self.landing.as_ref().map(|(l, curve, stages)| json!({
-                "p": l.p, "lo": l.lo, "hi": l.hi,
-                "curve": curve.iter().map(|(d, i)| json!({"day": d, "chance": iv(i)})).collect::<Vec<_>>(),
-                "stages": stages.iter().cloned().collect::<std::collections::BTreeMap<_, _>>(),
+            "landing": self.landing.as_ref().map(|l| json!({
+                "p": l.chance.p, "lo": l.chance.lo, "hi": l.chance.hi,
+                "curve": l.curve.iter().map(|(d, i)| json!({"day": d, "chance": iv(i)})).collect::<Vec<_>>(),
+                "stages": l.stages.iter().cloned().collect::<std::collections::BTreeMap<_, _>>(),
             })),
         })
     }
@@ -335,7 +347,10 @@ impl ChanceReport {
             );
         }
         let _ = writeln!(s, "  {:>3} days  {}", r.horizon_days, pct(&self.chance));
-        if let Some((l, _, stages)) = &self.landing {
+        if let Some(LandingSummary {
+            chance: l, stages, ..
+        }) = &self.landing
+        {
             let _ = writeln!(
                 s,
                 "\n  landed as a permanent resident within {} days: {}",

@@ -109,6 +109,21 @@ pub struct AdditionalPoints {
 }
 
 impl Breakdown {
+    /// The breakdown as JSON: `total`, `core`, `spouse`, `transferability`, `additional`,
+    /// `assessed_on`, and every factor under `detail`.
+    #[must_use]
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "total": self.total,
+            "core": self.core.total,
+            "spouse": self.spouse.total,
+            "transferability": self.transferability.total,
+            "additional": self.additional.total,
+            "assessed_on": self.assessed_on,
+            "detail": self,
+        })
+    }
+
     /// Core plus spouse (capped at 500, which cannot bind).
     #[must_use]
     pub fn core_and_spouse(&self) -> u16 {

@@ -1,6 +1,8 @@
 //! eesim's integration tests: one binary, one module per behaviour.
 
 mod candidate_file;
+#[cfg(feature = "cli")]
+mod cli;
 mod crs_calculator;
 mod crs_profile_file;
 mod crs_properties;

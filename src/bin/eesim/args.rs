@@ -1,0 +1,195 @@
+//! The command line's arguments: clap types only, no behaviour.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use jiff::civil::Date;
+
+/// Simulates Canada's Express Entry rounds: your chance of an invitation, and what changes it.
+#[derive(Parser, Debug)]
+#[command(name = "eesim", version, about)]
+pub(crate) struct Cli {
+    /// Worker threads for simulations (default: one per core).
+    #[arg(long, global = true)]
+    pub(crate) threads: Option<usize>,
+    /// No progress bar.
+    #[arg(long, short, global = true)]
+    pub(crate) quiet: bool,
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+/// The subcommands.
+#[derive(Subcommand, Debug)]
+pub(crate) enum Command {
+    /// Your chance of an invitation (and of landing) by date, with 95% intervals.
+    Chance(ChanceArgs),
+    /// The CRS points of a profile, factor by factor.
+    Crs(CrsArgs),
+    /// Which improvements would raise your chance most, on the same simulated futures.
+    WhatIf(WhatIfArgs),
+    /// Nowcasts every round's cut-off in IRCC's feed from its pool snapshot.
+    Replay(ReplayArgs),
+    /// Writes a scenario calibrated from IRCC's feed as of a date.
+    Calibrate(CalibrateArgs),
+    /// Scores month-by-month forecasts against the rounds IRCC held.
+    Backtest(BacktestArgs),
+    /// Holds one round on your own list of candidates.
+    Draw(DrawArgs),
+}
+
+/// Who the candidate is and how to estimate.
+#[derive(Args, Debug, Clone)]
+pub(crate) struct EstimateArgs {
+    /// Programs the candidate is eligible for, comma-separated (cec, fsw, fst).
+    #[arg(long, default_value = "cec", value_delimiter = ',')]
+    pub(crate) programs: Vec<String>,
+    /// Categories the candidate qualifies for, comma-separated (french, healthcare, ...).
+    #[arg(long, value_delimiter = ',')]
+    pub(crate) categories: Vec<String>,
+    /// When the profile was submitted (default: 30 days before the scenario starts).
+    #[arg(long)]
+    pub(crate) submitted: Option<Date>,
+    /// Days to look ahead from the scenario's start.
+    #[arg(long, default_value_t = 182)]
+    pub(crate) horizon_days: u32,
+    /// Simulated futures.
+    #[arg(long, default_value_t = 10_000)]
+    pub(crate) runs: u64,
+    /// The master seed: the same seed gives the same answer on any number of threads.
+    #[arg(long, default_value_t = 42)]
+    pub(crate) seed: u64,
+    /// A scenario file (TOML or JSON) instead of the embedded default.
+    #[arg(long)]
+    pub(crate) scenario: Option<PathBuf>,
+    /// Print one JSON document instead of tables.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// `eesim chance`.
+#[derive(Args, Debug)]
+pub(crate) struct ChanceArgs {
+    /// The candidate's CRS score (or give --profile).
+    #[arg(long, default_value_t = 500)]
+    pub(crate) crs: u16,
+    /// A CRS profile file: the score, and its changes over the horizon (birthdays), come from it.
+    #[arg(long)]
+    pub(crate) profile: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) estimate: EstimateArgs,
+    /// Simulate with the exact cohort pool (slower; the fluid engine is the default).
+    #[arg(long)]
+    pub(crate) exact: bool,
+    /// Follow each run past the ITA to landing (use a long horizon, such as 540 days).
+    #[arg(long)]
+    pub(crate) to_landing: bool,
+    /// Draw a chart to this SVG file.
+    #[arg(long)]
+    pub(crate) plot: Option<PathBuf>,
+    /// With --plot: the chance across CRS scores at the horizon, instead of over time.
+    #[arg(long)]
+    pub(crate) by_score: bool,
+}
+
+/// `eesim crs`.
+#[derive(Args, Debug)]
+pub(crate) struct CrsArgs {
+    /// The profile file (TOML, or JSON when it ends in .json).
+    pub(crate) profile: PathBuf,
+    /// Also the score path from the assessment date to this date.
+    #[arg(long)]
+    pub(crate) until: Option<Date>,
+    /// Print one JSON document.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// `eesim what-if`.
+#[derive(Args, Debug)]
+pub(crate) struct WhatIfArgs {
+    /// The profile file.
+    pub(crate) profile: PathBuf,
+    #[command(flatten)]
+    pub(crate) estimate: EstimateArgs,
+}
+
+/// `eesim replay`.
+#[derive(Args, Debug)]
+pub(crate) struct ReplayArgs {
+    /// IRCC's rounds feed (ee_rounds_123_en.json).
+    pub(crate) feed: PathBuf,
+    /// Write one row per nowcast: draw,date,family,size,actual,predicted.
+    #[arg(long)]
+    pub(crate) csv: Option<PathBuf>,
+    /// Print one JSON document.
+    #[arg(long)]
+    pub(crate) json: bool,
+    /// Draw predicted against actual cut-offs to this SVG file.
+    #[arg(long)]
+    pub(crate) plot: Option<PathBuf>,
+}
+
+/// `eesim calibrate`.
+#[derive(Args, Debug)]
+pub(crate) struct CalibrateArgs {
+    /// IRCC's rounds feed.
+    pub(crate) feed: PathBuf,
+    /// The scenario's start (default: the day after the newest snapshot).
+    #[arg(long)]
+    pub(crate) as_of: Option<Date>,
+    /// Write the scenario here instead of to stdout.
+    #[arg(long)]
+    pub(crate) out: Option<PathBuf>,
+    /// Write JSON instead of TOML.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// `eesim backtest`.
+#[derive(Args, Debug)]
+pub(crate) struct BacktestArgs {
+    /// IRCC's rounds feed.
+    pub(crate) feed: PathBuf,
+    /// The first origin.
+    #[arg(long)]
+    pub(crate) from: Date,
+    /// Origins are month starts before this date.
+    #[arg(long)]
+    pub(crate) to: Date,
+    /// Simulated futures per origin.
+    #[arg(long, default_value_t = 2_000)]
+    pub(crate) runs: u64,
+    /// The master seed.
+    #[arg(long, default_value_t = 2026)]
+    pub(crate) seed: u64,
+    /// Write every forecast: origin,profile,crs,horizon_days,p,lo,hi.
+    #[arg(long)]
+    pub(crate) csv: Option<PathBuf>,
+    /// Print one JSON document.
+    #[arg(long)]
+    pub(crate) json: bool,
+    /// Draw a reliability diagram to this SVG file.
+    #[arg(long)]
+    pub(crate) plot: Option<PathBuf>,
+}
+
+/// `eesim draw`.
+#[derive(Args, Debug)]
+pub(crate) struct DrawArgs {
+    /// The candidate file (CSV: id,crs,submitted_at,programs,categories).
+    #[arg(long)]
+    pub(crate) candidates: PathBuf,
+    /// Who the round targets: all, cec, fsw, fst, pnp, cec;fsw, category:NAME.
+    #[arg(long)]
+    pub(crate) target: String,
+    /// How many invitations.
+    #[arg(long)]
+    pub(crate) size: u32,
+    /// When the round is held (RFC 3339); profiles expired by then are removed first.
+    #[arg(long)]
+    pub(crate) at: Option<String>,
+    /// Print the JSON object only (the default prints a table).
+    #[arg(long)]
+    pub(crate) json: bool,
+}

@@ -1,0 +1,336 @@
+//! `eesim`: the command line over the library: parse, run in a thread pool, print.
+
+mod args;
+mod plot;
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use clap::Parser;
+use eesim::backtest::{self, BacktestOptions};
+use eesim::crs::{Profile, ScorePlan};
+use eesim::feed::{FeedReader, Replay};
+use eesim::report::{ChanceReport, ChanceRequest, WhatIfReport};
+use eesim::scenario::{Engine, Scenario};
+use eesim::{CandidateList, Categories, Timestamp};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use args::{Cli, Command, EstimateArgs};
+
+type Outcome = Result<(), Box<dyn std::error::Error + Send + Sync>>;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let pool = match cli.threads {
+        Some(n) => rayon::ThreadPoolBuilder::new().num_threads(n).build(),
+        None => rayon::ThreadPoolBuilder::new().build(),
+    };
+    let result = match pool {
+        Ok(pool) => pool.install(|| run(&cli)),
+        Err(e) => Err(e.into()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            report_error(e.as_ref());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Prints an error to stderr; a profile or scenario with several problems gets one a line.
+fn report_error(e: &(dyn std::error::Error + 'static)) {
+    if let Some(eesim_error) = e.downcast_ref::<eesim::Error>() {
+        match eesim_error.kind() {
+            eesim::ErrorKind::InvalidProfile {
+                source_name,
+                problems,
+            }
+            | eesim::ErrorKind::InvalidScenario {
+                source_name,
+                problems,
+            } => {
+                let what = if matches!(eesim_error.kind(), eesim::ErrorKind::InvalidProfile { .. })
+                {
+                    "CRS profile"
+                } else {
+                    "scenario"
+                };
+                eprintln!("error: {what} {source_name}: {} problem(s)", problems.len());
+                for p in problems {
+                    eprintln!("  {p}");
+                }
+                return;
+            }
+            _ => {}
+        }
+    }
+    eprintln!("error: {e}");
+}
+
+fn run(cli: &Cli) -> Outcome {
+    match &cli.command {
+        Command::Chance(a) => chance(a, cli.quiet),
+        Command::Crs(a) => crs(a),
+        Command::WhatIf(a) => what_if(a),
+        Command::Replay(a) => replay(a),
+        Command::Calibrate(a) => calibrate(a),
+        Command::Backtest(a) => backtest_cmd(a, cli.quiet),
+        Command::Draw(a) => draw(a),
+    }
+}
+
+/// A progress bar on stderr, hidden when stderr is not a terminal or with --quiet.
+fn progress(len: u64, unit: &str, quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(len);
+    let template = format!("{{bar:40}} {{pos}}/{{len}} {unit} ({{eta}} left)");
+    if let Ok(style) = ProgressStyle::with_template(&template) {
+        bar.set_style(style);
+    }
+    bar
+}
+
+fn scenario(e: &EstimateArgs) -> Result<Scenario, eesim::Error> {
+    match &e.scenario {
+        Some(path) => Scenario::from_path(path),
+        None => Scenario::default_calibrated(),
+    }
+}
+
+fn request(e: &EstimateArgs) -> ChanceRequest {
+    ChanceRequest {
+        programs: e.programs.clone(),
+        categories: e.categories.clone(),
+        submitted: e.submitted,
+        horizon_days: e.horizon_days,
+        runs: e.runs,
+        seed: e.seed,
+        ..ChanceRequest::default()
+    }
+}
+
+fn chance(a: &args::ChanceArgs, quiet: bool) -> Outcome {
+    let scenario = scenario(&a.estimate)?;
+    let mut request = ChanceRequest {
+        crs: a.crs,
+        engine: if a.exact {
+            Engine::Exact
+        } else {
+            Engine::Fluid
+        },
+        to_landing: a.to_landing,
+        ..request(&a.estimate)
+    };
+    if let Some(path) = &a.profile {
+        let mut profile = Profile::from_path(path)?;
+        profile.assessed_on = scenario.as_of();
+        if matches!(profile.age, eesim::crs::Age::Years(_)) {
+            // An age without a birth date: the score stays as assessed.
+            request.crs = profile.breakdown()?.total.get();
+        } else {
+            let days = i64::from(a.estimate.horizon_days);
+            let until = scenario.as_of().checked_add(jiff::Span::new().days(days))?;
+            let path = ScorePlan::new(profile)?.path(until)?;
+            request.crs = path.initial().map_or(request.crs, |s| s.get());
+            request.changes = path.points().iter().skip(1).copied().collect();
+        }
+        request.nominee = profile.provincial_nomination;
+        if eesim::crs::qualifies_for_french(&profile)
+            && !request.categories.iter().any(|c| c == "french")
+        {
+            request.categories.push("french".into());
+        }
+    }
+    let bar = progress(a.estimate.runs, "runs", quiet);
+    let report = ChanceReport::run(&scenario, &request, |p| bar.set_position(p.done))?;
+    bar.finish_and_clear();
+    if let Some(path) = &a.plot {
+        if a.by_score {
+            plot::chance_by_score(path, &report)?;
+        } else {
+            plot::chance_over_time(path, &report)?;
+        }
+    }
+    if a.estimate.json {
+        println!("{}", report.to_json());
+    } else {
+        print!("{}", report.to_text());
+    }
+    Ok(())
+}
+
+fn crs(a: &args::CrsArgs) -> Outcome {
+    let profile = Profile::from_path(&a.profile)?;
+    let b = profile.breakdown()?;
+    let path = a
+        .until
+        .map(|until| ScorePlan::new(profile)?.path(until))
+        .transpose()?;
+    if a.json {
+        let mut out = b.to_json();
+        if let Some(path) = &path {
+            out["path"] = path
+                .points()
+                .iter()
+                .map(|(d, s)| serde_json::json!({"date": d, "score": s}))
+                .collect();
+        }
+        println!("{out}");
+    } else {
+        println!("{b}");
+        if let Some(path) = &path {
+            println!("\nScore path to {}:", path.until());
+            for (d, s) in path.points() {
+                println!("  {d}  {s}");
+            }
+        }
+    }
+    Ok(())
+}
+
+fn what_if(a: &args::WhatIfArgs) -> Outcome {
+    let profile = Profile::from_path(&a.profile)?;
+    let scenario = scenario(&a.estimate)?;
+    let report = WhatIfReport::run(&scenario, &profile, &request(&a.estimate))?;
+    if a.estimate.json {
+        println!("{}", report.to_json());
+    } else {
+        print!("{}", report.to_text());
+    }
+    Ok(())
+}
+
+fn replay(a: &args::ReplayArgs) -> Outcome {
+    let (history, load) = FeedReader::new().read_path(&a.feed)?;
+    let replay = Replay::run(&history);
+    if let Some(path) = &a.csv {
+        replay.write_csv(std::fs::File::create(path)?)?;
+    }
+    if let Some(path) = &a.plot {
+        plot::replay(path, &replay)?;
+    }
+    if a.json {
+        let out = serde_json::json!({
+            "rounds": history.draws().len(),
+            "failed": load.records_failed(),
+            "warnings": load.warnings().len(),
+            "nowcasts": replay.nowcasts().len(),
+            "summary": replay.summary(),
+        });
+        println!("{out}");
+    } else {
+        print!("{load}");
+        print!("{}", replay.summary_table());
+    }
+    Ok(())
+}
+
+fn calibrate(a: &args::CalibrateArgs) -> Outcome {
+    let (history, _) = FeedReader::new().read_path(&a.feed)?;
+    let as_of = match a
+        .as_of
+        .or_else(|| Scenario::newest_snapshot_day_after(&history))
+    {
+        Some(d) => d,
+        None => return Err("the feed has no pool snapshot to calibrate from".into()),
+    };
+    let scenario = Scenario::calibrated(&history, as_of)?;
+    let text = if a.json {
+        scenario.to_json()
+    } else {
+        scenario.to_toml()
+    };
+    match &a.out {
+        Some(path) => std::fs::write(path, text)?,
+        None => print!("{text}"),
+    }
+    Ok(())
+}
+
+fn backtest_cmd(a: &args::BacktestArgs, quiet: bool) -> Outcome {
+    let (history, _) = FeedReader::new().read_path(&a.feed)?;
+    let mut options = BacktestOptions::new(a.from, a.to, a.runs);
+    options.seed = a.seed;
+    let bar = progress(0, "origins", quiet);
+    let report = backtest::run(&history, &options, |_, i, n| {
+        bar.set_length(n as u64);
+        bar.set_position(i as u64);
+    })?;
+    bar.finish_and_clear();
+    if let Some(path) = &a.csv {
+        report.write_csv(std::io::BufWriter::new(std::fs::File::create(path)?))?;
+    }
+    if let Some(path) = &a.plot {
+        plot::reliability(path, &report, &options)?;
+    }
+    if a.json {
+        let (m, h, s) = report.scores(|_| true);
+        let profiles: serde_json::Map<String, serde_json::Value> = options
+            .profiles
+            .iter()
+            .map(|p| {
+                let (m, h, s) = report.scores(|f| f.profile == p.name);
+                (
+                    p.name.clone(),
+                    serde_json::json!({"model": m, "hard_baseline": h, "smooth_baseline": s}),
+                )
+            })
+            .collect();
+        let out = serde_json::json!({
+            "forecasts": report.forecasts.len(),
+            "unscored_origins": report.unscored_origins,
+            "all": {"model": m, "hard_baseline": h, "smooth_baseline": s},
+            "profiles": profiles,
+            "reliability": report.reliability(),
+        });
+        println!("{out}");
+    } else {
+        print!("{}", report.summary_table(&options));
+    }
+    Ok(())
+}
+
+fn draw(a: &args::DrawArgs) -> Outcome {
+    let list = CandidateList::from_path(&a.candidates, Categories::ircc_2026())?;
+    let at = a.at.as_deref().map(str::parse::<Timestamp>).transpose()?;
+    let (outcome, expired, invited) = list.hold_round(&a.target, a.size, at)?;
+    if expired > 0 {
+        eprintln!("note: {expired} profile(s) had expired and were removed");
+    }
+    if outcome.is_short() {
+        eprintln!(
+            "note: only {} eligible for a round of {}; all of them are invited",
+            outcome.invited, a.size
+        );
+    }
+    if a.json {
+        let out = serde_json::json!({
+            "cutoff": outcome.cutoff.map(|s| s.get()),
+            "tie_break": outcome.tie_break.map(|t| t.to_string()),
+            "invited": invited,
+        });
+        println!("{out}");
+        return Ok(());
+    }
+    let show = |x: Option<String>| x.unwrap_or_else(|| "none".into());
+    println!(
+        "Invited {} of {} (cut-off {}, tie-break {})",
+        outcome.invited,
+        a.size,
+        show(outcome.cutoff.map(|c| c.to_string())),
+        show(outcome.tie_break.map(|t| t.to_string()))
+    );
+    println!("  rank  id                    CRS  submitted");
+    for (i, (c, name)) in outcome.invitees.iter().zip(&invited).enumerate() {
+        println!(
+            "  {:>4}  {name:<20} {:>4}  {}",
+            i + 1,
+            c.score,
+            c.submitted_at
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,201 @@
+//! The `eesim` binary: every subcommand, JSON output, errors, charts, no progress text in logs.
+
+use std::process::{Command, Output};
+
+fn eesim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_eesim"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap()
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn chance_prints_json_with_the_documented_fields_and_no_progress_text() {
+    let out = eesim(&["chance", "--crs", "505", "--runs", "300", "--json"]);
+    let v = json(&out);
+    for key in [
+        "p",
+        "lo",
+        "hi",
+        "runs",
+        "seed",
+        "by_month",
+        "curve",
+        "fans",
+        "score_for",
+        "by_score",
+    ] {
+        assert!(v.get(key).is_some(), "{key} missing");
+    }
+    assert_eq!(v["runs"], 300);
+    assert!(v["lo"].as_f64().unwrap() <= v["p"].as_f64().unwrap());
+    // stderr is a pipe here: no progress bar.
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn chance_is_the_same_on_one_thread_and_two() {
+    let one = eesim(&["--threads", "1", "chance", "--runs", "400", "--json"]);
+    let two = eesim(&["--threads", "2", "chance", "--runs", "400", "--json"]);
+    assert_eq!(json(&one), json(&two));
+}
+
+#[test]
+fn chance_draws_well_formed_svg_charts() {
+    let dir = std::env::temp_dir().join(format!("eesim-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, extra) in [
+        ("time.svg", vec!["--to-landing", "--horizon-days", "400"]),
+        ("score.svg", vec!["--by-score"]),
+    ] {
+        let path = dir.join(name);
+        let mut args = vec!["chance", "--runs", "200", "--plot", path.to_str().unwrap()];
+        args.extend(extra);
+        let out = eesim(&args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let svg = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            svg.trim_start().starts_with("<svg") && svg.trim_end().ends_with("</svg>"),
+            "{name}"
+        );
+        assert_eq!(
+            svg.matches("<text").count(),
+            svg.matches("</text>").count(),
+            "{name}"
+        );
+        assert!(
+            svg.contains("chance (%)") && svg.contains("2026-02-16"),
+            "{name}: labelled axes and a dated title"
+        );
+    }
+}
+
+#[test]
+fn chance_takes_a_crs_profile() {
+    let v = json(&eesim(&[
+        "chance",
+        "--profile",
+        "examples/data/profile.toml",
+        "--runs",
+        "200",
+        "--json",
+    ]));
+    assert_eq!(v["candidate"]["crs"], 513);
+}
+
+#[test]
+fn crs_what_if_and_draw() {
+    let v = json(&eesim(&["crs", "examples/data/profile.toml", "--json"]));
+    assert_eq!(v["total"], 513);
+    for key in ["core", "spouse", "transferability", "additional"] {
+        assert!(v.get(key).is_some());
+    }
+    let v = json(&eesim(&[
+        "what-if",
+        "examples/data/profile.toml",
+        "--runs",
+        "200",
+        "--json",
+    ]));
+    assert!(!v["improvements"].as_array().unwrap().is_empty());
+    let v = json(&eesim(&[
+        "draw",
+        "--candidates",
+        "examples/data/candidates.csv",
+        "--target",
+        "all",
+        "--size",
+        "4",
+        "--json",
+    ]));
+    assert_eq!(
+        v,
+        serde_json::json!({"cutoff": 512, "tie_break": "2025-06-01T12:00:00Z", "invited": ["gia", "chen", "ana", "eva"]})
+    );
+    let table = eesim(&[
+        "draw",
+        "--candidates",
+        "examples/data/candidates.csv",
+        "--target",
+        "all",
+        "--size",
+        "4",
+    ]);
+    assert!(String::from_utf8_lossy(&table.stdout).contains("Invited 4 of 4 (cut-off 512"));
+}
+
+#[test]
+fn err_bad_arguments_and_files_are_named() {
+    let out = eesim(&["chance", "--crs", "1300"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim(),
+        "error: CRS score: expected an integer from 0 to 1200, found 1300"
+    );
+    let out = eesim(&["crs", "/nonexistent/profile.toml"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/profile.toml"));
+    let out = eesim(&[
+        "draw",
+        "--candidates",
+        "examples/data/candidates.csv",
+        "--target",
+        "category:nope",
+        "--size",
+        "1",
+    ]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("found \"nope\""));
+    let out = eesim(&["chance", "--scenario", "/nonexistent.toml"]);
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("error: reading /nonexistent.toml"));
+    let out = eesim(&["nonsense"]);
+    assert_eq!(out.status.code(), Some(2), "clap's usage error");
+}
+
+/// Subcommands over the shared feed, when `EESIM_FEED` points at it.
+#[test]
+fn replay_calibrate_and_backtest_on_the_feed() {
+    let Some(feed) = std::env::var("EESIM_FEED").ok() else {
+        eprintln!("note: EESIM_FEED is not set; skipping");
+        return;
+    };
+    let v = json(&eesim(&["replay", &feed, "--json"]));
+    assert_eq!(
+        (v["rounds"].as_u64(), v["failed"].as_u64()),
+        (Some(399), Some(0))
+    );
+    let out = eesim(&["calibrate", &feed]);
+    assert!(out.status.success());
+    let s = eesim::scenario::Scenario::from_toml(&String::from_utf8_lossy(&out.stdout)).unwrap();
+    assert_eq!(s, eesim::scenario::Scenario::default_calibrated().unwrap());
+    let v = json(&eesim(&[
+        "backtest",
+        &feed,
+        "--from",
+        "2025-01-01",
+        "--to",
+        "2025-03-01",
+        "--runs",
+        "100",
+        "--json",
+    ]));
+    assert_eq!(v["forecasts"], 2 * 4 * 31);
+    assert!(v["all"]["model"]["brier"].as_f64().unwrap() < 0.3);
+}
