@@ -60,6 +60,26 @@ impl Default for ChanceRequest {
     }
 }
 
+impl ChanceRequest {
+    /// The programs named in the request.
+    ///
+    /// # Errors
+    /// [`ErrorKind::UnknownProgram`] for a name other than `cec`, `fsw`, `fst`.
+    pub fn program_set(&self) -> Result<ProgramSet> {
+        let mut set = ProgramSet::EMPTY;
+        for name in &self.programs {
+            let p = Program::ALL
+                .into_iter()
+                .find(|p| p.name() == name.trim())
+                .ok_or_else(|| ErrorKind::UnknownProgram {
+                    found: name.clone(),
+                })?;
+            set = set.with(p);
+        }
+        Ok(set)
+    }
+}
+
 /// A chance with its month count and days.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Within {
@@ -153,16 +173,7 @@ impl ChanceReport {
         progress: impl FnMut(&Progress),
     ) -> Result<ChanceReport> {
         let score = CrsScore::new(request.crs)?;
-        let mut programs = ProgramSet::EMPTY;
-        for name in &request.programs {
-            let p = Program::ALL
-                .into_iter()
-                .find(|p| p.name() == name.trim())
-                .ok_or_else(|| ErrorKind::UnknownProgram {
-                    found: name.clone(),
-                })?;
-            programs = programs.with(p);
-        }
+        let programs = request.program_set()?;
         let start = Timestamp::start_of_day(scenario.as_of());
         let submitted = request
             .submitted
@@ -451,16 +462,11 @@ impl WhatIfReport {
     ) -> Result<WhatIfReport> {
         use crate::montecarlo::Point;
         let model = ScenarioRun::new(scenario, None, request.horizon_days)?;
-        let mut base = crate::Eligibility::none();
-        for name in &request.programs {
-            let p = Program::ALL
-                .into_iter()
-                .find(|p| p.name() == name.trim())
-                .ok_or_else(|| ErrorKind::UnknownProgram {
-                    found: name.clone(),
-                })?;
-            base = base.with_program(p);
-        }
+        let programs = request.program_set()?;
+        let mut base = Program::ALL
+            .into_iter()
+            .filter(|p| programs.contains(*p))
+            .fold(crate::Eligibility::none(), crate::Eligibility::with_program);
         for c in &request.categories {
             base = base.with_category(model.categories().id(c.trim())?);
         }

@@ -14,6 +14,31 @@ type Drawn = Result<(), Box<dyn Error + Send + Sync>>;
 
 const SIZE: (u32, u32) = (960, 720);
 
+/// A chart with the house style (caption, margins, label areas) over `x` by `y`.
+fn new_chart<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, plotters::coord::Shift>,
+    caption: String,
+    x: std::ops::Range<f64>,
+    y: std::ops::Range<f64>,
+) -> Result<
+    ChartContext<
+        'a,
+        DB,
+        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+    >,
+    Box<dyn Error + Send + Sync>,
+>
+where
+    DB::ErrorType: 'static,
+{
+    Ok(ChartBuilder::on(area)
+        .caption(caption, ("sans-serif", 18))
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(56)
+        .build_cartesian_2d(x, y)?)
+}
+
 /// Axis labels without decimals.
 fn whole(v: &f64) -> String {
     format!("{v:.0}")
@@ -53,21 +78,18 @@ pub(crate) fn chance_over_time(path: &Path, r: &ChanceReport) -> Drawn {
     root.fill(&WHITE)?;
     let (top, bottom) = root.split_vertically(SIZE.1 / 2);
     let horizon = f64::from(r.request.horizon_days);
-    let mut chart = ChartBuilder::on(&top)
-        .caption(
-            format!(
-                "Chance of an invitation by day: CRS {}, {} (scenario as of {}, {} runs)",
-                r.request.crs,
-                r.request.programs.join("+"),
-                r.as_of,
-                r.tally.runs()
-            ),
-            ("sans-serif", 18),
-        )
-        .margin(12)
-        .x_label_area_size(40)
-        .y_label_area_size(56)
-        .build_cartesian_2d(0f64..horizon, 0f64..100f64)?;
+    let mut chart = new_chart(
+        &top,
+        format!(
+            "Chance of an invitation by day: CRS {}, {} (scenario as of {}, {} runs)",
+            r.request.crs,
+            r.request.programs.join("+"),
+            r.as_of,
+            r.tally.runs()
+        ),
+        0f64..horizon,
+        0f64..100f64,
+    )?;
     chart
         .configure_mesh()
         .x_desc(format!("days after {}", r.as_of))
@@ -108,15 +130,12 @@ pub(crate) fn chance_over_time(path: &Path, r: &ChanceReport) -> Drawn {
         .map(|f| f64::from(f.quantiles[4]))
         .fold(crs, f64::max)
         + 10.0;
-    let mut fans = ChartBuilder::on(&bottom)
-        .caption(
-            "Simulated cut-offs by month (10%-90% of rounds, median line) and your score",
-            ("sans-serif", 18),
-        )
-        .margin(12)
-        .x_label_area_size(40)
-        .y_label_area_size(56)
-        .build_cartesian_2d(-0.5f64..(months.len().max(1) as f64 - 0.5), lo..hi)?;
+    let mut fans = new_chart(
+        &bottom,
+        "Simulated cut-offs by month (10%-90% of rounds, median line) and your score".to_string(),
+        -0.5f64..(months.len().max(1) as f64 - 0.5),
+        lo..hi,
+    )?;
     let label = |x: &f64| {
         months
             .get(x.round().max(0.0) as usize)
@@ -185,12 +204,18 @@ pub(crate) fn chance_over_time(path: &Path, r: &ChanceReport) -> Drawn {
 pub(crate) fn chance_by_score(path: &Path, r: &ChanceReport) -> Drawn {
     let root = SVGBackend::new(path, (SIZE.0, SIZE.1 / 2 + 80)).into_drawing_area();
     root.fill(&WHITE)?;
-    let mut chart = ChartBuilder::on(&root)
-        .caption(format!("Chance of an invitation within {} days by CRS score: {} (scenario as of {}, {} runs)", r.request.horizon_days, r.request.programs.join("+"), r.as_of, r.tally.runs()), ("sans-serif", 18))
-        .margin(12)
-        .x_label_area_size(40)
-        .y_label_area_size(56)
-        .build_cartesian_2d(300f64..600f64, 0f64..100f64)?;
+    let mut chart = new_chart(
+        &root,
+        format!(
+            "Chance of an invitation within {} days by CRS score: {} (scenario as of {}, {} runs)",
+            r.request.horizon_days,
+            r.request.programs.join("+"),
+            r.as_of,
+            r.tally.runs()
+        ),
+        300f64..600f64,
+        0f64..100f64,
+    )?;
     chart
         .configure_mesh()
         .x_desc("CRS score")
@@ -244,15 +269,12 @@ pub(crate) fn replay(path: &Path, replay: &Replay) -> Drawn {
         + 10.0;
     let root = SVGBackend::new(path, SIZE).into_drawing_area();
     root.fill(&WHITE)?;
-    let mut chart = ChartBuilder::on(&root)
-        .caption(
-            format!("Nowcast (line) against actual (dots) cut-offs, {first} to {last}"),
-            ("sans-serif", 18),
-        )
-        .margin(12)
-        .x_label_area_size(40)
-        .y_label_area_size(56)
-        .build_cartesian_2d(0f64..days(last).max(1.0), lo..hi)?;
+    let mut chart = new_chart(
+        &root,
+        format!("Nowcast (line) against actual (dots) cut-offs, {first} to {last}"),
+        0f64..days(last).max(1.0),
+        lo..hi,
+    )?;
     let label = |x: &f64| {
         first
             .checked_add(jiff::Span::new().days(*x as i64))
@@ -308,18 +330,15 @@ pub(crate) fn reliability(
 ) -> Drawn {
     let root = SVGBackend::new(path, (SIZE.1, SIZE.1)).into_drawing_area();
     root.fill(&WHITE)?;
-    let mut chart = ChartBuilder::on(&root)
-        .caption(
-            format!(
-                "Reliability of {}-day forecasts, origins {} to {}",
-                options.horizon_days, options.from, options.to
-            ),
-            ("sans-serif", 18),
-        )
-        .margin(12)
-        .x_label_area_size(40)
-        .y_label_area_size(56)
-        .build_cartesian_2d(0f64..1f64, 0f64..1f64)?;
+    let mut chart = new_chart(
+        &root,
+        format!(
+            "Reliability of {}-day forecasts, origins {} to {}",
+            options.horizon_days, options.from, options.to
+        ),
+        0f64..1f64,
+        0f64..1f64,
+    )?;
     chart
         .configure_mesh()
         .x_desc("forecast chance of an invitation")
