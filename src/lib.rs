@@ -102,6 +102,10 @@ pub use sim::{
 };
 pub use time::{Period, Timestamp};
 
+/// Why eesim is built the way it is: the design notes of `DESIGN.md`.
+#[doc = include_str!("../DESIGN.md")]
+pub mod design {}
+
 /// The README's examples, compiled and run as doctests.
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
