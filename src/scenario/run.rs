@@ -152,6 +152,19 @@ impl<'a> ScenarioRun<'a> {
                 horizon_days.to_string(),
             ));
         }
+        // Both engines count candidates as 32-bit cohorts and 64-bit totals; a scenario whose
+        // pool and arrivals (with four spreads of margin) pass 4 billion is refused here
+        // rather than failing inside a run.
+        let expected = f64::from(scenario.pool.ranges.iter().sum::<u32>())
+            + scenario.arrivals_per_week.iter().sum::<f64>() * f64::from(horizon_days) / 7.0
+                * (1.0 + 4.0 * scenario.arrival_spread);
+        if expected > 4.0e9 {
+            return Err(invalid(
+                "size",
+                "at most 4 billion candidates in a run".into(),
+                format!("about {expected:.0}"),
+            ));
+        }
         let start = Timestamp::start_of_day(scenario.as_of);
         let end = start.plus_days(i64::from(horizon_days));
         let validity = Period::months(scenario.validity_months)?;
@@ -172,10 +185,11 @@ impl<'a> ScenarioRun<'a> {
             }
             for (date, _) in &f.changes {
                 let at = Timestamp::start_of_day(*date);
-                if at < start || at > end {
+                let from = start.max(f.submitted_at);
+                if at < from || at > end {
                     return Err(invalid(
                         "score change",
-                        format!("from {start} to {end}"),
+                        format!("from {from} to {end}"),
                         at.to_string(),
                     ));
                 }
@@ -595,7 +609,12 @@ impl ScenarioRun<'_> {
         }
         match builder.events(events).build() {
             Ok(sim) => sim.into_run(rng),
-            Err(_) => RunReport::default(),
+            // `ScenarioRun::new` checks what `build` would refuse (sizes, score changes), and
+            // every event is generated inside the horizon.
+            Err(e) => {
+                debug_assert!(false, "a scenario run failed to build: {e}");
+                RunReport::default()
+            }
         }
     }
 }
