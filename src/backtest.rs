@@ -340,7 +340,8 @@ pub fn run(
             });
         }
         let (lo, hi, step) = options.scores;
-        let probes = Probes::new(probe_profiles, CrsScore::new(lo)?, CrsScore::new(hi)?)?;
+        let probes = Probes::new(probe_profiles, CrsScore::new(lo)?, CrsScore::new(hi)?)?
+            .with_validity(crate::montecarlo::RunModel::profile_validity(&model));
         let tally = MonteCarlo::new(options.runs, options.seed)
             .probes(probes)
             .estimate(&model);

@@ -178,9 +178,18 @@ impl ChanceReport {
         let submitted = request
             .submitted
             .map_or(start.plus_days(-30), Timestamp::start_of_day);
+        // Changes of score before the profile is submitted are already in its score then.
+        let (mut score, mut changes) = (score, Vec::new());
+        for &(date, s) in &request.changes {
+            if Timestamp::start_of_day(date) <= submitted.max(start) {
+                score = s;
+            } else {
+                changes.push((date, s));
+            }
+        }
         let focal = FocalSpec {
             score,
-            changes: request.changes.clone(),
+            changes,
             programs,
             nominee: request.nominee,
             categories: request
@@ -203,7 +212,8 @@ impl ChanceReport {
             }],
             CrsScore::new(300)?,
             CrsScore::new(600)?,
-        )?;
+        )?
+        .with_validity(crate::montecarlo::RunModel::profile_validity(&model));
         let tally = MonteCarlo::new(request.runs, request.seed)
             .probes(probes)
             .estimate_with_progress(&model, progress);

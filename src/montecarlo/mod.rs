@@ -34,6 +34,11 @@ pub trait RunModel: Sync {
     fn horizon_days(&self) -> u32;
     /// One run.
     fn sample(&self, rng: &mut ChaCha8Rng) -> RunReport;
+    /// How long a profile stays in the pool: probes and paired comparisons judge profiles
+    /// with it (12 months unless the model says otherwise).
+    fn profile_validity(&self) -> crate::time::Period {
+        crate::time::Period::TWELVE_MONTHS
+    }
 }
 
 impl RunModel for Simulation {
@@ -48,6 +53,10 @@ impl RunModel for Simulation {
 
     fn sample(&self, rng: &mut ChaCha8Rng) -> RunReport {
         self.run(rng)
+    }
+
+    fn profile_validity(&self) -> crate::time::Period {
+        self.pool().validity()
     }
 }
 

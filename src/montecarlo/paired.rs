@@ -8,7 +8,7 @@ use super::{MonteCarlo, RunModel, run_rng};
 use crate::candidate::Eligibility;
 use crate::draw::DrawRecord;
 use crate::score::CrsScore;
-use crate::time::{Period, Timestamp};
+use crate::time::Timestamp;
 
 /// A hypothetical candidate: what it is eligible for and its score.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -136,7 +136,8 @@ fn first_invitation(
 
 impl MonteCarlo {
     /// Compares hypothetical candidates on the same runs (common random numbers): `base` and
-    /// each of `variants`, all submitted at `submitted` (profiles valid 12 months), judged as
+    /// each of `variants`, all submitted at `submitted` (valid as long as the model's
+    /// profiles), judged as
     /// probes against each run's rounds; counts whether each is invited within `within_days`
     /// of the start. The counts are integers folded exactly, so the result is the same on
     /// any number of threads.
@@ -164,7 +165,7 @@ impl MonteCarlo {
         variants: &[Point],
         within_days: u32,
     ) -> Vec<PairedCounts> {
-        let expires = Period::TWELVE_MONTHS.after(submitted);
+        let expires = model.profile_validity().after(submitted);
         let limit = model
             .start()
             .plus_days(i64::from(within_days))

@@ -96,6 +96,13 @@ impl Probes {
         })
     }
 
+    /// The same probes with profiles valid for `validity` (a scenario's, say).
+    #[must_use]
+    pub fn with_validity(mut self, validity: Period) -> Self {
+        self.validity = validity;
+        self
+    }
+
     /// The profiles.
     #[must_use]
     pub fn profiles(&self) -> &[ProbeProfile] {

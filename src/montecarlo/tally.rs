@@ -370,16 +370,32 @@ struct RawTally {
 impl TryFrom<RawTally> for Tally {
     type Error = crate::Error;
 
-    fn try_from(r: RawTally) -> Result<Self> {
+    fn try_from(mut r: RawTally) -> Result<Self> {
         let days = r.horizon_days as usize + 1;
+        // Tallies written before landing was followed have no landing counts: zeros.
+        if r.landed_day.is_empty() {
+            r.landed_day = vec![0; days];
+        }
+        if r.stages.is_empty() {
+            r.stages = vec![0; Stage::ALL.len()];
+        }
+        let landed: u64 = r.landed_day.iter().sum();
+        let staged: u64 = r.stages.iter().sum();
         let probes = r.probe_profiles.len() * r.probe_scores * weeks(r.horizon_days);
         let counted: u64 = r.focal_first_day.iter().sum();
-        if r.focal_first_day.len() != days || r.probe_first_week.len() != probes || counted > r.runs
+        let landing_ok = r.landed_day.len() == days
+            && r.stages.len() == Stage::ALL.len()
+            && landed <= r.runs
+            && staged <= r.runs;
+        if r.focal_first_day.len() != days
+            || r.probe_first_week.len() != probes
+            || counted > r.runs
+            || !landing_ok
         {
             return Err(ErrorKind::InvalidSimulation {
                 what: "tally",
                 expected: format!(
-                    "{days} daily counts summing to at most {} runs and {probes} probe counts",
+                    "{days} daily counts summing to at most {} runs, {probes} probe counts and landing counts of the same shape",
                     r.runs
                 ),
                 found: format!(

@@ -53,26 +53,11 @@ fn row_scores(r: usize) -> (usize, usize) {
 pub(super) fn sample(run: &ScenarioRun<'_>, rng: &mut ChaCha8Rng) -> RunReport {
     let sc = run.scenario;
     let start = run.start;
-    let end = start.plus_days(i64::from(run.horizon_days));
+    let end = run.end();
     let validity = Period::months(sc.validity_months).unwrap_or(Period::TWELVE_MONTHS);
     let span = (start.as_second() - validity.latest_start_ended_by(start).as_second()).max(1);
-    let mut classes = run.classes(rng);
+    let classes = run.classes(rng);
     let rate = run.arrival_rate(rng);
-    // An explicit start pool may hold eligibilities no sampled class has: they get classes of
-    // their own, with no arrivals.
-    let explicit = sc.pool.candidates.as_ref().map(|(_, list)| {
-        list.iter()
-            .filter(|c| c.score.get() >= FLOOR)
-            .map(|c| {
-                let e = Eligibility::from_bits(c.eligibility.bits() & run.relevant);
-                let class = classes.iter().position(|k| k.0 == e).unwrap_or_else(|| {
-                    classes.push((e, 0.0, 0.0));
-                    classes.len() - 1
-                });
-                (class, row_of(usize::from(c.score.get())))
-            })
-            .collect::<Vec<_>>()
-    });
     let mut rounds = run.rounds_of_run(rng);
     rounds.sort_by_key(|d| d.at);
 
@@ -83,24 +68,18 @@ pub(super) fn sample(run: &ScenarioRun<'_>, rng: &mut ChaCha8Rng) -> RunReport {
         init: vec![0.0; classes.len() * ROWS],
         cut: vec![0.0; classes.len() * ROWS],
         arrived: 0.0,
+        expired_upto: 0.0,
+        next_to_expire: 0,
+        validity,
         batches: Vec::new(),
         start: start.as_second(),
         span: span as f64,
         withdrawal: sc.withdrawal_per_week.get(),
     };
-    match explicit {
-        Some(cells) => {
-            for (class, row) in cells {
-                state.init[row * classes.len() + class] += 1.0;
-            }
-        }
-        None => {
-            let density = rows(&run.density);
-            for (c, (_, weight, _)) in classes.iter().enumerate() {
-                for (r, d) in density.iter().enumerate() {
-                    state.init[r * classes.len() + c] = d * weight;
-                }
-            }
+    let density = rows(&run.density);
+    for (c, (_, weight, _)) in classes.iter().enumerate() {
+        for (r, d) in density.iter().enumerate() {
+            state.init[r * classes.len() + c] = d * weight;
         }
     }
     let mut focal = run.focal.as_ref().map(|f| Follow::new(f, run, validity));
@@ -124,6 +103,7 @@ pub(super) fn sample(run: &ScenarioRun<'_>, rng: &mut ChaCha8Rng) -> RunReport {
         if now > end {
             break;
         }
+        state.expire_arrivals(now);
         // Responses, then arrivals, then rounds, as in the exact engine.
         if return_at == Some(now) {
             while let Some(k) = returns.iter().position(|r| r.0 == now) {
@@ -182,8 +162,13 @@ struct State {
     /// Per (class, score): the arrivals counted up to here have left the cell.
     cut: Vec<f64>,
     arrived: f64,
-    /// `arrived` after each batch, and the batch's instant (for tie-breaks).
-    batches: Vec<(f64, Timestamp)>,
+    /// Arrivals counted up to here have expired (their batch's validity has ended).
+    expired_upto: f64,
+    /// The first batch not yet expired.
+    next_to_expire: usize,
+    validity: Period,
+    /// `arrived` after each batch, the batch's instant (for tie-breaks), and its expiry.
+    batches: Vec<(f64, Timestamp, Timestamp)>,
     start: i64,
     span: f64,
     withdrawal: f64,
@@ -203,7 +188,24 @@ impl State {
     /// A batch of `weeks` weeks of arrivals at `t`.
     fn arrive(&mut self, t: Timestamp, weeks: f64) {
         self.arrived += weeks / self.kept(t);
-        self.batches.push((self.arrived, t));
+        self.batches.push((self.arrived, t, self.validity.after(t)));
+    }
+
+    /// Arrival batches whose validity has ended by `now` leave every cell at once: the
+    /// arrivals of a cell are those after both its cut and `expired_upto`.
+    fn expire_arrivals(&mut self, now: Timestamp) {
+        while let Some(&(upto, _, expires)) = self.batches.get(self.next_to_expire) {
+            if expires > now {
+                break;
+            }
+            self.expired_upto = upto;
+            self.next_to_expire += 1;
+        }
+    }
+
+    /// Where the arrivals still in cell `i` begin, in the running count.
+    fn base(&self, i: usize) -> f64 {
+        self.cut[i].max(self.expired_upto)
     }
 
     /// The arrival mass of class `c` in row `r`, divided by the withdrawal factor. Cells are
@@ -211,12 +213,47 @@ impl State {
     fn arrivals(&self, c: usize, r: usize) -> f64 {
         self.weights[c]
             * self.weekly[r]
-            * (self.arrived - self.cut[r * self.weights.len() + c]).max(0.0)
+            * (self.arrived - self.base(r * self.weights.len() + c)).max(0.0)
     }
 
     /// The instant of the batch that holds arrival count `x`.
     fn batch_time(&self, x: f64) -> Option<Timestamp> {
         self.batches.iter().find(|b| b.0 >= x - 1e-12).map(|b| b.1)
+    }
+
+    /// Takes `mass` (real candidates) of arrivals from the cells of `matching` in row `r`,
+    /// earliest first across the cells: finds the count `x` up to which arrivals leave,
+    /// `sum_c slope_c * max(0, x - base_c) = mass`, moves every cut to at least `x`, and
+    /// returns `x` (the tie-break is the batch that holds it).
+    fn take_arrivals(&mut self, matching: &[usize], r: usize, mass: f64, w: f64) -> f64 {
+        let row = r * self.weights.len();
+        let mut cells: Vec<(f64, f64)> = matching
+            .iter()
+            .map(|&c| (self.base(row + c), self.weights[c] * self.weekly[r] * w))
+            .filter(|(b, slope)| *slope > 0.0 && *b < self.arrived)
+            .collect();
+        cells.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let (mut x, mut slope, mut left) = (cells.first().map_or(self.arrived, |c| c.0), 0.0, mass);
+        for k in 0..cells.len() {
+            slope += cells[k].1;
+            let next = cells.get(k + 1).map_or(self.arrived, |c| c.0);
+            let room = slope * (next - x);
+            if room >= left {
+                x += left / slope;
+                left = 0.0;
+                break;
+            }
+            left -= room;
+            x = next;
+        }
+        if left > 0.0 {
+            x = self.arrived;
+        }
+        for &c in matching {
+            let i = row + c;
+            self.cut[i] = self.base(i).max(x);
+        }
+        x
     }
 
     /// Decliners back in the pool at `t`, with the start pool's expiry.
@@ -291,7 +328,8 @@ impl State {
                     taken[c].0 += mass;
                     taken[c].1 += mass * mid;
                     self.init[i] *= 1.0 - f;
-                    self.cut[i] += f * (self.arrived - self.cut[i]).max(0.0);
+                    let base = self.base(i);
+                    self.cut[i] = base + f * (self.arrived - base).max(0.0);
                 }
                 tie_break = Some(t);
                 remaining = 0.0;
@@ -312,19 +350,22 @@ impl State {
                     Timestamp::from_second(lo + (q * (self.start - lo) as f64) as i64).unwrap_or(t),
                 );
             } else {
-                let q = (remaining - old) / new;
-                let mut reached: f64 = 0.0;
                 for &c in matching {
                     let i = row + c;
-                    let mass = (self.init[i] * e + self.arrivals(c, r) * q) * w;
+                    let mass = self.init[i] * e * w;
                     taken[c].0 += mass;
                     taken[c].1 += mass * mid;
                     self.init[i] = 0.0;
-                    // The oldest share q of the cell's arrivals leaves.
-                    self.cut[i] += q * (self.arrived - self.cut[i]).max(0.0);
-                    reached = reached.max(self.cut[i]);
                 }
-                tie_break = Some(self.batch_time(reached).unwrap_or(t));
+                // The arrivals, earliest first across the cells.
+                let before: Vec<f64> = matching.iter().map(|c| self.arrivals(*c, r) * w).collect();
+                let x = self.take_arrivals(matching, r, remaining - old, w);
+                for (&c, was) in matching.iter().zip(before) {
+                    let mass = was - self.arrivals(c, r) * w;
+                    taken[c].0 += mass;
+                    taken[c].1 += mass * mid;
+                }
+                tie_break = Some(self.batch_time(x).unwrap_or(t));
             }
             remaining = 0.0;
         }
@@ -468,7 +509,8 @@ impl Follow {
             FollowState::Done(f) => f,
             _ if end >= self.expires => FocalFate::ProfileExpired,
             _ if end < self.submitted => FocalFate::NotArrived,
-            FollowState::Away(_) => FocalFate::AwaitingResponse,
+            // Declined: the candidate is back in the pool (or soon will be).
+            FollowState::Away(_) => FocalFate::Waiting,
             FollowState::Waiting => FocalFate::Waiting,
         };
         FocalReport {
