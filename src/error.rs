@@ -216,6 +216,21 @@ pub enum ErrorKind {
     },
 }
 
+/// How a value read from a TOML or JSON file is named in an error: `nothing`, `null`,
+/// `true`, `-5`, `"abc"`, `a list`, `a table`.
+pub(crate) fn describe_json(v: Option<&serde_json::Value>) -> String {
+    use serde_json::Value;
+    match v {
+        None => "nothing".into(),
+        Some(Value::Null) => "null".into(),
+        Some(Value::Bool(b)) => b.to_string(),
+        Some(Value::Number(n)) => n.to_string(),
+        Some(Value::String(s)) => format!("{s:?}"),
+        Some(Value::Array(_)) => "a list".into(),
+        Some(Value::Object(_)) => "a table".into(),
+    }
+}
+
 fn feed_draw(draw: &Option<String>) -> String {
     draw.as_ref()
         .map_or_else(String::new, |d| format!(" (draw {d:?})"))

@@ -182,15 +182,7 @@ fn toml_to_json(v: toml::Value) -> Value {
 }
 
 fn describe(v: Option<&Value>) -> String {
-    match v {
-        None => "nothing".into(),
-        Some(Value::Null) => "null".into(),
-        Some(Value::Bool(b)) => b.to_string(),
-        Some(Value::Number(n)) => n.to_string(),
-        Some(Value::String(s)) => format!("{s:?}"),
-        Some(Value::Array(_)) => "a list".into(),
-        Some(Value::Object(_)) => "a table".into(),
-    }
+    crate::error::describe_json(v)
 }
 
 fn join(prefix: &str, key: &str) -> String {

@@ -715,13 +715,5 @@ fn is_toml_date(m: &Map<String, Value>) -> bool {
 }
 
 fn describe(v: Option<&Value>) -> String {
-    match v {
-        None => "nothing".into(),
-        Some(Value::Null) => "null".into(),
-        Some(Value::Bool(b)) => b.to_string(),
-        Some(Value::Number(n)) => n.to_string(),
-        Some(Value::String(s)) => format!("{s:?}"),
-        Some(Value::Array(a)) => format!("a list of {}", a.len()),
-        Some(Value::Object(_)) => "a table".into(),
-    }
+    crate::error::describe_json(v)
 }

@@ -39,6 +39,27 @@ where
         .build_cartesian_2d(x, y)?)
 }
 
+/// The legend, framed, at `position`.
+fn legend<'a, DB: DrawingBackend + 'a>(
+    chart: &mut ChartContext<
+        'a,
+        DB,
+        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+    >,
+    position: SeriesLabelPosition,
+) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
+    chart
+        .configure_series_labels()
+        .position(position)
+        .border_style(BLACK)
+        .background_style(WHITE.mix(0.9))
+        .draw()?;
+    Ok(())
+}
+
 /// Axis labels without decimals.
 fn whole(v: &f64) -> String {
     format!("{v:.0}")
@@ -104,12 +125,7 @@ pub(crate) fn chance_over_time(path: &Path, r: &ChanceReport) -> Drawn {
             l.curve.iter().map(|(d, i)| (f64::from(*d), *i)).collect();
         band_and_line(&mut chart, &landing, GREEN, "landed (permanent resident)")?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .border_style(BLACK)
-        .background_style(WHITE.mix(0.9))
-        .draw()?;
+    legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
 
     let months: Vec<&str> = {
         let mut m: Vec<&str> = r.fans.iter().map(|f| f.month.as_str()).collect();
@@ -191,11 +207,7 @@ pub(crate) fn chance_over_time(path: &Path, r: &ChanceReport) -> Drawn {
     ))?
     .label(format!("your score ({})", r.request.crs))
     .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], BLACK.stroke_width(2)));
-    fans.configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .border_style(BLACK)
-        .background_style(WHITE.mix(0.9))
-        .draw()?;
+    legend(&mut fans, SeriesLabelPosition::UpperRight)?;
     root.present()?;
     Ok(())
 }
@@ -237,12 +249,7 @@ pub(crate) fn chance_by_score(path: &Path, r: &ChanceReport) -> Drawn {
         ))?
         .label(format!("your score ({})", r.request.crs))
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], RED.stroke_width(2)));
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .border_style(BLACK)
-        .background_style(WHITE.mix(0.9))
-        .draw()?;
+    legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
     root.present()?;
     Ok(())
 }
@@ -312,12 +319,7 @@ pub(crate) fn replay(path: &Path, replay: &Replay) -> Drawn {
                 PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
             });
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .border_style(BLACK)
-        .background_style(WHITE.mix(0.9))
-        .draw()?;
+    legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
     root.present()?;
     Ok(())
 }
@@ -364,12 +366,7 @@ pub(crate) fn reliability(
         .label("forecasts, by tenth (area: how many)")
         .legend(|(x, y)| Circle::new((x + 10, y), 5, BLUE.filled()));
     chart.draw_series(LineSeries::new(bins.iter().map(|(p, o, _)| (*p, *o)), BLUE))?;
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .border_style(BLACK)
-        .background_style(WHITE.mix(0.9))
-        .draw()?;
+    legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
     root.present()?;
     Ok(())
 }
