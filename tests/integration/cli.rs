@@ -199,3 +199,33 @@ fn replay_calibrate_and_backtest_on_the_feed() {
     assert_eq!(v["forecasts"], 2 * 4 * 31);
     assert!(v["all"]["model"]["brier"].as_f64().unwrap() < 0.3);
 }
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_eesim"))
+        .args(["chance", "--runs", "200"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // as `eesim chance | head -0` would
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{:?}", out.status);
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+}
+
+#[test]
+fn err_a_scenario_problem_is_listed_under_one_heading() {
+    let Some(feed) = std::env::var("EESIM_FEED").ok() else {
+        eprintln!("note: EESIM_FEED is not set; skipping");
+        return;
+    };
+    let out = eesim(&["calibrate", &feed, "--as-of", "2015-01-01"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: scenario: 1 problem\n  pool: expected a snapshot dated before 2015-01-01, found none\n"
+    );
+}

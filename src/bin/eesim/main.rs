@@ -19,6 +19,36 @@ use args::{Cli, Command, EstimateArgs};
 
 type Outcome = Result<(), Box<dyn std::error::Error + Send + Sync>>;
 
+/// Writes to stdout; a closed pipe (`eesim ... | head`) ends the program quietly, as for any
+/// well-behaved command, instead of panicking.
+fn write_out(text: std::fmt::Arguments<'_>, newline: bool) {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    let written = stdout.write_fmt(text).and_then(|()| {
+        if newline {
+            stdout.write_all(b"\n")
+        } else {
+            Ok(())
+        }
+    });
+    if let Err(e) = written {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: writing the output: {e}");
+        std::process::exit(1);
+    }
+}
+
+macro_rules! out {
+    ($($arg:tt)*) => { write_out(format_args!($($arg)*), false) };
+}
+
+macro_rules! outln {
+    () => { write_out(format_args!(""), true) };
+    ($($arg:tt)*) => { write_out(format_args!($($arg)*), true) };
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let pool = match cli.threads {
@@ -56,7 +86,13 @@ fn report_error(e: &(dyn std::error::Error + 'static)) {
                 } else {
                     "scenario"
                 };
-                eprintln!("error: {what} {source_name}: {} problem(s)", problems.len());
+                let source = if source_name.is_empty() {
+                    String::new()
+                } else {
+                    format!(" {source_name}")
+                };
+                let plural = if problems.len() == 1 { "" } else { "s" };
+                eprintln!("error: {what}{source}: {} problem{plural}", problems.len());
                 for p in problems {
                     eprintln!("  {p}");
                 }
@@ -155,9 +191,9 @@ fn chance(a: &args::ChanceArgs, quiet: bool) -> Outcome {
         }
     }
     if a.estimate.json {
-        println!("{}", report.to_json());
+        outln!("{}", report.to_json());
     } else {
-        print!("{}", report.to_text());
+        out!("{}", report.to_text());
     }
     Ok(())
 }
@@ -178,13 +214,13 @@ fn crs(a: &args::CrsArgs) -> Outcome {
                 .map(|(d, s)| serde_json::json!({"date": d, "score": s}))
                 .collect();
         }
-        println!("{out}");
+        outln!("{out}");
     } else {
-        println!("{b}");
+        outln!("{b}");
         if let Some(path) = &path {
-            println!("\nScore path to {}:", path.until());
+            outln!("\nScore path to {}:", path.until());
             for (d, s) in path.points() {
-                println!("  {d}  {s}");
+                outln!("  {d}  {s}");
             }
         }
     }
@@ -196,9 +232,9 @@ fn what_if(a: &args::WhatIfArgs) -> Outcome {
     let scenario = scenario(&a.estimate)?;
     let report = WhatIfReport::run(&scenario, &profile, &request(&a.estimate))?;
     if a.estimate.json {
-        println!("{}", report.to_json());
+        outln!("{}", report.to_json());
     } else {
-        print!("{}", report.to_text());
+        out!("{}", report.to_text());
     }
     Ok(())
 }
@@ -220,10 +256,10 @@ fn replay(a: &args::ReplayArgs) -> Outcome {
             "nowcasts": replay.nowcasts().len(),
             "summary": replay.summary(),
         });
-        println!("{out}");
+        outln!("{out}");
     } else {
-        print!("{load}");
-        print!("{}", replay.summary_table());
+        out!("{load}");
+        out!("{}", replay.summary_table());
     }
     Ok(())
 }
@@ -245,7 +281,7 @@ fn calibrate(a: &args::CalibrateArgs) -> Outcome {
     };
     match &a.out {
         Some(path) => std::fs::write(path, text)?,
-        None => print!("{text}"),
+        None => out!("{text}"),
     }
     Ok(())
 }
@@ -286,9 +322,9 @@ fn backtest_cmd(a: &args::BacktestArgs, quiet: bool) -> Outcome {
             "profiles": profiles,
             "reliability": report.reliability(),
         });
-        println!("{out}");
+        outln!("{out}");
     } else {
-        print!("{}", report.summary_table(&options));
+        out!("{}", report.summary_table(&options));
     }
     Ok(())
 }
@@ -312,20 +348,20 @@ fn draw(a: &args::DrawArgs) -> Outcome {
             "tie_break": outcome.tie_break.map(|t| t.to_string()),
             "invited": invited,
         });
-        println!("{out}");
+        outln!("{out}");
         return Ok(());
     }
     let show = |x: Option<String>| x.unwrap_or_else(|| "none".into());
-    println!(
+    outln!(
         "Invited {} of {} (cut-off {}, tie-break {})",
         outcome.invited,
         a.size,
         show(outcome.cutoff.map(|c| c.to_string())),
         show(outcome.tie_break.map(|t| t.to_string()))
     );
-    println!("  rank  id                    CRS  submitted");
+    outln!("  rank  id                    CRS  submitted");
     for (i, (c, name)) in outcome.invitees.iter().zip(&invited).enumerate() {
-        println!(
+        outln!(
             "  {:>4}  {name:<20} {:>4}  {}",
             i + 1,
             c.score,
