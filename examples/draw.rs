@@ -22,7 +22,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use eesim::{CandidateList, Categories, Timestamp};
+use eesim::{CandidateList, Categories, HeldRound, Timestamp};
 
 /// Hold one Express Entry round on a list of candidates.
 #[derive(Parser, Debug)]
@@ -62,7 +62,15 @@ fn run(args: &Args) -> Result<String, eesim::Error> {
         .as_deref()
         .map(str::parse::<Timestamp>)
         .transpose()?;
-    let (outcome, expired, invited) = list.hold_round(&args.target, args.size, at)?;
+    let HeldRound {
+        outcome,
+        expired,
+        not_submitted,
+        invited,
+    } = list.hold_round(&args.target, args.size, at)?;
+    if not_submitted > 0 {
+        eprintln!("note: {not_submitted} candidate(s) submitted after the round and were left out");
+    }
     if expired > 0 {
         eprintln!("note: {expired} profile(s) had expired and were removed");
     }

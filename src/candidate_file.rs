@@ -177,31 +177,38 @@ impl CandidateList {
     }
 
     /// Holds one round on these candidates: `target` as [`crate::Target::parse`] reads it,
-    /// at `at` after removing the profiles expired by then (none expire without `at`).
-    /// Returns the outcome, how many profiles had expired, and the invitees' file ids in rank
-    /// order.
+    /// at `at` (when given) after leaving out the profiles submitted later and removing those
+    /// expired by then.
     ///
     /// # Errors
     /// As [`crate::Target::parse`].
-    pub fn hold_round(
-        &self,
-        target: &str,
-        size: u32,
-        at: Option<Timestamp>,
-    ) -> Result<(crate::DrawOutcome, u64, Vec<String>)> {
+    pub fn hold_round(&self, target: &str, size: u32, at: Option<Timestamp>) -> Result<HeldRound> {
         let target = crate::Target::parse(target, self.categories())?;
-        let mut pool = self.to_pool(Period::TWELVE_MONTHS)?;
+        let mut pool = Pool::with_validity(Period::TWELVE_MONTHS);
+        let mut not_submitted = 0;
+        for c in &self.candidates {
+            if at.is_some_and(|at| c.submitted_at > at) {
+                not_submitted += 1;
+            } else {
+                pool.add_candidate(*c)?;
+            }
+        }
         let (at, expired) = match at {
             Some(at) => (at, pool.expire(at)),
             None => (Timestamp::from_second(0)?, 0),
         };
         let outcome = pool.draw(&crate::DrawSpec::new(at, target, size));
-        let names = outcome
+        let invited = outcome
             .invitees
             .iter()
             .map(|c| self.name(c.id).unwrap_or("?").to_string())
             .collect();
-        Ok((outcome, expired, names))
+        Ok(HeldRound {
+            outcome,
+            expired,
+            not_submitted,
+            invited,
+        })
     }
 
     /// A pool holding every candidate, with profiles valid for `validity`.
@@ -215,6 +222,19 @@ impl CandidateList {
         }
         Ok(pool)
     }
+}
+
+/// A round held on a candidate list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HeldRound {
+    /// What the round did.
+    pub outcome: crate::DrawOutcome,
+    /// Profiles that had expired by the round's time.
+    pub expired: u64,
+    /// Candidates left out because they submitted after the round's time.
+    pub not_submitted: u64,
+    /// The invitees' ids in the file, in rank order.
+    pub invited: Vec<String>,
 }
 
 /// Where each required column is.

@@ -216,6 +216,14 @@ pub enum ErrorKind {
     },
 }
 
+/// The 1-based line and column of byte `offset` in `text`.
+pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
 /// How a value read from a TOML or JSON file is named in an error: `nothing`, `null`,
 /// `true`, `-5`, `"abc"`, `a list`, `a table`.
 pub(crate) fn describe_json(v: Option<&serde_json::Value>) -> String {

@@ -178,6 +178,22 @@ impl Stage {
         Stage::Expired,
     ];
 
+    /// The stage's name in reports: `not_invited`, `submitting`, `processing`, `approved`,
+    /// `refused`, `landed`, `declined_back`, `expired`.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::NotInvited => "not_invited",
+            Stage::Submitting => "submitting",
+            Stage::Processing => "processing",
+            Stage::Approved => "approved",
+            Stage::Refused => "refused",
+            Stage::Landed => "landed",
+            Stage::DeclinedBack => "declined_back",
+            Stage::Expired => "expired",
+        }
+    }
+
     /// The stage's position in [`Stage::ALL`].
     #[must_use]
     pub fn index(self) -> usize {

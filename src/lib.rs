@@ -88,7 +88,7 @@ mod sim;
 mod time;
 
 pub use candidate::{Candidate, CandidateId, Categories, CategoryId, Eligibility, Program};
-pub use candidate_file::CandidateList;
+pub use candidate_file::{CandidateList, HeldRound};
 pub use draw::{DrawOutcome, DrawRecord, DrawSpec, ProgramSet, Target};
 pub use error::{Error, ErrorKind, Result};
 pub use ita::{Invitation, Resolution, Response, ResponseModel, ResponseSplit};

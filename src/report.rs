@@ -61,13 +61,14 @@ impl Default for ChanceRequest {
 }
 
 impl ChanceRequest {
-    /// The programs named in the request.
+    /// The programs named in the request (`pnp` among them marks a provincial nominee, like
+    /// `nominee`).
     ///
     /// # Errors
-    /// [`ErrorKind::UnknownProgram`] for a name other than `cec`, `fsw`, `fst`.
+    /// [`ErrorKind::UnknownProgram`] for a name other than `cec`, `fsw`, `fst`, `pnp`.
     pub fn program_set(&self) -> Result<ProgramSet> {
         let mut set = ProgramSet::EMPTY;
-        for name in &self.programs {
+        for name in self.programs.iter().filter(|n| n.trim() != "pnp") {
             let p = Program::ALL
                 .into_iter()
                 .find(|p| p.name() == name.trim())
@@ -128,6 +129,9 @@ pub struct ChanceReport {
     pub request: ChanceRequest,
     /// The submission date used.
     pub submitted: Date,
+    /// The score the candidate starts with (a score change dated before the submission is
+    /// already in it).
+    pub crs: u16,
     /// The chance of a first invitation within the horizon.
     pub chance: Interval,
     /// Within 1, 3, 6, 12 months (those inside the horizon).
@@ -174,6 +178,15 @@ impl ChanceReport {
     ) -> Result<ChanceReport> {
         let score = CrsScore::new(request.crs)?;
         let programs = request.program_set()?;
+        let nominee = request.nominee || request.programs.iter().any(|p| p.trim() == "pnp");
+        if nominee && request.crs < 600 {
+            return Err(ErrorKind::InvalidSimulation {
+                what: "provincial nominee",
+                expected: "a CRS score of at least 600 (a nomination adds 600 points)".into(),
+                found: request.crs.to_string(),
+            }
+            .into());
+        }
         let start = Timestamp::start_of_day(scenario.as_of());
         let submitted = request
             .submitted
@@ -187,11 +200,12 @@ impl ChanceReport {
                 changes.push((date, s));
             }
         }
+        let start_score = score;
         let focal = FocalSpec {
             score,
             changes,
             programs,
-            nominee: request.nominee,
+            nominee,
             categories: request
                 .categories
                 .iter()
@@ -265,7 +279,7 @@ impl ChanceReport {
             let stages = tally
                 .stages()
                 .into_iter()
-                .map(|(s, n)| (format!("{s:?}").to_lowercase(), n))
+                .map(|(s, n)| (s.name().to_string(), n))
                 .collect();
             LandingSummary {
                 chance: tally.landing(),
@@ -278,6 +292,7 @@ impl ChanceReport {
             source: scenario.source().to_string(),
             request: request.clone(),
             submitted: submitted.date(),
+            crs: start_score.get(),
             chance: tally.chance(),
             by_month,
             curve: weekly(&|d| tally.chance_within(d)),
@@ -296,7 +311,6 @@ impl ChanceReport {
     /// `landing` (null unless requested).
     #[must_use]
     pub fn to_json(&self) -> Value {
-        let iv = |i: &Interval| json!({"p": i.p, "lo": i.lo, "hi": i.hi});
         let r = &self.request;
         json!({
             "p": self.chance.p, "lo": self.chance.lo, "hi": self.chance.hi,
@@ -304,7 +318,7 @@ impl ChanceReport {
             "horizon_days": r.horizon_days,
             "as_of": self.as_of.to_string(),
             "source": self.source,
-            "candidate": {"crs": r.crs, "programs": r.programs, "categories": r.categories, "nominee": r.nominee, "submitted": self.submitted.to_string()},
+            "candidate": {"crs": self.crs, "programs": r.programs, "categories": r.categories, "nominee": r.nominee, "submitted": self.submitted.to_string()},
             "by_month": self.by_month.iter().map(|w| json!({"months": w.months, "days": w.days, "p": w.chance.p, "lo": w.chance.lo, "hi": w.chance.hi})).collect::<Vec<_>>(),
             "curve": self.curve.iter().map(|(d, i)| json!({"day": d, "p": i.p, "lo": i.lo, "hi": i.hi})).collect::<Vec<_>>(),
             "fans": self.fans.iter().map(|f| json!({"family": f.family, "month": f.month, "rounds": f.rounds,
@@ -313,7 +327,7 @@ impl ChanceReport {
             "by_score": self.by_score.iter().map(|(s, i)| json!({"crs": s, "p": i.p, "lo": i.lo, "hi": i.hi})).collect::<Vec<_>>(),
             "landing": self.landing.as_ref().map(|l| json!({
                 "p": l.chance.p, "lo": l.chance.lo, "hi": l.chance.hi,
-                "curve": l.curve.iter().map(|(d, i)| json!({"day": d, "chance": iv(i)})).collect::<Vec<_>>(),
+                "curve": l.curve.iter().map(|(d, i)| json!({"day": d, "p": i.p, "lo": i.lo, "hi": i.hi})).collect::<Vec<_>>(),
                 "stages": l.stages.iter().cloned().collect::<std::collections::BTreeMap<_, _>>(),
             })),
         })
@@ -346,7 +360,7 @@ impl ChanceReport {
         let _ = writeln!(
             s,
             "Candidate: CRS {}, programs {}, categories {cats}, submitted {}",
-            r.crs,
+            self.crs,
             r.programs.join(", "),
             self.submitted
         );
@@ -463,20 +477,44 @@ impl WhatIfReport {
     /// categories come from `request`; French at NCLC 7 in every ability adds the French
     /// category, a nomination makes the candidate a nominee.
     ///
+    /// The profile and its improvements are scored under the rules of the scenario's date,
+    /// at the age on that date; a birthday during the horizon is not followed here (each is
+    /// judged at a fixed score), which `ChanceReport` with a score path does.
+    ///
     /// # Errors
-    /// As [`ChanceReport::run`], and for a profile the CRS rules cannot score.
+    /// As [`ChanceReport::run`] (including a submission outside the profile validity), and
+    /// for a profile the CRS rules cannot score.
     pub fn run(
         scenario: &Scenario,
         profile: &crate::crs::Profile,
         request: &ChanceRequest,
     ) -> Result<WhatIfReport> {
         use crate::montecarlo::Point;
+        let mut profile = *profile;
+        profile.assessed_on = scenario.as_of();
+        let profile = &profile;
         let model = ScenarioRun::new(scenario, None, request.horizon_days)?;
+        let start = Timestamp::start_of_day(scenario.as_of());
+        let submitted = request
+            .submitted
+            .map_or(start.plus_days(-30), Timestamp::start_of_day);
+        let validity = crate::montecarlo::RunModel::profile_validity(&model);
+        if validity.after(submitted) <= start {
+            return Err(ErrorKind::InvalidSimulation {
+                what: "submission",
+                expected: format!("within {validity} before the start {start}"),
+                found: submitted.to_string(),
+            }
+            .into());
+        }
         let programs = request.program_set()?;
         let mut base = Program::ALL
             .into_iter()
             .filter(|p| programs.contains(*p))
             .fold(crate::Eligibility::none(), crate::Eligibility::with_program);
+        if request.nominee || request.programs.iter().any(|p| p.trim() == "pnp") {
+            base = base.with_nomination();
+        }
         for c in &request.categories {
             base = base.with_category(model.categories().id(c.trim())?);
         }
@@ -496,18 +534,19 @@ impl WhatIfReport {
             eligibility: eligibility_of(profile),
             score: crs,
         };
-        let options = crate::crs::improvements(profile)?;
+        // Improvements that change neither the score nor the eligibility are left out.
+        let mut options = Vec::new();
         let mut variants = Vec::new();
-        for o in &options {
-            variants.push(Point {
+        for o in crate::crs::improvements(profile)? {
+            let point = Point {
                 eligibility: eligibility_of(&o.profile),
                 score: o.profile.breakdown()?.total,
-            });
+            };
+            if point != current {
+                options.push(o);
+                variants.push(point);
+            }
         }
-        let start = Timestamp::start_of_day(scenario.as_of());
-        let submitted = request
-            .submitted
-            .map_or(start.plus_days(-30), Timestamp::start_of_day);
         let counts = MonteCarlo::new(request.runs, request.seed).compare(
             &model,
             submitted,

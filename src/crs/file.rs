@@ -158,12 +158,7 @@ fn load(text: &str, format: Format, source: &str) -> Result<Profile> {
     }
 }
 
-fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let before = text.get(..offset).unwrap_or(text);
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
-}
+use crate::error::line_column;
 
 /// TOML values as JSON ones, so one checker reads both; dates become strings.
 fn toml_to_json(v: toml::Value) -> Value {

@@ -127,7 +127,7 @@ impl Scenario {
         }
         let last_round = known.draws().iter().map(|d| d.date()).max();
         let source = format!(
-            "IRCC rounds feed (ee_rounds_123_en.json): {} rounds up to {}; pool snapshot of {}; calibrated as of {as_of} by `cargo run --release --example calibrate -- FEED.json --as-of {as_of}`",
+            "IRCC rounds feed (ee_rounds_123_en.json): {} rounds up to {}; pool snapshot of {}; calibrated as of {as_of} by `eesim calibrate FEED.json --as-of {as_of}`",
             known.draws().len(),
             last_round.map_or_else(|| "-".to_string(), |d| d.to_string()),
             snapshot.date(),

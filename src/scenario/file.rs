@@ -23,10 +23,7 @@ impl Scenario {
     /// [`ErrorKind::InvalidScenario`] listing every problem with its key path
     /// (`draws.cec.sizes[1]: expected a positive integer, found -5`).
     pub fn from_toml(text: &str) -> Result<Self> {
-        let value: toml::Value = toml::from_str(text)
-            .map_err(|e| invalid("", vec![format!("TOML: {}", e.message())]))?;
-        let json = serde_json::to_value(value).map_err(|e| invalid("", vec![e.to_string()]))?;
-        Scenario::from_value(&json, "", Path::new("."))
+        Scenario::from_value(&toml_value(text)?, "", Path::new("."))
     }
 
     /// Reads a scenario from JSON, with the same keys as the TOML form.
@@ -56,10 +53,7 @@ impl Scenario {
                 .map_err(|e| invalid("", vec![format!("JSON: {e}")]))
                 .and_then(|v| Scenario::from_value(&v, "", base))
         } else {
-            toml::from_str::<toml::Value>(&text)
-                .map_err(|e| invalid("", vec![format!("TOML: {}", e.message())]))
-                .and_then(|v| serde_json::to_value(v).map_err(|e| invalid("", vec![e.to_string()])))
-                .and_then(|v| Scenario::from_value(&v, "", base))
+            toml_value(&text).and_then(|v| Scenario::from_value(&v, "", base))
         };
         parsed.map_err(|e| match e.into_kind() {
             ErrorKind::InvalidScenario { problems, .. } => {
@@ -108,19 +102,7 @@ impl Scenario {
         let (withdrawal, responses) = exits(&mut c, get("exits"));
         let after_ita = match get("after_ita") {
             None => Some(crate::landing::AfterIta::default()),
-            Some(v) => match serde_json::from_value::<crate::landing::AfterIta>(v.clone()) {
-                Err(e) => {
-                    c.problems.push(format!("after_ita: {e}"));
-                    None
-                }
-                Ok(a) => match a.validate() {
-                    Ok(()) => Some(a),
-                    Err(e) => {
-                        c.problems.push(format!("after_ita: {e}"));
-                        None
-                    }
-                },
-            },
+            v => after_ita(&mut c, v),
         };
         for family in draws.keys() {
             if !PROGRAM_FAMILIES.contains(&family.as_str()) && !shares.contains_key(family) {
@@ -239,6 +221,7 @@ impl Scenario {
             "\n# Rounds per family: resampled gaps (days) and sizes after the last real round,"
         );
         let _ = writeln!(s, "# or a fixed list of rounds.");
+        let _ = writeln!(s, "[draws]");
         for (name, plan) in &self.draws {
             let _ = writeln!(s, "[draws.{name}]");
             match plan {
@@ -306,6 +289,23 @@ impl Scenario {
         let _ = write!(s, "{}", toml::to_string(&table).unwrap_or_default());
         s
     }
+}
+
+/// TOML text as a JSON value, or the syntax error with its line and column.
+fn toml_value(text: &str) -> Result<Value> {
+    let value: toml::Value = toml::from_str(text).map_err(|e| {
+        let (line, column) = e
+            .span()
+            .map_or((1, 1), |s| crate::error::line_column(text, s.start));
+        invalid(
+            "",
+            vec![format!(
+                "TOML, line {line}, column {column}: {}",
+                e.message().trim()
+            )],
+        )
+    })?;
+    serde_json::to_value(value).map_err(|e| invalid("", vec![e.to_string()]))
 }
 
 fn quote(s: &str) -> String {
@@ -514,6 +514,67 @@ fn draws(
         }
     }
     out
+}
+
+/// The stages after an ITA, each field checked on its own so that every problem is named.
+fn after_ita(c: &mut Check, v: Option<&Value>) -> Option<crate::landing::AfterIta> {
+    use crate::landing::{AfterIta, Duration};
+    let m = c.table(v, "after_ita")?;
+    const DURATIONS: [&str; 5] = [
+        "submit_days",
+        "biometrics_days",
+        "processing_days",
+        "landing_days",
+        "travel_days",
+    ];
+    let mut keys: Vec<&str> = DURATIONS.to_vec();
+    keys.extend(["approval", "in_canada", "document_validity_days"]);
+    c.unknown(m, "after_ita", &keys);
+    let default = AfterIta::default();
+    let mut durations = Vec::new();
+    for name in DURATIONS {
+        let path = format!("after_ita.{name}");
+        let d = match m.get(name) {
+            None => None,
+            Some(v) => match serde_json::from_value::<Duration>(v.clone()) {
+                Ok(d) => match d.validate(&path) {
+                    Ok(()) => Some(d),
+                    Err(e) => {
+                        c.problems.push(e.to_string());
+                        None
+                    }
+                },
+                Err(_) => {
+                    c.problem(&path, "{ fixed = DAYS }, { exponential = MEAN } or { quantiles = [[probability, days], ...] }", Some(v));
+                    None
+                }
+            },
+        };
+        durations.push(d);
+    }
+    let number = |c: &mut Check, key: &str, hi: f64, fallback: f64| match m.get(key) {
+        None => Some(fallback),
+        v => c.number(v, &format!("after_ita.{key}"), 0.0, hi),
+    };
+    let approval = number(c, "approval", 1.0, default.approval);
+    let in_canada = number(c, "in_canada", 1.0, default.in_canada);
+    let validity = number(
+        c,
+        "document_validity_days",
+        36_525.0,
+        default.document_validity_days,
+    );
+    let pick = |i: usize, d: Duration| durations.get(i).cloned().flatten().unwrap_or(d);
+    Some(AfterIta {
+        submit_days: pick(0, default.submit_days.clone()),
+        biometrics_days: pick(1, default.biometrics_days.clone()),
+        processing_days: pick(2, default.processing_days.clone()),
+        landing_days: pick(3, default.landing_days.clone()),
+        travel_days: pick(4, default.travel_days.clone()),
+        approval: approval?,
+        in_canada: in_canada?,
+        document_validity_days: validity?,
+    })
 }
 
 fn arrivals(c: &mut Check, v: Option<&Value>) -> (Option<[f64; 15]>, Option<f64>) {

@@ -229,3 +229,79 @@ fn err_a_scenario_problem_is_listed_under_one_heading() {
         "error: scenario: 1 problem\n  pool: expected a snapshot dated before 2015-01-01, found none\n"
     );
 }
+
+/// Regressions from the second review.
+#[test]
+fn err_second_review_cases() {
+    let out = eesim(&["chance", "--runs", "0"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = eesim(&[
+        "chance",
+        "--crs",
+        "505",
+        "--profile",
+        "examples/data/profile.toml",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = eesim(&["chance", "--runs", "100", "--plot", "/nonexistent/x.svg"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).starts_with("error: writing /nonexistent/x.svg: ")
+    );
+    assert!(
+        !out.stdout.is_empty(),
+        "the report is printed before the chart is drawn"
+    );
+    let out = eesim(&[
+        "what-if",
+        "examples/data/profile.toml",
+        "--submitted",
+        "2020-01-01",
+    ]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("submission: expected within 12 months"));
+    let out = eesim(&["chance", "--programs", "cec,pnp", "--crs", "400"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("provincial nominee"));
+    let v = json(&eesim(&[
+        "draw",
+        "--candidates",
+        "examples/data/candidates.csv",
+        "--target",
+        "all",
+        "--size",
+        "9",
+        "--at",
+        "2025-05-01T00:00:00Z",
+        "--json",
+    ]));
+    // Only the four submitted by 2025-05-01 can be invited.
+    assert_eq!(
+        v["invited"],
+        serde_json::json!(["chen", "hugo", "farid", "ben"])
+    );
+}
+
+#[test]
+fn calibrate_writes_json_for_a_json_file_and_backtest_needs_an_order() {
+    let Some(feed) = std::env::var("EESIM_FEED").ok() else {
+        eprintln!("note: EESIM_FEED is not set; skipping");
+        return;
+    };
+    let path = std::env::temp_dir().join(format!("eesim-cal-{}.json", std::process::id()));
+    assert!(
+        eesim(&["calibrate", &feed, "--out", path.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let s = eesim::scenario::Scenario::from_path(&path).unwrap();
+    assert_eq!(s, eesim::scenario::Scenario::default_calibrated().unwrap());
+    let out = eesim(&[
+        "backtest",
+        &feed,
+        "--from",
+        "2025-01-01",
+        "--to",
+        "2024-01-01",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("expected --from before --to"));
+}

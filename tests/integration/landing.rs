@@ -128,7 +128,7 @@ fn err_bad_after_ita_parameters_are_named() {
     let e = Scenario::from_toml(&text).unwrap_err();
     assert_eq!(
         e.to_string(),
-        "scenario: 1 problem: after_ita: approval: expected a probability from 0 to 1, found 1.5"
+        "scenario: 1 problem: after_ita.approval: expected a number from 0 to 1, found 1.5"
     );
     let text = s.to_toml().replace(
         "[after_ita.processing_days]\nquantiles = [[0.0, 45.0], [0.5, 130.0]",
@@ -138,6 +138,22 @@ fn err_bad_after_ita_parameters_are_named() {
     assert!(
         e.to_string()
             .contains("processing_days: quantiles from probability 0 to 1 in increasing order"),
+        "{e}"
+    );
+    // Every problem, each with its key path.
+    let text = s
+        .to_toml()
+        .replace("approval = 0.95", "approval = \"high\"")
+        .replace("in_canada = 0.6", "in_canada = 2");
+    assert_eq!(
+        Scenario::from_toml(&text).unwrap_err().to_string(),
+        "scenario: 2 problems: after_ita.approval: expected a number from 0 to 1, found \"high\"; \
+         after_ita.in_canada: expected a number from 0 to 1, found 2"
+    );
+    let e = Scenario::from_toml("version = 1\nversion = 2\n").unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("scenario: 1 problem: TOML, line 2, column 1: "),
         "{e}"
     );
     let m = ScenarioRun::new(&s, None, 10).unwrap();

@@ -54,7 +54,7 @@ pub(crate) struct EstimateArgs {
     #[arg(long, default_value_t = 182)]
     pub(crate) horizon_days: u32,
     /// Simulated futures.
-    #[arg(long, default_value_t = 10_000)]
+    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
     pub(crate) runs: u64,
     /// The master seed: the same seed gives the same answer on any number of threads.
     #[arg(long, default_value_t = 42)]
@@ -70,9 +70,9 @@ pub(crate) struct EstimateArgs {
 /// `eesim chance`.
 #[derive(Args, Debug)]
 pub(crate) struct ChanceArgs {
-    /// The candidate's CRS score (or give --profile).
-    #[arg(long, default_value_t = 500)]
-    pub(crate) crs: u16,
+    /// The candidate's CRS score [default: 500] (or give --profile).
+    #[arg(long, conflicts_with = "profile")]
+    pub(crate) crs: Option<u16>,
     /// A CRS profile file: the score, and its changes over the horizon (birthdays), come from it.
     #[arg(long)]
     pub(crate) profile: Option<PathBuf>,
@@ -88,7 +88,7 @@ pub(crate) struct ChanceArgs {
     #[arg(long)]
     pub(crate) plot: Option<PathBuf>,
     /// With --plot: the chance across CRS scores at the horizon, instead of over time.
-    #[arg(long)]
+    #[arg(long, requires = "plot")]
     pub(crate) by_score: bool,
 }
 
@@ -138,7 +138,7 @@ pub(crate) struct CalibrateArgs {
     /// The scenario's start (default: the day after the newest snapshot).
     #[arg(long)]
     pub(crate) as_of: Option<Date>,
-    /// Write the scenario here instead of to stdout.
+    /// Write the scenario here instead of to stdout (JSON when the name ends in .json).
     #[arg(long)]
     pub(crate) out: Option<PathBuf>,
     /// Write JSON instead of TOML.
@@ -158,7 +158,7 @@ pub(crate) struct BacktestArgs {
     #[arg(long)]
     pub(crate) to: Date,
     /// Simulated futures per origin.
-    #[arg(long, default_value_t = 2_000)]
+    #[arg(long, default_value_t = 2_000, value_parser = clap::value_parser!(u64).range(1..))]
     pub(crate) runs: u64,
     /// The master seed.
     #[arg(long, default_value_t = 2026)]

@@ -12,7 +12,7 @@ use eesim::crs::{Profile, ScorePlan};
 use eesim::feed::{FeedReader, Replay};
 use eesim::report::{ChanceReport, ChanceRequest, WhatIfReport};
 use eesim::scenario::{Engine, Scenario};
-use eesim::{CandidateList, Categories, Timestamp};
+use eesim::{CandidateList, Categories, HeldRound, Timestamp};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use args::{Cli, Command, EstimateArgs};
@@ -151,7 +151,7 @@ fn request(e: &EstimateArgs) -> ChanceRequest {
 fn chance(a: &args::ChanceArgs, quiet: bool) -> Outcome {
     let scenario = scenario(&a.estimate)?;
     let mut request = ChanceRequest {
-        crs: a.crs,
+        crs: a.crs.unwrap_or(500),
         engine: if a.exact {
             Engine::Exact
         } else {
@@ -183,19 +183,28 @@ fn chance(a: &args::ChanceArgs, quiet: bool) -> Outcome {
     let bar = progress(a.estimate.runs, "runs", quiet);
     let report = ChanceReport::run(&scenario, &request, |p| bar.set_position(p.done))?;
     bar.finish_and_clear();
-    if let Some(path) = &a.plot {
-        if a.by_score {
-            plot::chance_by_score(path, &report)?;
-        } else {
-            plot::chance_over_time(path, &report)?;
-        }
-    }
     if a.estimate.json {
         outln!("{}", report.to_json());
     } else {
         out!("{}", report.to_text());
     }
+    if let Some(path) = &a.plot {
+        let drawn = if a.by_score {
+            plot::chance_by_score(path, &report)
+        } else {
+            plot::chance_over_time(path, &report)
+        };
+        drawn.map_err(|e| writing(path, e))?;
+    }
     Ok(())
+}
+
+/// An error writing `path`, naming it.
+fn writing(
+    path: &std::path::Path,
+    e: impl std::fmt::Display,
+) -> Box<dyn std::error::Error + Send + Sync> {
+    format!("writing {}: {e}", path.display()).into()
 }
 
 fn crs(a: &args::CrsArgs) -> Outcome {
@@ -242,12 +251,6 @@ fn what_if(a: &args::WhatIfArgs) -> Outcome {
 fn replay(a: &args::ReplayArgs) -> Outcome {
     let (history, load) = FeedReader::new().read_path(&a.feed)?;
     let replay = Replay::run(&history);
-    if let Some(path) = &a.csv {
-        replay.write_csv(std::fs::File::create(path)?)?;
-    }
-    if let Some(path) = &a.plot {
-        plot::replay(path, &replay)?;
-    }
     if a.json {
         let out = serde_json::json!({
             "rounds": history.draws().len(),
@@ -260,6 +263,13 @@ fn replay(a: &args::ReplayArgs) -> Outcome {
     } else {
         out!("{load}");
         out!("{}", replay.summary_table());
+    }
+    if let Some(path) = &a.csv {
+        let file = std::fs::File::create(path).map_err(|e| writing(path, e))?;
+        replay.write_csv(file).map_err(|e| writing(path, e))?;
+    }
+    if let Some(path) = &a.plot {
+        plot::replay(path, &replay).map_err(|e| writing(path, e))?;
     }
     Ok(())
 }
@@ -274,19 +284,43 @@ fn calibrate(a: &args::CalibrateArgs) -> Outcome {
         None => return Err("the feed has no pool snapshot to calibrate from".into()),
     };
     let scenario = Scenario::calibrated(&history, as_of)?;
-    let text = if a.json {
+    let json = a.json
+        || a.out
+            .as_ref()
+            .is_some_and(|p| p.extension().is_some_and(|e| e == "json"));
+    let text = if json {
         scenario.to_json()
     } else {
         scenario.to_toml()
     };
+    let newest = history
+        .snapshots()
+        .iter()
+        .map(|s| s.date())
+        .filter(|d| *d < as_of)
+        .max();
+    if let Some(newest) = newest
+        && (as_of - newest).get_days() > 60
+    {
+        eprintln!(
+            "note: the newest pool snapshot before {as_of} is of {newest}: the scenario starts from a stale pool"
+        );
+    }
     match &a.out {
-        Some(path) => std::fs::write(path, text)?,
+        Some(path) => std::fs::write(path, text).map_err(|e| writing(path, e))?,
         None => out!("{text}"),
     }
     Ok(())
 }
 
 fn backtest_cmd(a: &args::BacktestArgs, quiet: bool) -> Outcome {
+    if a.from >= a.to {
+        return Err(format!(
+            "backtest: expected --from before --to, found {} and {}",
+            a.from, a.to
+        )
+        .into());
+    }
     let (history, _) = FeedReader::new().read_path(&a.feed)?;
     let mut options = BacktestOptions::new(a.from, a.to, a.runs);
     options.seed = a.seed;
@@ -296,12 +330,6 @@ fn backtest_cmd(a: &args::BacktestArgs, quiet: bool) -> Outcome {
         bar.set_position(i as u64);
     })?;
     bar.finish_and_clear();
-    if let Some(path) = &a.csv {
-        report.write_csv(std::io::BufWriter::new(std::fs::File::create(path)?))?;
-    }
-    if let Some(path) = &a.plot {
-        plot::reliability(path, &report, &options)?;
-    }
     if a.json {
         let (m, h, s) = report.scores(|_| true);
         let profiles: serde_json::Map<String, serde_json::Value> = options
@@ -326,13 +354,30 @@ fn backtest_cmd(a: &args::BacktestArgs, quiet: bool) -> Outcome {
     } else {
         out!("{}", report.summary_table(&options));
     }
+    if let Some(path) = &a.csv {
+        let file = std::fs::File::create(path).map_err(|e| writing(path, e))?;
+        report
+            .write_csv(std::io::BufWriter::new(file))
+            .map_err(|e| writing(path, e))?;
+    }
+    if let Some(path) = &a.plot {
+        plot::reliability(path, &report, &options).map_err(|e| writing(path, e))?;
+    }
     Ok(())
 }
 
 fn draw(a: &args::DrawArgs) -> Outcome {
     let list = CandidateList::from_path(&a.candidates, Categories::ircc_2026())?;
     let at = a.at.as_deref().map(str::parse::<Timestamp>).transpose()?;
-    let (outcome, expired, invited) = list.hold_round(&a.target, a.size, at)?;
+    let HeldRound {
+        outcome,
+        expired,
+        not_submitted,
+        invited,
+    } = list.hold_round(&a.target, a.size, at)?;
+    if not_submitted > 0 {
+        eprintln!("note: {not_submitted} candidate(s) submitted after the round and were left out");
+    }
     if expired > 0 {
         eprintln!("note: {expired} profile(s) had expired and were removed");
     }

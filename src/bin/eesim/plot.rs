@@ -103,7 +103,7 @@ pub(crate) fn chance_over_time(path: &Path, r: &ChanceReport) -> Drawn {
         &top,
         format!(
             "Chance of an invitation by day: CRS {}, {} (scenario as of {}, {} runs)",
-            r.request.crs,
+            r.crs,
             r.request.programs.join("+"),
             r.as_of,
             r.tally.runs()
@@ -133,7 +133,7 @@ pub(crate) fn chance_over_time(path: &Path, r: &ChanceReport) -> Drawn {
         m.dedup();
         m
     };
-    let crs = f64::from(r.request.crs);
+    let crs = f64::from(r.crs);
     let lo = r
         .fans
         .iter()
@@ -205,7 +205,7 @@ pub(crate) fn chance_over_time(path: &Path, r: &ChanceReport) -> Drawn {
         vec![(-0.5, crs), (n - 0.5, crs)],
         BLACK.stroke_width(2),
     ))?
-    .label(format!("your score ({})", r.request.crs))
+    .label(format!("your score ({})", r.crs))
     .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], BLACK.stroke_width(2)));
     legend(&mut fans, SeriesLabelPosition::UpperRight)?;
     root.present()?;
@@ -241,13 +241,13 @@ pub(crate) fn chance_by_score(path: &Path, r: &ChanceReport) -> Drawn {
         .map(|(s, i)| (f64::from(*s), *i))
         .collect();
     band_and_line(&mut chart, &points, BLUE, "chance within the horizon")?;
-    let crs = f64::from(r.request.crs);
+    let crs = f64::from(r.crs);
     chart
         .draw_series(LineSeries::new(
             vec![(crs, 0.0), (crs, 100.0)],
             RED.stroke_width(2),
         ))?
-        .label(format!("your score ({})", r.request.crs))
+        .label(format!("your score ({})", r.crs))
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], RED.stroke_width(2)));
     legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
     root.present()?;
