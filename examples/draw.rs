@@ -22,7 +22,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use eesim::{CandidateList, Categories, HeldRound, Timestamp};
+use eesim::{CandidateList, Categories, Timestamp};
 
 /// Hold one Express Entry round on a list of candidates.
 #[derive(Parser, Debug)]
@@ -62,28 +62,9 @@ fn run(args: &Args) -> Result<String, eesim::Error> {
         .as_deref()
         .map(str::parse::<Timestamp>)
         .transpose()?;
-    let HeldRound {
-        outcome,
-        expired,
-        not_submitted,
-        invited,
-    } = list.hold_round(&args.target, args.size, at)?;
-    if not_submitted > 0 {
-        eprintln!("note: {not_submitted} candidate(s) submitted after the round and were left out");
+    let round = list.hold_round(&args.target, args.size, at)?;
+    for note in round.notes() {
+        eprintln!("note: {note}");
     }
-    if expired > 0 {
-        eprintln!("note: {expired} profile(s) had expired and were removed");
-    }
-    if outcome.is_short() {
-        eprintln!(
-            "note: only {} eligible for a round of {}; all of them are invited",
-            outcome.invited, args.size
-        );
-    }
-    Ok(serde_json::json!({
-        "cutoff": outcome.cutoff.map(|s| s.get()),
-        "tie_break": outcome.tie_break.map(|t| t.to_string()),
-        "invited": invited,
-    })
-    .to_string())
+    Ok(round.to_json().to_string())
 }

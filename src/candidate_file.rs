@@ -237,6 +237,45 @@ pub struct HeldRound {
     pub invited: Vec<String>,
 }
 
+impl HeldRound {
+    /// Notes for people: candidates left out as not yet submitted, profiles expired, a round
+    /// larger than the eligible.
+    #[must_use]
+    pub fn notes(&self) -> Vec<String> {
+        let mut notes = Vec::new();
+        if self.not_submitted > 0 {
+            notes.push(format!(
+                "{} candidate(s) submitted after the round and were left out",
+                self.not_submitted
+            ));
+        }
+        if self.expired > 0 {
+            notes.push(format!(
+                "{} profile(s) had expired and were removed",
+                self.expired
+            ));
+        }
+        if self.outcome.is_short() {
+            notes.push(format!(
+                "only {} eligible for a round of {}; all of them are invited",
+                self.outcome.invited, self.outcome.requested
+            ));
+        }
+        notes
+    }
+
+    /// The round as JSON: `cutoff` and `tie_break` (null when nobody is invited) and
+    /// `invited`, the ids in rank order.
+    #[must_use]
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "cutoff": self.outcome.cutoff.map(|s| s.get()),
+            "tie_break": self.outcome.tie_break.map(|t| t.to_string()),
+            "invited": self.invited,
+        })
+    }
+}
+
 /// Where each required column is.
 struct Columns([usize; 5]);
 

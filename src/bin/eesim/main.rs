@@ -369,31 +369,15 @@ fn backtest_cmd(a: &args::BacktestArgs, quiet: bool) -> Outcome {
 fn draw(a: &args::DrawArgs) -> Outcome {
     let list = CandidateList::from_path(&a.candidates, Categories::ircc_2026())?;
     let at = a.at.as_deref().map(str::parse::<Timestamp>).transpose()?;
+    let round = list.hold_round(&a.target, a.size, at)?;
+    for note in round.notes() {
+        eprintln!("note: {note}");
+    }
     let HeldRound {
-        outcome,
-        expired,
-        not_submitted,
-        invited,
-    } = list.hold_round(&a.target, a.size, at)?;
-    if not_submitted > 0 {
-        eprintln!("note: {not_submitted} candidate(s) submitted after the round and were left out");
-    }
-    if expired > 0 {
-        eprintln!("note: {expired} profile(s) had expired and were removed");
-    }
-    if outcome.is_short() {
-        eprintln!(
-            "note: only {} eligible for a round of {}; all of them are invited",
-            outcome.invited, a.size
-        );
-    }
+        outcome, invited, ..
+    } = &round;
     if a.json {
-        let out = serde_json::json!({
-            "cutoff": outcome.cutoff.map(|s| s.get()),
-            "tie_break": outcome.tie_break.map(|t| t.to_string()),
-            "invited": invited,
-        });
-        outln!("{out}");
+        outln!("{}", round.to_json());
         return Ok(());
     }
     let show = |x: Option<String>| x.unwrap_or_else(|| "none".into());
@@ -405,7 +389,7 @@ fn draw(a: &args::DrawArgs) -> Outcome {
         show(outcome.tie_break.map(|t| t.to_string()))
     );
     outln!("  rank  id                    CRS  submitted");
-    for (i, (c, name)) in outcome.invitees.iter().zip(&invited).enumerate() {
+    for (i, (c, name)) in outcome.invitees.iter().zip(invited).enumerate() {
         outln!(
             "  {:>4}  {name:<20} {:>4}  {}",
             i + 1,
