@@ -216,6 +216,20 @@ pub enum ErrorKind {
     },
 }
 
+/// An [`ErrorKind::InvalidSimulation`] error.
+pub(crate) fn invalid_simulation(
+    what: &'static str,
+    expected: impl Into<String>,
+    found: impl Into<String>,
+) -> Error {
+    ErrorKind::InvalidSimulation {
+        what,
+        expected: expected.into(),
+        found: found.into(),
+    }
+    .into()
+}
+
 /// The 1-based line and column of byte `offset` in `text`.
 pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let before = text.get(..offset).unwrap_or(text);

@@ -140,14 +140,7 @@ impl<'a> ScenarioRun<'a> {
         focal: Option<FocalSpec>,
         horizon_days: u32,
     ) -> Result<Self> {
-        let invalid = |what, expected: String, found: String| -> crate::Error {
-            ErrorKind::InvalidSimulation {
-                what,
-                expected,
-                found,
-            }
-            .into()
-        };
+        let invalid = crate::error::invalid_simulation;
         if !(1..=3650).contains(&horizon_days) {
             return Err(invalid(
                 "horizon",

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::candidate::Candidate;
 use crate::draw::DrawSpec;
-use crate::error::{ErrorKind, Result};
+use crate::error::Result;
 use crate::ita::ResponseModel;
 use crate::pool::{Cohort, Pool};
 use crate::probability::Probability;
@@ -204,14 +204,7 @@ impl SimulationBuilder {
     /// pool or by an arrival, or the pool and arrivals together pass `u32::MAX` candidates.
     pub fn build(self) -> Result<Simulation> {
         let mut sim = self.sim;
-        let invalid = |what, expected: String, found: String| -> crate::Error {
-            ErrorKind::InvalidSimulation {
-                what,
-                expected,
-                found,
-            }
-            .into()
-        };
+        let invalid = crate::error::invalid_simulation;
         if sim.end < sim.start {
             return Err(invalid(
                 "end",
