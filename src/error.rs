@@ -216,7 +216,7 @@ pub enum ErrorKind {
     },
 }
 
-/// An [`ErrorKind::InvalidSimulation`] error.
+/// An `ErrorKind::InvalidSimulation` error.
 pub(crate) fn invalid_simulation(
     what: &'static str,
     expected: impl Into<String>,
