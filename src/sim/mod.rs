@@ -198,7 +198,7 @@ impl SimulationBuilder {
     /// Validates and prepares the simulation.
     ///
     /// # Errors
-    /// [`ErrorKind::InvalidSimulation`] when the end precedes the start, an event falls
+    /// [`ErrorKind::InvalidSimulation`](crate::ErrorKind::InvalidSimulation) when the end precedes the start, an event falls
     /// outside `[start, end]`, an arrival is empty, a score change comes without a focal
     /// candidate or before its submission, the focal candidate's id is already used in the
     /// pool or by an arrival, or the pool and arrivals together pass `u32::MAX` candidates.
