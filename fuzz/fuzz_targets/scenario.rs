@@ -7,6 +7,6 @@ mod props;
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
-        props::scenario(text);
+        let _ = props::scenario(text);
     }
 });

@@ -132,16 +132,22 @@ pub(crate) fn feed_between_good_rounds(middle: &str) {
 
 /// Scenario text, as TOML and as JSON: a file that loads writes back to an equal one in both
 /// forms, and builds a run (that runs) or a clear error for horizons 1, 182 and 3650.
-pub(crate) fn scenario(text: &str) {
+/// Returns how many of the two forms loaded.
+pub(crate) fn scenario(text: &str) -> usize {
+    let mut loaded_forms = 0;
     for loaded in [Scenario::from_toml(text), Scenario::from_json(text)] {
         match loaded {
-            Ok(s) => scenario_loaded(&s),
+            Ok(s) => {
+                loaded_forms += 1;
+                scenario_loaded(&s);
+            }
             Err(e) => assert!(
                 matches!(e.kind(), ErrorKind::InvalidScenario { .. }),
                 "a scenario failed with {e}"
             ),
         }
     }
+    loaded_forms
 }
 
 fn scenario_loaded(s: &Scenario) {

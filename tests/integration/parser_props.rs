@@ -55,6 +55,39 @@ fn with_line_value(base: &str, line: f64, value: &str) -> String {
     out
 }
 
+/// `base` with its `n`-th number (counting from a fraction `at` of their count) replaced.
+fn with_number(base: &str, at: f64, replacement: &str) -> String {
+    let bytes = base.as_bytes();
+    let mut spans = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_digit() && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric()) {
+            let start = i;
+            while i < bytes.len() && (bytes[i].is_ascii_digit() || bytes[i] == b'.') {
+                i += 1;
+            }
+            spans.push((start, i));
+        } else {
+            i += 1;
+        }
+    }
+    let Some(&(start, end)) = spans.get(((spans.len() as f64) * at) as usize) else {
+        return base.to_string();
+    };
+    format!("{}{replacement}{}", &base[..start], &base[end..])
+}
+
+/// Numbers a scenario or profile may well hold.
+fn number() -> impl Strategy<Value = String> {
+    prop_oneof![
+        (0u32..3000).prop_map(|n| n.to_string()),
+        (0.0..1.0f64).prop_map(|x| x.to_string()),
+        (1u32..100).prop_map(|n| n.to_string()),
+        (0u64..5_000_000_000).prop_map(|n| n.to_string()),
+        (0.0..1e7f64).prop_map(|x| format!("{x:.3}")),
+    ]
+}
+
 /// Values a hand-edited TOML or JSON file might hold.
 fn value() -> impl Strategy<Value = String> {
     prop_oneof![
@@ -124,7 +157,7 @@ fn feed_field_mutation(fixture: usize, round: usize, field: usize, value: Option
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(96))]
+    #![proptest_config(ProptestConfig::with_cases(256))]
 
     #[test]
     fn prop_feed_text_never_panics_and_both_modes_agree(text in any::<String>()) {
@@ -189,10 +222,12 @@ proptest! {
         value in value(),
         at in 0.0..1.0f64,
         deleted in 0..12usize,
+        number in number(),
     ) {
         let base = PROFILES[which];
         props::profile(&with_line_value(base, line, &value));
         props::profile(&splice(base, at, deleted, &value));
+        props::profile(&with_number(base, at, &number));
     }
 
     #[test]
@@ -231,31 +266,42 @@ proptest! {
 
 proptest! {
     // Each scenario that loads is run once per engine and horizon: fewer cases.
-    #![proptest_config(ProptestConfig::with_cases(24))]
+    #![proptest_config(ProptestConfig::with_cases(64))]
 
     #[test]
     fn prop_scenario_text_never_panics(text in any::<String>()) {
-        props::scenario(&text);
+        prop_assert_eq!(props::scenario(&text), 0);
     }
 
-    #[test]
-    fn prop_scenario_mutations_round_trip_and_run_or_fail_clearly(
-        line in 0.0..1.0f64,
-        value in value(),
-        json in any::<bool>(),
-    ) {
-        let base = if json {
-            eesim::scenario::Scenario::from_toml(SCENARIO).unwrap().to_json()
-        } else {
-            SCENARIO.to_string()
-        };
-        let text = if json {
-            splice(&base, line, 0, &value)
-        } else {
-            with_line_value(&base, line, &value)
-        };
-        props::scenario(&text);
-    }
+}
+
+#[test]
+fn prop_scenario_mutations_round_trip_and_run_or_fail_clearly() {
+    use proptest::test_runner::{Config, TestRunner};
+    let json = eesim::scenario::Scenario::from_toml(SCENARIO)
+        .unwrap()
+        .to_json();
+    let loaded = std::cell::Cell::new(0);
+    let mut runner = TestRunner::new(Config::with_cases(64));
+    let strategy = (0.0..1.0f64, value(), number(), 0..4u8);
+    runner
+        .run(&strategy, |(at, value, number, how)| {
+            let text = match how {
+                0 => with_line_value(SCENARIO, at, &value),
+                1 => splice(&json, at, 0, &value),
+                2 => with_number(SCENARIO, at, &number),
+                _ => with_number(&json, at, &number),
+            };
+            loaded.set(loaded.get() + props::scenario(&text));
+            Ok(())
+        })
+        .unwrap();
+    // The properties of a loaded scenario are checked often, not only its errors.
+    assert!(
+        loaded.get() >= 8,
+        "only {} mutated scenarios loaded",
+        loaded.get()
+    );
 }
 
 #[test]
