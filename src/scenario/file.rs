@@ -355,7 +355,8 @@ fn non_finite(v: &Value) -> Option<&'static str> {
 }
 
 fn quote(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+    // JSON leaves U+007F raw, which TOML forbids inside a string.
+    serde_json::to_string(s).map_or_else(|_| "\"\"".into(), |q| q.replace('\u{7f}', "\\u007f"))
 }
 
 fn invalid(file: &str, problems: Vec<String>) -> crate::Error {

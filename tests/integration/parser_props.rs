@@ -304,6 +304,50 @@ fn prop_scenario_mutations_round_trip_and_run_or_fail_clearly() {
     );
 }
 
+/// The default scenario with its `source` set to `source` (written as a TOML string).
+fn with_source(source: &str) -> String {
+    let quoted = toml::Value::String(source.to_string()).to_string();
+    let start = SCENARIO.find("\nsource = ").unwrap() + 1;
+    let end = start + SCENARIO[start..].find('\n').unwrap();
+    format!(
+        "{}source = {quoted}{}",
+        &SCENARIO[..start],
+        &SCENARIO[end..]
+    )
+}
+
+#[test]
+fn a_scenario_source_with_a_delete_character_round_trips() {
+    // TOML forbids a raw U+007F in a string; the scenario wrote it raw, so its own TOML did
+    // not load and its JSON (made from that TOML) was empty.
+    let text = with_source("a\u{7f}b");
+    assert_eq!(props::scenario(&text), 1);
+    let s = eesim::scenario::Scenario::from_toml(&text).unwrap();
+    assert_eq!(s.source(), "a\u{7f}b");
+    assert!(
+        s.to_toml().contains("source = \"a\\u007fb\""),
+        "{}",
+        s.to_toml()
+    );
+    let json = s.to_json();
+    assert_eq!(
+        eesim::scenario::Scenario::from_json(&json).unwrap(),
+        s,
+        "{json}"
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn prop_any_scenario_source_round_trips(
+        source in prop_oneof!["[\\x00-\\x7f]{0,8}", any::<String>()],
+    ) {
+        prop_assert_eq!(props::scenario(&with_source(&source)), 1);
+    }
+}
+
 #[test]
 fn the_fixtures_keep_every_property() {
     for feed in FEED_FIXTURES {
