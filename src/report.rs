@@ -169,8 +169,9 @@ impl ChanceReport {
     ///
     /// # Errors
     /// [`ErrorKind::ScoreOutOfRange`], [`ErrorKind::UnknownProgram`],
-    /// [`ErrorKind::UnknownCategory`], or [`ErrorKind::InvalidSimulation`] for a request the
-    /// scenario cannot run.
+    /// [`ErrorKind::UnknownCategory`], [`ErrorKind::InvalidTimestamp`] for a submission date
+    /// whose midnight is outside eesim's time range (9999-12-31), or
+    /// [`ErrorKind::InvalidSimulation`] for a request the scenario cannot run.
     ///
     /// # Example
     /// ```
@@ -203,7 +204,7 @@ impl ChanceReport {
         let start = Timestamp::start_of_day(scenario.as_of());
         let submitted = request
             .submitted
-            .map_or(start.plus_days(-30), Timestamp::start_of_day);
+            .map_or(Ok(start.plus_days(-30)), Timestamp::from_date)?;
         // Changes of score before the profile is submitted are already in its score then.
         let (mut score, mut changes) = (score, Vec::new());
         for &(date, s) in &request.changes {
@@ -547,7 +548,7 @@ impl WhatIfReport {
         let start = Timestamp::start_of_day(scenario.as_of());
         let submitted = request
             .submitted
-            .map_or(start.plus_days(-30), Timestamp::start_of_day);
+            .map_or(Ok(start.plus_days(-30)), Timestamp::from_date)?;
         let validity = crate::montecarlo::RunModel::profile_validity(&model);
         if validity.after(submitted) <= start {
             return Err(ErrorKind::InvalidSimulation {
