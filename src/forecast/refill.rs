@@ -219,8 +219,9 @@ impl RefillPool {
                 continue;
             }
             cutoff = Some(self.shape.lo + i as u16);
-            if here <= left {
-                left -= here;
+            let eps = 1e-9 * size.max(1.0);
+            if here <= left + eps {
+                left = if left - here <= eps { 0.0 } else { left - here };
                 self.emptied[i] = now;
                 tie = now;
             } else {
@@ -247,7 +248,8 @@ impl RefillPool {
                 continue;
             }
             left -= here;
-            if left <= 0.0 {
+            // Within rounding of the size: the round ends at this score.
+            if left <= 1e-9 * size.max(1.0) {
                 return Some(self.shape.lo + i as u16);
             }
         }

@@ -13,6 +13,7 @@ mod feed_fuzz;
 mod feed_reader;
 mod feed_replay;
 mod feed_whole;
+mod forecast;
 mod ita_lifecycle;
 mod landing;
 mod limits;
