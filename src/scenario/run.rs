@@ -101,6 +101,9 @@ pub struct ScenarioRun<'a> {
     /// The families with a pool of their own: the target of their rounds, their eligibility
     /// bit in the exact engine's pool, and their name in the scenario.
     pub(super) families: Vec<(crate::Target, Eligibility, String)>,
+    /// Each family's pool at the start (before its run's level shock) and its level spread,
+    /// in the order of `families`: built once, copied per run.
+    family_starts: Vec<(crate::forecast::RefillPool, f64)>,
     /// Every family's gaps between rounds, pooled: the first gap's table to shrink toward.
     pooled_gaps: Vec<u32>,
     /// The eligibility bits some round or the focal candidate looks at.
@@ -273,6 +276,17 @@ impl<'a> ScenarioRun<'a> {
             .collect();
         Ok(ScenarioRun {
             to_landing: false,
+            family_starts: families
+                .iter()
+                .filter_map(|(_, _, name)| scenario.families.get(name))
+                .map(|f| {
+                    // Nobody stays longer than a profile is valid.
+                    let mut f = f.clone();
+                    let validity_days = f64::from(scenario.validity_months) * 30.44;
+                    f.shape.residence_days = f.shape.residence_days.min(validity_days);
+                    (f.start_pool(1.0), f.level_spread)
+                })
+                .collect(),
             pooled_gaps: scenario
                 .draws
                 .values()
@@ -401,27 +415,12 @@ impl<'a> ScenarioRun<'a> {
     /// The pools of the families with a pool of their own at the start of one run, each with
     /// its own level shock `exp(level_spread * z)`, in the order of [`ScenarioRun::families`].
     pub(super) fn family_pools(&self, rng: &mut ChaCha8Rng) -> Vec<crate::forecast::RefillPool> {
-        self.families
+        self.family_starts
             .iter()
-            .filter_map(|(_, _, name)| self.scenario.families.get(name))
-            .map(|f| {
+            .map(|(pool, spread)| {
                 let z = Normal::new(0.0, 1.0).map_or(0.0, |n| n.sample(rng));
-                let mut pool = f.start_pool((f.level_spread * z).exp());
-                // Nobody stays longer than a profile is valid.
-                let validity_days = f64::from(self.scenario.validity_months) * 30.44;
-                let mut shape = *pool.shape();
-                if shape.residence_days > validity_days {
-                    shape.residence_days = validity_days;
-                    let level = pool.level();
-                    pool = crate::forecast::RefillPool::new(shape, level);
-                    for (at, cutoff, tie) in &f.rounds {
-                        pool.observe(
-                            crate::forecast::day_of(*at),
-                            *cutoff,
-                            tie.map(crate::forecast::day_of),
-                        );
-                    }
-                }
+                let mut pool = pool.clone();
+                pool.set_level(pool.level() * (spread * z).exp());
                 pool
             })
             .collect()
