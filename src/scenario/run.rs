@@ -182,7 +182,7 @@ impl<'a> ScenarioRun<'a> {
         let start = Timestamp::start_of_day(scenario.as_of);
         let end = start.plus_days(i64::from(horizon_days));
         // A run must end (the last second of its last day) before the end of time, where
-        // instants saturate and a schedule of rounds would never pass the end.
+        // instants saturate: a run would be cut short, or refuse its own events.
         if start.plus_days(i64::from(horizon_days) + 1) >= Timestamp::MAX {
             return Err(invalid(
                 "horizon",
@@ -413,14 +413,15 @@ impl<'a> ScenarioRun<'a> {
     }
 
     /// The pools of the families with a pool of their own at the start of one run, each with
-    /// its own level shock `exp(level_spread * z)`, in the order of [`ScenarioRun::families`].
+    /// its own level shock `exp(level_spread * z)` (`z` at most 4, the margin of the size
+    /// guard in `ScenarioRun::new`), in the order of [`ScenarioRun::families`].
     pub(super) fn family_pools(&self, rng: &mut ChaCha8Rng) -> Vec<crate::forecast::RefillPool> {
         self.family_starts
             .iter()
             .map(|(pool, spread)| {
                 let z = Normal::new(0.0, 1.0).map_or(0.0, |n| n.sample(rng));
                 let mut pool = pool.clone();
-                pool.set_level(pool.level() * (spread * z).exp());
+                pool.set_level(pool.level() * (spread * f64::min(z, 4.0)).exp());
                 pool
             })
             .collect()
