@@ -187,6 +187,9 @@ impl ChanceReport {
             }
             .into());
         }
+        if let Some(date) = request.submitted {
+            check_submission(scenario, request.horizon_days, date)?;
+        }
         let start = Timestamp::start_of_day(scenario.as_of());
         let submitted = request
             .submitted
@@ -318,7 +321,8 @@ impl ChanceReport {
             "horizon_days": r.horizon_days,
             "as_of": self.as_of.to_string(),
             "source": self.source,
-            "candidate": {"crs": self.crs, "programs": r.programs, "categories": r.categories, "nominee": r.nominee, "submitted": self.submitted.to_string()},
+            "candidate": {"crs": self.crs, "programs": r.programs, "categories": r.categories, "nominee": r.nominee, "submitted": self.submitted.to_string(),
+                "in_pool_from": self.submitted.max(self.as_of).to_string()},
             "by_month": self.by_month.iter().map(|w| json!({"months": w.months, "days": w.days, "p": w.chance.p, "lo": w.chance.lo, "hi": w.chance.hi})).collect::<Vec<_>>(),
             "curve": self.curve.iter().map(|(d, i)| json!({"day": d, "p": i.p, "lo": i.lo, "hi": i.hi})).collect::<Vec<_>>(),
             "fans": self.fans.iter().map(|f| json!({"family": f.family, "month": f.month, "rounds": f.rounds,
@@ -364,6 +368,14 @@ impl ChanceReport {
             r.programs.join(", "),
             self.submitted
         );
+        if self.submitted > self.as_of {
+            let _ = writeln!(
+                s,
+                "  (enters the pool on {}, {} days after the start: no chance before then)",
+                self.submitted,
+                (self.submitted - self.as_of).get_days()
+            );
+        }
         let _ = writeln!(
             s,
             "{} simulated futures (seed {}), horizon {} days\n",
@@ -432,6 +444,36 @@ impl ChanceReport {
     }
 }
 
+/// Checks that a profile submitted on `date` can be followed over the horizon: still valid
+/// at the scenario's start, and submitted no later than the horizon's end (a date after the
+/// start means the candidate enters the pool then).
+fn check_submission(scenario: &Scenario, horizon_days: u32, date: Date) -> Result<()> {
+    let start = Timestamp::start_of_day(scenario.as_of());
+    let validity = Period::months(scenario.validity_months)?;
+    let earliest = validity.latest_start_ended_by(start).date().tomorrow().ok();
+    let end = scenario
+        .as_of()
+        .checked_add(jiff::Span::new().days(i64::from(horizon_days)))
+        .ok();
+    let too_early = earliest.is_none_or(|e| date < e);
+    let too_late = end.is_none_or(|e| date > e);
+    if too_early || too_late {
+        let show = |d: Option<Date>| d.map_or_else(|| "-".to_string(), |d| d.to_string());
+        return Err(ErrorKind::InvalidSimulation {
+            what: "submission",
+            expected: format!(
+                "a date from {} (a profile stays {validity} in the pool, and the scenario starts on {}) to {} (the horizon's end, {horizon_days} days on)",
+                show(earliest),
+                scenario.as_of(),
+                show(end)
+            ),
+            found: date.to_string(),
+        }
+        .into());
+    }
+    Ok(())
+}
+
 /// `YYYY-MM` of month `month` after the start's month.
 fn month_label(start: Timestamp, month: u32) -> String {
     let d = start.date();
@@ -493,6 +535,9 @@ impl WhatIfReport {
         let mut profile = *profile;
         profile.assessed_on = scenario.as_of();
         let profile = &profile;
+        if let Some(date) = request.submitted {
+            check_submission(scenario, request.horizon_days, date)?;
+        }
         let model = ScenarioRun::new(scenario, None, request.horizon_days)?;
         let start = Timestamp::start_of_day(scenario.as_of());
         let submitted = request

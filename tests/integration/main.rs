@@ -13,6 +13,8 @@ mod feed_fuzz;
 mod feed_reader;
 mod feed_replay;
 mod feed_whole;
+#[cfg(feature = "cli")]
+mod fetch;
 mod ita_lifecycle;
 mod landing;
 mod montecarlo;
