@@ -124,13 +124,19 @@ pub(crate) fn temp_cache(name: &str) -> PathBuf {
 
 /// `eesim ARGS` with this cache, no proxy, and no address from the environment.
 pub(crate) fn eesim_with_cache(cache: &Path, args: &[&str]) -> Output {
+    eesim_env(cache, &[], args)
+}
+
+/// The same with these environment variables too (such as `EESIM_TODAY`).
+pub(crate) fn eesim_env(cache: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_eesim"));
     command
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("EESIM_CACHE_DIR", cache)
         .env_remove("EESIM_FEED_URL")
-        .env_remove("EESIM_TODAY");
+        .env_remove("EESIM_TODAY")
+        .envs(env.iter().copied());
     for proxy in [
         "ALL_PROXY",
         "all_proxy",
