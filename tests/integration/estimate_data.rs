@@ -104,7 +104,11 @@ fn chance_starts_from_the_cached_feed_and_names_it() {
         &["chance", "--runs", "100", "--json", "--as-of", "2024-03-11"],
     );
     assert_eq!(json(&out)["as_of"], "2024-03-11");
-    assert_eq!(stderr(&out), "");
+    assert_eq!(
+        stderr(&out),
+        "note: as of 2024-03-11 the scenario leaves out 1 round of the feed, held from 2024-03-12 to 2024-03-12\n",
+        "no staleness warning for a date asked for"
+    );
 
     // what-if names the data the same way.
     let v = json(&eesim_env(

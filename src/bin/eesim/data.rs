@@ -191,7 +191,7 @@ pub(crate) fn scenario(e: &EstimateArgs) -> Result<Data, Failure> {
             scenario.as_of()
         );
         let line = format!(
-            "Data: the embedded scenario as of {} ({age} days before today)",
+            "Data: the embedded scenario as of {} (`eesim fetch` gets IRCC's newest rounds)",
             scenario.as_of()
         );
         return Ok(Data {
@@ -209,6 +209,9 @@ pub(crate) fn scenario(e: &EstimateArgs) -> Result<Data, Failure> {
         }
     };
     let scenario = Scenario::calibrated(&feed.history, as_of)?;
+    if e.as_of.is_some() {
+        note_rounds_left_out(&feed.history, as_of);
+    }
     let line = format!("Data: {}, calibrated as of {as_of}", feed.describe());
     let mut json = feed.to_json();
     json["kind"] = if feed.cached { "cached feed" } else { "feed" }.into();
