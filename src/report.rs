@@ -499,6 +499,8 @@ pub struct WhatIfRow {
 pub struct WhatIfReport {
     /// The scenario's start.
     pub as_of: Date,
+    /// The submission date used (after `as_of` when the candidate enters the pool later).
+    pub submitted: Date,
     /// The current score.
     pub crs: u16,
     /// The current chance.
@@ -616,6 +618,7 @@ impl WhatIfReport {
             .map_or(Interval::wilson(0, 0), |c| c.base_chance());
         Ok(WhatIfReport {
             as_of: scenario.as_of(),
+            submitted: submitted.date(),
             crs: crs.get(),
             chance,
             horizon_days: request.horizon_days,
@@ -632,6 +635,7 @@ impl WhatIfReport {
         json!({
             "crs": self.crs, "p": self.chance.p, "lo": self.chance.lo, "hi": self.chance.hi,
             "runs": self.runs, "seed": self.seed, "horizon_days": self.horizon_days, "as_of": self.as_of.to_string(),
+            "submitted": self.submitted.to_string(),
             "improvements": self.rows.iter().map(|r| json!({"improvement": r.improvement, "crs": r.crs,
                 "p": r.chance.p, "lo": r.chance.lo, "hi": r.chance.hi,
                 "gain": r.gain.d, "gain_lo": r.gain.lo, "gain_hi": r.gain.hi})).collect::<Vec<_>>(),
@@ -658,6 +662,14 @@ impl WhatIfReport {
             self.runs,
             self.seed
         );
+        if self.submitted > self.as_of {
+            let _ = writeln!(
+                s,
+                "(submitted {}: the candidate enters the pool then, {} days after the start)\n",
+                self.submitted,
+                (self.submitted - self.as_of).get_days()
+            );
+        }
         let _ = writeln!(
             s,
             "  {:<44} {:>5} {:>8}  {:>8}   95% interval",

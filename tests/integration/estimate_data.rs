@@ -193,6 +193,23 @@ fn a_future_submission_enters_the_pool_then_and_one_past_the_horizon_is_an_error
         ),
         "{text}"
     );
+    let out = eesim_with_cache(
+        &cache,
+        &[
+            "what-if",
+            "examples/data/profile.toml",
+            "--submitted",
+            "2026-03-28",
+            "--runs",
+            "100",
+        ],
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains("\n(submitted 2026-03-28: the candidate enters the pool then, 40 days after the start)\n"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     let window = "expected a date from 2025-02-17 (a profile stays 12 months in the pool, and the scenario starts on 2026-02-16) to 2026-08-17 (the horizon's end, 182 days on)";
     for (command, date) in [
         ("chance", "2026-11-15"),
