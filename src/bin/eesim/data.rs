@@ -200,12 +200,11 @@ pub(crate) fn scenario(e: &EstimateArgs) -> Result<Data, Failure> {
             line,
         });
     };
-    let last = feed.last_round()?.date();
     let as_of = match e.as_of {
         Some(d) => d,
         None => {
             feed.warn_if_stale(today);
-            last.tomorrow()?
+            day_after_last_round(&feed)?
         }
     };
     let scenario = Scenario::calibrated(&feed.history, as_of)?;
@@ -239,4 +238,16 @@ pub(crate) fn note_rounds_left_out(history: &History, as_of: Date) {
             last.date()
         );
     }
+}
+
+/// The default `--as-of`: the day after the feed's last round, so no round is left out.
+pub(crate) fn day_after_last_round(feed: &Feed) -> Result<Date, Failure> {
+    let last = feed.last_round()?.date();
+    feed.history.day_after_last_round().ok_or_else(|| {
+        format!(
+            "feed {}: expected rounds dated before 9999-12-31, found one on {last}",
+            feed.path.display()
+        )
+        .into()
+    })
 }

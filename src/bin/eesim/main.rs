@@ -297,12 +297,11 @@ fn replay(a: &args::ReplayArgs) -> Outcome {
 fn calibrate(a: &args::CalibrateArgs) -> Outcome {
     let feed = data::need_feed(a.feed.path())?;
     let history = &feed.history;
-    let last = feed.last_round()?.date();
     let as_of = match a.as_of {
         Some(d) => d,
         None => {
             feed.warn_if_stale(data::today()?);
-            last.tomorrow()?
+            data::day_after_last_round(&feed)?
         }
     };
     let scenario = Scenario::calibrated(history, as_of)?;
