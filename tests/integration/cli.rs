@@ -98,7 +98,7 @@ fn chance_draws_well_formed_svg_charts() {
             "{name}"
         );
         assert!(
-            svg.contains("chance (%)") && svg.contains("2026-02-16"),
+            svg.contains("chance (%)") && svg.contains("2026-02-21"),
             "{name}: labelled axes and a dated title"
         );
     }
@@ -197,8 +197,7 @@ fn replay_calibrate_and_backtest_on_the_feed() {
         (v["rounds"].as_u64(), v["failed"].as_u64()),
         (Some(399), Some(0))
     );
-    // The embedded scenario is the one its source line says how to make.
-    let out = eesim(&["calibrate", &feed, "--as-of", "2026-02-16"]);
+    let out = eesim(&["calibrate", &feed]);
     assert!(out.status.success());
     let s = eesim::scenario::Scenario::from_toml(&String::from_utf8_lossy(&out.stdout)).unwrap();
     assert_eq!(s, eesim::scenario::Scenario::default_calibrated().unwrap());
@@ -301,16 +300,9 @@ fn calibrate_writes_json_for_a_json_file_and_backtest_needs_an_order() {
     };
     let path = std::env::temp_dir().join(format!("eesim-cal-{}.json", std::process::id()));
     assert!(
-        eesim(&[
-            "calibrate",
-            &feed,
-            "--as-of",
-            "2026-02-16",
-            "--out",
-            path.to_str().unwrap()
-        ])
-        .status
-        .success()
+        eesim(&["calibrate", &feed, "--out", path.to_str().unwrap()])
+            .status
+            .success()
     );
     let s = eesim::scenario::Scenario::from_path(&path).unwrap();
     assert_eq!(s, eesim::scenario::Scenario::default_calibrated().unwrap());

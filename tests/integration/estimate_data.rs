@@ -157,27 +157,28 @@ fn without_a_cache_chance_warns_and_uses_the_embedded_scenario() {
     );
 }
 
-/// The embedded scenario starts on 2026-02-16; its profiles stay 12 months; the default
-/// horizon is 182 days, to 2026-08-17.
+/// On the embedded scenario: a submission 40 days after its start, and the window's ends
+/// (profiles stay 12 months; the default horizon is 182 days).
 #[test]
 fn a_future_submission_enters_the_pool_then_and_one_past_the_horizon_is_an_error() {
+    use jiff::ToSpan;
     let cache = temp_cache("submitted");
     let start = Scenario::default_calibrated().unwrap().as_of();
-    assert_eq!(start.to_string(), "2026-02-16");
+    let later = start.checked_add(40.days()).unwrap().to_string();
     let args = [
         "chance",
         "--crs",
         "520",
         "--submitted",
-        "2026-03-28",
+        &later,
         "--runs",
         "400",
     ];
     let mut with_json = args.to_vec();
     with_json.push("--json");
     let v = json(&eesim_with_cache(&cache, &with_json));
-    assert_eq!(v["candidate"]["submitted"], "2026-03-28");
-    assert_eq!(v["candidate"]["in_pool_from"], "2026-03-28");
+    assert_eq!(v["candidate"]["submitted"], later.as_str());
+    assert_eq!(v["candidate"]["in_pool_from"], later.as_str());
     let curve = v["curve"].as_array().unwrap();
     for point in curve {
         let (day, p) = (point["day"].as_u64().unwrap(), point["p"].as_f64().unwrap());
@@ -188,9 +189,9 @@ fn a_future_submission_enters_the_pool_then_and_one_past_the_horizon_is_an_error
     assert!(v["p"].as_f64().unwrap() > 0.5, "{}", v["p"]);
     let text = String::from_utf8_lossy(&eesim_with_cache(&cache, &args).stdout).into_owned();
     assert!(
-        text.contains(
-            "  (enters the pool on 2026-03-28, 40 days after the start: no chance before then)\n"
-        ),
+        text.contains(&format!(
+            "  (enters the pool on {later}, 40 days after the start: no chance before then)\n"
+        )),
         "{text}"
     );
     let out = eesim_with_cache(
@@ -199,22 +200,31 @@ fn a_future_submission_enters_the_pool_then_and_one_past_the_horizon_is_an_error
             "what-if",
             "examples/data/profile.toml",
             "--submitted",
-            "2026-03-28",
+            &later,
             "--runs",
             "100",
         ],
     );
     assert!(
-        String::from_utf8_lossy(&out.stdout)
-            .contains("\n(submitted 2026-03-28: the candidate enters the pool then, 40 days after the start)\n"),
+        String::from_utf8_lossy(&out.stdout).contains(&format!(
+            "\n(submitted {later}: the candidate enters the pool then, 40 days after the start)\n"
+        )),
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );
-    let window = "expected a date from 2025-02-17 (a profile stays 12 months in the pool, and the scenario starts on 2026-02-16) to 2026-08-17 (the horizon's end, 182 days on)";
+    // The first day a profile submitted then is still valid at the start, and the last day
+    // of the horizon.
+    let first = start.checked_sub(12.months()).unwrap().tomorrow().unwrap();
+    let end = start.checked_add(182.days()).unwrap();
+    let window = format!(
+        "expected a date from {first} (a profile stays 12 months in the pool, and the scenario starts on {start}) to {end} (the horizon's end, 182 days on)"
+    );
+    let too_late = end.tomorrow().unwrap().to_string();
+    let too_early = first.yesterday().unwrap().to_string();
     for (command, date) in [
-        ("chance", "2026-11-15"),
+        ("chance", too_late.as_str()),
         ("chance", "9999-12-31"),
-        ("chance", "2025-02-16"),
+        ("chance", too_early.as_str()),
         ("what-if", "9999-12-31"),
     ] {
         let mut args = vec![command, "--submitted", date, "--runs", "50"];
@@ -230,8 +240,8 @@ fn a_future_submission_enters_the_pool_then_and_one_past_the_horizon_is_an_error
         );
     }
     // The window's ends are inside it.
-    for date in ["2025-02-17", "2026-08-17"] {
-        let out = eesim_with_cache(&cache, &["chance", "--submitted", date, "--runs", "50"]);
+    for date in [first.to_string(), end.to_string()] {
+        let out = eesim_with_cache(&cache, &["chance", "--submitted", &date, "--runs", "50"]);
         assert!(out.status.success(), "{date}: {}", stderr(&out));
     }
 }

@@ -202,6 +202,9 @@ pub(crate) struct BacktestArgs {
     /// Origins are month starts before this date.
     #[arg(long)]
     pub(crate) to: Date,
+    /// Origins every N days from --from instead of month starts.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    pub(crate) every: Option<u32>,
     /// Simulated futures per origin.
     #[arg(long, default_value_t = 2_000, value_parser = clap::value_parser!(u64).range(1..))]
     pub(crate) runs: u64,
