@@ -142,6 +142,17 @@ pub enum ErrorKind {
         /// The underlying error.
         message: String,
     },
+    /// A download of the rounds feed that failed or gave something other than a usable
+    /// feed; the cached copy is left as it was.
+    #[error("downloading {url}: expected {expected}, found {found}")]
+    FeedDownload {
+        /// The address downloaded.
+        url: String,
+        /// What a good answer is.
+        expected: String,
+        /// What came instead.
+        found: String,
+    },
     /// A rounds-feed record with a field that could not be read.
     ///
     /// In lenient mode the record is skipped and the error is listed in the load report; the

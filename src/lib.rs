@@ -41,6 +41,7 @@
 //! - [`CandidateList`]: named candidates from CSV.
 //! - [`feed`]: IRCC's rounds feed read leniently, draw families, pool snapshots, the score
 //!   density inside published ranges, calibration as of a date, and the cut-off replay.
+//! - [`cache`]: the local copy of the feed, replaced only by a download that reads, atomically.
 //! - [`crs`]: the CRS points grid with dated rules, language tests to CLB, score paths, and the
 //!   improvements a candidate can act on.
 //! - [`scenario`]: every assumption about the future as a validated TOML/JSON value (an
@@ -70,6 +71,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod backtest;
+pub mod cache;
 mod candidate;
 mod candidate_file;
 pub mod crs;

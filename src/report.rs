@@ -201,6 +201,9 @@ impl ChanceReport {
             }
             .into());
         }
+        if let Some(date) = request.submitted {
+            check_submission(scenario, request.horizon_days, date)?;
+        }
         let start = Timestamp::start_of_day(scenario.as_of());
         let submitted = request
             .submitted
@@ -355,7 +358,8 @@ impl ChanceReport {
             "horizon_days": r.horizon_days,
             "as_of": self.as_of.to_string(),
             "source": self.source,
-            "candidate": {"crs": self.crs, "programs": r.programs, "categories": r.categories, "nominee": r.nominee, "submitted": self.submitted.to_string()},
+            "candidate": {"crs": self.crs, "programs": r.programs, "categories": r.categories, "nominee": r.nominee, "submitted": self.submitted.to_string(),
+                "in_pool_from": self.submitted.max(self.as_of).to_string()},
             "by_month": self.by_month.iter().map(|w| json!({"months": w.months, "days": w.days, "p": w.chance.p, "lo": w.chance.lo, "hi": w.chance.hi})).collect::<Vec<_>>(),
             "curve": self.curve.iter().map(|(d, i)| json!({"day": d, "p": i.p, "lo": i.lo, "hi": i.hi})).collect::<Vec<_>>(),
             "fans": self.fans.iter().map(|f| json!({"family": f.family, "month": f.month, "rounds": f.rounds,
@@ -404,6 +408,14 @@ impl ChanceReport {
             r.programs.join(", "),
             self.submitted
         );
+        if self.submitted > self.as_of {
+            let _ = writeln!(
+                s,
+                "  (enters the pool on {}, {} days after the start: no chance before then)",
+                self.submitted,
+                (self.submitted - self.as_of).get_days()
+            );
+        }
         let _ = writeln!(
             s,
             "{} simulated futures (seed {}), horizon {} days\n",
@@ -483,6 +495,36 @@ impl ChanceReport {
     }
 }
 
+/// Checks that a profile submitted on `date` can be followed over the horizon: still valid
+/// at the scenario's start, and submitted no later than the horizon's end (a date after the
+/// start means the candidate enters the pool then).
+fn check_submission(scenario: &Scenario, horizon_days: u32, date: Date) -> Result<()> {
+    let start = Timestamp::start_of_day(scenario.as_of());
+    let validity = Period::months(scenario.validity_months)?;
+    let earliest = validity.latest_start_ended_by(start).date().tomorrow().ok();
+    let end = scenario
+        .as_of()
+        .checked_add(jiff::Span::new().days(i64::from(horizon_days)))
+        .ok();
+    let too_early = earliest.is_none_or(|e| date < e);
+    let too_late = end.is_none_or(|e| date > e);
+    if too_early || too_late {
+        let show = |d: Option<Date>| d.map_or_else(|| "-".to_string(), |d| d.to_string());
+        return Err(ErrorKind::InvalidSimulation {
+            what: "submission",
+            expected: format!(
+                "a date from {} (a profile stays {validity} in the pool, and the scenario starts on {}) to {} (the horizon's end, {horizon_days} days on)",
+                show(earliest),
+                scenario.as_of(),
+                show(end)
+            ),
+            found: date.to_string(),
+        }
+        .into());
+    }
+    Ok(())
+}
+
 /// `YYYY-MM` of month `month` after the start's month.
 fn month_label(start: Timestamp, month: u32) -> String {
     let d = start.date();
@@ -508,6 +550,8 @@ pub struct WhatIfRow {
 pub struct WhatIfReport {
     /// The scenario's start.
     pub as_of: Date,
+    /// The submission date used (after `as_of` when the candidate enters the pool later).
+    pub submitted: Date,
     /// The current score.
     pub crs: u16,
     /// The current chance.
@@ -544,6 +588,9 @@ impl WhatIfReport {
         let mut profile = *profile;
         profile.assessed_on = scenario.as_of();
         let profile = &profile;
+        if let Some(date) = request.submitted {
+            check_submission(scenario, request.horizon_days, date)?;
+        }
         let model = ScenarioRun::new(scenario, None, request.horizon_days)?;
         let start = Timestamp::start_of_day(scenario.as_of());
         let submitted = request
@@ -622,6 +669,7 @@ impl WhatIfReport {
             .map_or(Interval::wilson(0, 0), |c| c.base_chance());
         Ok(WhatIfReport {
             as_of: scenario.as_of(),
+            submitted: submitted.date(),
             crs: crs.get(),
             chance,
             horizon_days: request.horizon_days,
@@ -638,6 +686,7 @@ impl WhatIfReport {
         json!({
             "crs": self.crs, "p": self.chance.p, "lo": self.chance.lo, "hi": self.chance.hi,
             "runs": self.runs, "seed": self.seed, "horizon_days": self.horizon_days, "as_of": self.as_of.to_string(),
+            "submitted": self.submitted.to_string(),
             "improvements": self.rows.iter().map(|r| json!({"improvement": r.improvement, "crs": r.crs,
                 "p": r.chance.p, "lo": r.chance.lo, "hi": r.chance.hi,
                 "gain": r.gain.d, "gain_lo": r.gain.lo, "gain_hi": r.gain.hi})).collect::<Vec<_>>(),
@@ -664,6 +713,14 @@ impl WhatIfReport {
             self.runs,
             self.seed
         );
+        if self.submitted > self.as_of {
+            let _ = writeln!(
+                s,
+                "(submitted {}: the candidate enters the pool then, {} days after the start)\n",
+                self.submitted,
+                (self.submitted - self.as_of).get_days()
+            );
+        }
         let _ = writeln!(
             s,
             "  {:<44} {:>5} {:>8}  {:>8}   95% interval",

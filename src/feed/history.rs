@@ -195,6 +195,24 @@ impl History {
         &self.snapshots
     }
 
+    /// The day after the newest round: the date a scenario starts from to use every
+    /// published round (`None` for a history without rounds).
+    ///
+    /// # Example
+    /// ```
+    /// use eesim::feed::FeedReader;
+    ///
+    /// let json = r#"{"rounds": [{"drawNumber": "1", "drawDate": "2024-03-05",
+    ///   "drawName": "General", "drawSize": "2,000", "drawCRS": "510"}]}"#;
+    /// let (history, _) = FeedReader::new().read_str(json)?;
+    /// assert_eq!(history.day_after_last_round().map(|d| d.to_string()).as_deref(), Some("2024-03-06"));
+    /// # Ok::<(), eesim::Error>(())
+    /// ```
+    #[must_use]
+    pub fn day_after_last_round(&self) -> Option<Date> {
+        self.draws.last().and_then(|d| d.date.tomorrow().ok())
+    }
+
     /// The snapshot taken on `date`, if any.
     #[must_use]
     pub fn snapshot_on(&self, date: Date) -> Option<&PoolSnapshot> {

@@ -8,11 +8,15 @@ mod crs_profile_file;
 mod crs_properties;
 mod crs_score_path;
 mod draw_tiebreak;
+#[cfg(feature = "cli")]
+mod estimate_data;
 mod feed_calibration;
 mod feed_fuzz;
 mod feed_reader;
 mod feed_replay;
 mod feed_whole;
+#[cfg(feature = "cli")]
+mod fetch;
 mod forecast;
 mod ita_lifecycle;
 mod landing;

@@ -256,7 +256,7 @@ fn calibration_has_no_look_ahead() {
         Scenario::calibrated(&cut, date).unwrap()
     );
     // And the embedded default is what the calibrate example makes from this feed.
-    let day = Scenario::newest_snapshot_day_after(&full).unwrap();
+    let day = full.day_after_last_round().unwrap();
     assert_eq!(
         Scenario::calibrated(&full, day).unwrap(),
         Scenario::default_calibrated().unwrap()

@@ -36,6 +36,40 @@ pub(crate) enum Command {
     Backtest(BacktestArgs),
     /// Holds one round on your own list of candidates.
     Draw(DrawArgs),
+    /// Downloads IRCC's rounds feed into the cache; estimates then start from it.
+    Fetch(FetchArgs),
+}
+
+/// Which rounds feed to read: a file, or else the cached feed (`eesim fetch`).
+#[derive(Args, Debug, Clone)]
+pub(crate) struct FeedArg {
+    /// IRCC's rounds feed (ee_rounds_123_en.json) [default: the cached feed].
+    #[arg(value_name = "FEED")]
+    pub(crate) feed: Option<PathBuf>,
+    /// The same as FEED.
+    #[arg(long = "feed", value_name = "FILE", conflicts_with = "feed")]
+    pub(crate) feed_flag: Option<PathBuf>,
+}
+
+impl FeedArg {
+    /// The file given, if any.
+    pub(crate) fn path(&self) -> Option<&std::path::Path> {
+        self.feed.as_deref().or(self.feed_flag.as_deref())
+    }
+}
+
+/// `eesim fetch`.
+#[derive(Args, Debug)]
+pub(crate) struct FetchArgs {
+    /// Download from this address [default: $EESIM_FEED_URL, else IRCC's official address].
+    #[arg(long)]
+    pub(crate) url: Option<String>,
+    /// Seconds to wait for the whole download (connecting takes at most 10 of them).
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub(crate) timeout: u64,
+    /// Print one JSON document.
+    #[arg(long)]
+    pub(crate) json: bool,
 }
 
 /// Who the candidate is and how to estimate.
@@ -59,9 +93,17 @@ pub(crate) struct EstimateArgs {
     /// The master seed: the same seed gives the same answer on any number of threads.
     #[arg(long, default_value_t = 42)]
     pub(crate) seed: u64,
-    /// A scenario file (TOML or JSON) instead of the embedded default.
-    #[arg(long)]
+    /// A scenario file (TOML or JSON) instead of one calibrated from the feed.
+    #[arg(long, conflicts_with_all = ["feed", "as_of"])]
     pub(crate) scenario: Option<PathBuf>,
+    /// IRCC's rounds feed to calibrate from [default: the cached feed, else the embedded
+    /// scenario].
+    #[arg(long)]
+    pub(crate) feed: Option<PathBuf>,
+    /// Calibrate as of this date, using only rounds before it [default: the day after the
+    /// feed's last round].
+    #[arg(long)]
+    pub(crate) as_of: Option<Date>,
     /// Print one JSON document instead of tables.
     #[arg(long)]
     pub(crate) json: bool,
@@ -117,8 +159,11 @@ pub(crate) struct WhatIfArgs {
 /// `eesim replay`.
 #[derive(Args, Debug)]
 pub(crate) struct ReplayArgs {
-    /// IRCC's rounds feed (ee_rounds_123_en.json).
-    pub(crate) feed: PathBuf,
+    #[command(flatten)]
+    pub(crate) feed: FeedArg,
+    /// Replay only the rounds held before this date.
+    #[arg(long)]
+    pub(crate) as_of: Option<Date>,
     /// Write one row per nowcast: draw,date,family,size,actual,predicted.
     #[arg(long)]
     pub(crate) csv: Option<PathBuf>,
@@ -133,9 +178,9 @@ pub(crate) struct ReplayArgs {
 /// `eesim calibrate`.
 #[derive(Args, Debug)]
 pub(crate) struct CalibrateArgs {
-    /// IRCC's rounds feed.
-    pub(crate) feed: PathBuf,
-    /// The scenario's start (default: the day after the newest snapshot).
+    #[command(flatten)]
+    pub(crate) feed: FeedArg,
+    /// The scenario's start [default: the day after the feed's last round].
     #[arg(long)]
     pub(crate) as_of: Option<Date>,
     /// Write the scenario here instead of to stdout (JSON when the name ends in .json).
@@ -149,8 +194,8 @@ pub(crate) struct CalibrateArgs {
 /// `eesim backtest`.
 #[derive(Args, Debug)]
 pub(crate) struct BacktestArgs {
-    /// IRCC's rounds feed.
-    pub(crate) feed: PathBuf,
+    #[command(flatten)]
+    pub(crate) feed: FeedArg,
     /// The first origin.
     #[arg(long)]
     pub(crate) from: Date,

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use eesim::backtest::{self, BacktestOptions};
 use eesim::crs::{Profile, ScorePlan};
-use eesim::feed::{FeedReader, Replay};
+use eesim::feed::Replay;
 use eesim::report::{ChanceReport, ChanceRequest, WhatIfReport};
 use eesim::scenario::{Engine, Scenario};
 use eesim::{CandidateList, Categories, HeldRound, Timestamp};
@@ -48,6 +48,10 @@ macro_rules! outln {
     () => { write_out(format_args!(""), true) };
     ($($arg:tt)*) => { write_out(format_args!($($arg)*), true) };
 }
+
+// After the output macros, which they use.
+mod data;
+mod fetch;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -113,6 +117,7 @@ fn run(cli: &Cli) -> Outcome {
         Command::Calibrate(a) => calibrate(a),
         Command::Backtest(a) => backtest_cmd(a, cli.quiet),
         Command::Draw(a) => draw(a),
+        Command::Fetch(a) => fetch::fetch(a),
     }
 }
 
@@ -129,13 +134,6 @@ fn progress(len: u64, unit: &str, quiet: bool) -> ProgressBar {
     bar
 }
 
-fn scenario(e: &EstimateArgs) -> Result<Scenario, eesim::Error> {
-    match &e.scenario {
-        Some(path) => Scenario::from_path(path),
-        None => Scenario::default_calibrated(),
-    }
-}
-
 fn request(e: &EstimateArgs) -> ChanceRequest {
     ChanceRequest {
         programs: e.programs.clone(),
@@ -149,7 +147,8 @@ fn request(e: &EstimateArgs) -> ChanceRequest {
 }
 
 fn chance(a: &args::ChanceArgs, quiet: bool) -> Outcome {
-    let scenario = scenario(&a.estimate)?;
+    let data = data::scenario(&a.estimate)?;
+    let scenario = &data.scenario;
     let mut request = ChanceRequest {
         crs: a.crs.unwrap_or(500),
         engine: if a.exact {
@@ -181,11 +180,14 @@ fn chance(a: &args::ChanceArgs, quiet: bool) -> Outcome {
         }
     }
     let bar = progress(a.estimate.runs, "runs", quiet);
-    let report = ChanceReport::run(&scenario, &request, |p| bar.set_position(p.done))?;
+    let report = ChanceReport::run(scenario, &request, |p| bar.set_position(p.done))?;
     bar.finish_and_clear();
     if a.estimate.json {
-        outln!("{}", report.to_json());
+        let mut json = report.to_json();
+        json["data"] = data.json;
+        outln!("{json}");
     } else {
+        outln!("{}", data.line);
         out!("{}", report.to_text());
     }
     if let Some(path) = &a.plot {
@@ -238,21 +240,35 @@ fn crs(a: &args::CrsArgs) -> Outcome {
 
 fn what_if(a: &args::WhatIfArgs) -> Outcome {
     let profile = Profile::from_path(&a.profile)?;
-    let scenario = scenario(&a.estimate)?;
-    let report = WhatIfReport::run(&scenario, &profile, &request(&a.estimate))?;
+    let data = data::scenario(&a.estimate)?;
+    let report = WhatIfReport::run(&data.scenario, &profile, &request(&a.estimate))?;
     if a.estimate.json {
-        outln!("{}", report.to_json());
+        let mut json = report.to_json();
+        json["source"] = data.scenario.source().into();
+        json["data"] = data.json;
+        outln!("{json}");
     } else {
+        outln!("{}", data.line);
         out!("{}", report.to_text());
     }
     Ok(())
 }
 
 fn replay(a: &args::ReplayArgs) -> Outcome {
-    let (history, load) = FeedReader::new().read_path(&a.feed)?;
+    let feed = data::need_feed(a.feed.path())?;
+    let history = match a.as_of {
+        Some(as_of) => feed.history.before(as_of),
+        None => {
+            feed.warn_if_stale(data::today()?);
+            feed.history.clone()
+        }
+    };
+    let load = &feed.load;
     let replay = Replay::run(&history);
     if a.json {
         let out = serde_json::json!({
+            "feed": feed.to_json(),
+            "as_of": a.as_of.map(|d| d.to_string()),
             "rounds": history.draws().len(),
             "failed": load.records_failed(),
             "warnings": load.warnings().len(),
@@ -261,6 +277,10 @@ fn replay(a: &args::ReplayArgs) -> Outcome {
         });
         outln!("{out}");
     } else {
+        outln!("Data: {}", feed.describe());
+        if let Some(as_of) = a.as_of {
+            outln!("Rounds before {as_of}: {}", history.draws().len());
+        }
         out!("{load}");
         out!("{}", replay.summary_table());
     }
@@ -275,15 +295,19 @@ fn replay(a: &args::ReplayArgs) -> Outcome {
 }
 
 fn calibrate(a: &args::CalibrateArgs) -> Outcome {
-    let (history, _) = FeedReader::new().read_path(&a.feed)?;
-    let as_of = match a
-        .as_of
-        .or_else(|| Scenario::newest_snapshot_day_after(&history))
-    {
+    let feed = data::need_feed(a.feed.path())?;
+    let history = &feed.history;
+    let as_of = match a.as_of {
         Some(d) => d,
-        None => return Err("the feed has no pool snapshot to calibrate from".into()),
+        None => {
+            feed.warn_if_stale(data::today()?);
+            data::day_after_last_round(&feed)?
+        }
     };
-    let scenario = Scenario::calibrated(&history, as_of)?;
+    let scenario = Scenario::calibrated(history, as_of)?;
+    if a.as_of.is_some() {
+        data::note_rounds_left_out(history, as_of);
+    }
     let json = a.json
         || a.out
             .as_ref()
@@ -321,12 +345,14 @@ fn backtest_cmd(a: &args::BacktestArgs, quiet: bool) -> Outcome {
         )
         .into());
     }
-    let (history, _) = FeedReader::new().read_path(&a.feed)?;
+    let feed = data::need_feed(a.feed.path())?;
+    feed.warn_if_stale(data::today()?);
+    let history = &feed.history;
     let mut options = BacktestOptions::new(a.from, a.to, a.runs);
     options.seed = a.seed;
     options.every_days = a.every;
     let bar = progress(0, "origins", quiet);
-    let report = backtest::run(&history, &options, |_, i, n| {
+    let report = backtest::run(history, &options, |_, i, n| {
         bar.set_length(n as u64);
         bar.set_position(i as u64);
     })?;
@@ -346,6 +372,7 @@ fn backtest_cmd(a: &args::BacktestArgs, quiet: bool) -> Outcome {
             })
             .collect();
         let out = serde_json::json!({
+            "feed": feed.to_json(),
             "forecasts": report.forecasts.len(),
             "unscored_origins": report.unscored_origins,
             "all": report.group_scores(|_| true),
@@ -355,6 +382,7 @@ fn backtest_cmd(a: &args::BacktestArgs, quiet: bool) -> Outcome {
         });
         outln!("{out}");
     } else {
+        outln!("Data: {}", feed.describe());
         out!("{}", report.summary_table(&options));
     }
     if let Some(path) = &a.csv {

@@ -1,0 +1,253 @@
+//! Which data a command starts from (a feed file given, the cached feed, or the embedded
+//! scenario), today's date, and the warnings when that data is old.
+
+use std::path::{Path, PathBuf};
+
+use eesim::cache::FeedCache;
+use eesim::feed::{DrawRecord, FeedReader, History, LoadReport};
+use eesim::scenario::Scenario;
+use jiff::civil::Date;
+use serde_json::{Value, json};
+
+use crate::args::EstimateArgs;
+
+type Failure = Box<dyn std::error::Error + Send + Sync>;
+
+/// Data older than this many days gets a warning.
+const STALE_DAYS: i64 = 21;
+
+/// The command that refreshes the cached feed.
+const REFRESH: &str = "run `eesim fetch` to download IRCC's newest rounds";
+
+/// Today's date in the system's time zone; `EESIM_TODAY=YYYY-MM-DD` overrides it (for
+/// reproducible runs and tests).
+pub(crate) fn today() -> Result<Date, Failure> {
+    match std::env::var("EESIM_TODAY") {
+        Ok(s) if !s.trim().is_empty() => s.trim().parse().map_err(|e| {
+            format!("EESIM_TODAY: expected a date like 2026-12-01, found {s:?} ({e})").into()
+        }),
+        _ => Ok(jiff::ZonedDateTime::now().date()),
+    }
+}
+
+/// The feed cache: `EESIM_CACHE_DIR`, else the platform's user cache directory.
+pub(crate) fn cache() -> Result<FeedCache, Failure> {
+    if let Some(dir) = std::env::var_os("EESIM_CACHE_DIR").filter(|d| !d.is_empty()) {
+        return Ok(FeedCache::new(PathBuf::from(dir)));
+    }
+    directories::ProjectDirs::from("", "", "eesim")
+        .map(|p| FeedCache::new(p.cache_dir()))
+        .ok_or_else(|| {
+            "feed cache: expected a home directory for the user cache, found none (set EESIM_CACHE_DIR)"
+                .into()
+        })
+}
+
+/// A rounds feed read from a file.
+pub(crate) struct Feed {
+    pub(crate) path: PathBuf,
+    pub(crate) cached: bool,
+    pub(crate) history: History,
+    pub(crate) load: LoadReport,
+}
+
+impl Feed {
+    /// Reads the feed at `path`.
+    fn read(path: &Path, cached: bool) -> Result<Feed, Failure> {
+        let (history, load) = FeedReader::new().read_path(path)?;
+        Ok(Feed {
+            path: path.to_path_buf(),
+            cached,
+            history,
+            load,
+        })
+    }
+
+    /// The newest round.
+    pub(crate) fn last_round(&self) -> Result<&DrawRecord, Failure> {
+        self.history.draws().last().ok_or_else(|| {
+            format!(
+                "feed {}: expected at least one readable round, found none",
+                self.path.display()
+            )
+            .into()
+        })
+    }
+
+    /// `the cached feed PATH (N rounds, the last of DATE)`.
+    pub(crate) fn describe(&self) -> String {
+        let what = if self.cached {
+            "the cached feed"
+        } else {
+            "the feed"
+        };
+        let last = self.history.draws().last().map_or_else(String::new, |d| {
+            format!(", the last No. {} of {}", d.number(), d.date())
+        });
+        format!(
+            "{what} {} ({} rounds{last})",
+            self.path.display(),
+            self.history.draws().len()
+        )
+    }
+
+    /// The feed as a JSON object: `file`, `cached`, `rounds`, `last_round`.
+    pub(crate) fn to_json(&self) -> Value {
+        json!({
+            "file": self.path.display().to_string(),
+            "cached": self.cached,
+            "rounds": self.history.draws().len(),
+            "last_round": self.history.draws().last().map(|d| json!({
+                "number": d.number().to_string(),
+                "date": d.date().to_string(),
+                "family": d.family().to_string(),
+            })),
+        })
+    }
+
+    /// Warns on stderr when the newest round is more than three weeks before `today`.
+    pub(crate) fn warn_if_stale(&self, today: Date) {
+        if let Some(last) = self.history.draws().last() {
+            let gap = (today - last.date()).get_days();
+            if i64::from(gap) > STALE_DAYS {
+                eprintln!(
+                    "warning: the newest round in {} is of {}, {gap} days before today ({today}); {REFRESH}",
+                    self.path.display(),
+                    last.date()
+                );
+            }
+        }
+    }
+}
+
+/// The feed given, else the cached one, else none.
+pub(crate) fn find_feed(given: Option<&Path>) -> Result<Option<Feed>, Failure> {
+    if let Some(path) = given {
+        return Feed::read(path, false).map(Some);
+    }
+    let cache = cache()?;
+    if !cache.has_feed() {
+        return Ok(None);
+    }
+    Feed::read(&cache.feed_path(), true)
+        .map(Some)
+        .map_err(|e| format!("{e} (the cache is corrupt: run `eesim fetch` again)").into())
+}
+
+/// The feed given, else the cached one; an error when there is neither.
+pub(crate) fn need_feed(given: Option<&Path>) -> Result<Feed, Failure> {
+    match find_feed(given)? {
+        Some(feed) => Ok(feed),
+        None => Err(format!(
+            "no rounds feed: expected a FEED file or a cached feed in {}, found neither; {REFRESH}, or give the file",
+            cache()?.dir().display()
+        )
+        .into()),
+    }
+}
+
+/// The scenario an estimate runs on, and what it was made from.
+pub(crate) struct Data {
+    pub(crate) scenario: Scenario,
+    /// What it was made from, as JSON (the `data` object of the output).
+    pub(crate) json: Value,
+    /// The same as a line for people.
+    pub(crate) line: String,
+}
+
+/// The scenario for `chance` and `what-if`: `--scenario`; else calibrated on the fly from
+/// `--feed` or the cached feed as of `--as-of` (default: the day after its last round);
+/// else the embedded scenario, with a warning.
+pub(crate) fn scenario(e: &EstimateArgs) -> Result<Data, Failure> {
+    if let Some(path) = &e.scenario {
+        let scenario = Scenario::from_path(path)?;
+        let line = format!(
+            "Data: the scenario file {}, as of {}",
+            path.display(),
+            scenario.as_of()
+        );
+        let json = json!({"kind": "scenario file", "file": path.display().to_string()});
+        return Ok(Data {
+            scenario,
+            json,
+            line,
+        });
+    }
+    let today = today()?;
+    let Some(feed) = find_feed(e.feed.as_deref())? else {
+        let cache = cache()?;
+        if e.as_of.is_some() {
+            return Err(format!(
+                "--as-of: expected a rounds feed to calibrate from (--feed FILE, or a cached feed in {}), found none; {REFRESH}",
+                cache.dir().display()
+            )
+            .into());
+        }
+        let scenario = Scenario::default_calibrated()?;
+        let age = (today - scenario.as_of()).get_days();
+        eprintln!(
+            "warning: no cached feed in {}: using the embedded scenario as of {}, {age} days before today ({today}); {REFRESH}",
+            cache.dir().display(),
+            scenario.as_of()
+        );
+        let line = format!(
+            "Data: the embedded scenario as of {} (`eesim fetch` gets IRCC's newest rounds)",
+            scenario.as_of()
+        );
+        return Ok(Data {
+            scenario,
+            json: json!({"kind": "embedded"}),
+            line,
+        });
+    };
+    let as_of = match e.as_of {
+        Some(d) => d,
+        None => {
+            feed.warn_if_stale(today);
+            day_after_last_round(&feed)?
+        }
+    };
+    let scenario = Scenario::calibrated(&feed.history, as_of)?;
+    if e.as_of.is_some() {
+        note_rounds_left_out(&feed.history, as_of);
+    }
+    let line = format!("Data: {}, calibrated as of {as_of}", feed.describe());
+    let mut json = feed.to_json();
+    json["kind"] = if feed.cached { "cached feed" } else { "feed" }.into();
+    json["calibrated_as_of"] = as_of.to_string().into();
+    Ok(Data {
+        scenario,
+        json,
+        line,
+    })
+}
+
+/// Notes on stderr how many of the feed's rounds a scenario as of `as_of` leaves out.
+pub(crate) fn note_rounds_left_out(history: &History, as_of: Date) {
+    let left: Vec<&DrawRecord> = history
+        .draws()
+        .iter()
+        .filter(|d| d.date() >= as_of)
+        .collect();
+    if let (Some(first), Some(last)) = (left.first(), left.last()) {
+        let n = left.len();
+        eprintln!(
+            "note: as of {as_of} the scenario leaves out {n} round{} of the feed, held from {} to {}",
+            if n == 1 { "" } else { "s" },
+            first.date(),
+            last.date()
+        );
+    }
+}
+
+/// The default `--as-of`: the day after the feed's last round, so no round is left out.
+pub(crate) fn day_after_last_round(feed: &Feed) -> Result<Date, Failure> {
+    let last = feed.last_round()?.date();
+    feed.history.day_after_last_round().ok_or_else(|| {
+        format!(
+            "feed {}: expected rounds dated before 9999-12-31, found one on {last}",
+            feed.path.display()
+        )
+        .into()
+    })
+}

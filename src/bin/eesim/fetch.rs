@@ -1,0 +1,207 @@
+//! `eesim fetch`: downloads IRCC's rounds feed over HTTPS into the cache, conditionally, and
+//! says which rounds are new.
+
+use std::time::Duration;
+
+use eesim::ErrorKind;
+use eesim::cache::{FeedUpdate, Validators};
+use eesim::feed::DrawRecord;
+use serde_json::{Value, json};
+
+use crate::args::FetchArgs;
+use crate::{Outcome, data, write_out};
+
+/// IRCC's official address of the rounds feed.
+pub(crate) const OFFICIAL_URL: &str =
+    "https://www.canada.ca/content/dam/ircc/documents/json/ee_rounds_123_en.json";
+
+/// The largest answer read: the feed is under 1 MB in 2026.
+const MAX_BYTES: u64 = 64 << 20;
+
+/// Connecting takes at most this long (less when `--timeout` is shorter).
+const CONNECT_SECS: u64 = 10;
+
+/// What the download gave.
+enum Answer {
+    NotModified,
+    Body(Vec<u8>, Validators),
+}
+
+pub(crate) fn fetch(a: &FetchArgs) -> Outcome {
+    let url = a
+        .url
+        .clone()
+        .or_else(|| {
+            std::env::var("EESIM_FEED_URL")
+                .ok()
+                .filter(|u| !u.is_empty())
+        })
+        .unwrap_or_else(|| OFFICIAL_URL.to_string());
+    let cache = data::cache()?;
+    let validators = cache.validators(&url);
+    let answer = download(&url, &validators, a.timeout)?;
+    let path = cache.feed_path();
+    let update = match answer {
+        Answer::NotModified => {
+            let Some((history, _)) = cache.load()? else {
+                return Err(refused(
+                    &url,
+                    "the feed (the cache has no copy to keep)",
+                    "304 Not Modified",
+                )
+                .into());
+            };
+            FeedUpdate {
+                rounds: history.draws().len(),
+                previous_rounds: Some(history.draws().len()),
+                added: Vec::new(),
+                last_round: history.draws().last().cloned(),
+                changed: false,
+            }
+        }
+        Answer::Body(body, validators) => cache.install(&url, &body, validators)?,
+    };
+    if a.json {
+        outln!("{}", to_json(&url, &path, &update));
+        return Ok(());
+    }
+    let last = update.last_round.as_ref().map_or_else(String::new, |d| {
+        format!(", the newest No. {} of {}", d.number(), d.date())
+    });
+    match update.previous_rounds {
+        Some(_) if update.changed && update.added.is_empty() => outln!(
+            "Fetched {url}: no new rounds (other records changed), {} in all{last}, into {}",
+            update.rounds,
+            path.display()
+        ),
+        _ if update.added.is_empty() => outln!(
+            "Up to date: {} holds {} rounds{last} ({url})",
+            path.display(),
+            update.rounds
+        ),
+        None => outln!(
+            "Fetched {url}: {} rounds{last}, into {}",
+            update.rounds,
+            path.display()
+        ),
+        Some(_) => {
+            let n = update.added.len();
+            outln!(
+                "Fetched {url}: {n} round{} added since the last fetch, {} in all, into {}",
+                if n == 1 { "" } else { "s" },
+                update.rounds,
+                path.display()
+            );
+            outln!("  number  date        family         size  cut-off");
+            for d in &update.added {
+                outln!(
+                    "  {:>6}  {}  {:<12} {:>6}  {:>7}",
+                    d.number().to_string(),
+                    d.date(),
+                    d.family().to_string(),
+                    d.size(),
+                    d.cutoff().get()
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The download of `url`, conditional on `validators`.
+fn download(url: &str, validators: &Validators, timeout: u64) -> Result<Answer, eesim::Error> {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_connect(Some(Duration::from_secs(timeout.min(CONNECT_SECS))))
+        .timeout_global(Some(Duration::from_secs(timeout)))
+        .http_status_as_error(false)
+        .user_agent(format!("eesim/{}", env!("CARGO_PKG_VERSION")))
+        .build()
+        .into();
+    let mut request = agent.get(url);
+    if let Some(etag) = &validators.etag {
+        request = request.header("If-None-Match", etag);
+    }
+    if let Some(modified) = &validators.last_modified {
+        request = request.header("If-Modified-Since", modified);
+    }
+    let failed = |e: ureq::Error| match e {
+        ureq::Error::Timeout(_) => refused(
+            url,
+            "an answer",
+            &format!("none within {timeout} seconds (--timeout)"),
+        ),
+        other => refused(url, "an answer", &other.to_string()),
+    };
+    let mut response = request.call().map_err(failed)?;
+    let status = response.status();
+    if status.as_u16() == 304 {
+        return Ok(Answer::NotModified);
+    }
+    if status.as_u16() != 200 {
+        return Err(refused(
+            url,
+            "HTTP status 200 (or 304 Not Modified)",
+            &status.to_string(),
+        ));
+    }
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let validators = Validators {
+        etag: header("etag"),
+        last_modified: header("last-modified"),
+    };
+    let body = response
+        .body_mut()
+        .with_config()
+        .limit(MAX_BYTES)
+        .read_to_vec()
+        .map_err(|e| match e {
+            ureq::Error::Timeout(_) => refused(
+                url,
+                "the whole feed",
+                &format!("it unfinished after {timeout} seconds (--timeout)"),
+            ),
+            ureq::Error::BodyExceedsLimit(_) => {
+                refused(url, "a feed under 64 MiB", "a larger answer")
+            }
+            other => refused(url, "the whole feed", &format!("a broken answer ({other})")),
+        })?;
+    Ok(Answer::Body(body, validators))
+}
+
+fn refused(url: &str, expected: &str, found: &str) -> eesim::Error {
+    ErrorKind::FeedDownload {
+        url: url.to_string(),
+        expected: expected.to_string(),
+        found: found.to_string(),
+    }
+    .into()
+}
+
+fn round_json(d: &DrawRecord) -> Value {
+    json!({
+        "number": d.number().to_string(),
+        "date": d.date().to_string(),
+        "family": d.family().to_string(),
+        "size": d.size(),
+        "cutoff": d.cutoff().get(),
+    })
+}
+
+/// The fetch as one JSON document.
+fn to_json(url: &str, path: &std::path::Path, u: &FeedUpdate) -> Value {
+    json!({
+        "url": url,
+        "file": path.display().to_string(),
+        "status": if u.changed { "updated" } else { "up to date" },
+        "rounds": u.rounds,
+        "previous_rounds": u.previous_rounds,
+        "last_round": u.last_round.as_ref().map(round_json),
+        "added": u.added.iter().map(round_json).collect::<Vec<_>>(),
+    })
+}
