@@ -165,6 +165,46 @@ impl MonteCarlo {
         variants: &[Point],
         within_days: u32,
     ) -> Vec<PairedCounts> {
+        self.compare_runs(model, submitted, base, variants, within_days, 0..self.runs)
+    }
+
+    /// [`MonteCarlo::compare`] in batches of a twentieth of the runs (at least 500), calling
+    /// `progress` with the runs done after each. The counts are the same as `compare`'s:
+    /// run `i` draws from the same stream whatever the batch.
+    pub fn compare_with_progress<M: RunModel>(
+        &self,
+        model: &M,
+        submitted: Timestamp,
+        base: Point,
+        variants: &[Point],
+        within_days: u32,
+        mut progress: impl FnMut(u64),
+    ) -> Vec<PairedCounts> {
+        let batch = (self.runs / 20).max(500);
+        let mut total = vec![PairedCounts::default(); variants.len()];
+        let mut done = 0;
+        while done < self.runs {
+            let end = (done + batch).min(self.runs);
+            let part = self.compare_runs(model, submitted, base, variants, within_days, done..end);
+            for (t, p) in total.iter_mut().zip(&part) {
+                t.add(p);
+            }
+            done = end;
+            progress(done);
+        }
+        total
+    }
+
+    /// The paired counts of the runs with indices in `runs`.
+    fn compare_runs<M: RunModel>(
+        &self,
+        model: &M,
+        submitted: Timestamp,
+        base: Point,
+        variants: &[Point],
+        within_days: u32,
+        runs: std::ops::Range<u64>,
+    ) -> Vec<PairedCounts> {
         let expires = model.profile_validity().after(submitted);
         let limit = model
             .start()
@@ -172,8 +212,7 @@ impl MonteCarlo {
             .plus_seconds(86_399);
         let seed = self.seed;
         let empty = || vec![PairedCounts::default(); variants.len()];
-        (0..self.runs)
-            .into_par_iter()
+        runs.into_par_iter()
             .fold(empty, |mut counts, i| {
                 let report = model.sample(&mut run_rng(seed, i));
                 let invited = |p: Point| {
