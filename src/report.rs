@@ -522,9 +522,10 @@ impl WhatIfReport {
     /// categories come from `request`; French at NCLC 7 in every ability adds the French
     /// category, a nomination makes the candidate a nominee.
     ///
-    /// The profile and its improvements are scored under the rules of the scenario's date,
-    /// at the age on that date; a birthday during the horizon is not followed here (each is
-    /// judged at a fixed score), which `ChanceReport` with a score path does.
+    /// The profile and its improvements are scored on the profile's `assessed_on`, as
+    /// [`crate::crs::Profile::breakdown`] scores it; a birthday during the horizon is not
+    /// followed here (each is judged at a fixed score), which `ChanceReport` with a score path
+    /// does.
     ///
     /// # Errors
     /// As [`ChanceReport::run`] (including a submission outside the profile validity), and
@@ -548,9 +549,6 @@ impl WhatIfReport {
         progress: impl FnMut(u64),
     ) -> Result<WhatIfReport> {
         use crate::montecarlo::Point;
-        let mut profile = *profile;
-        profile.assessed_on = scenario.as_of();
-        let profile = &profile;
         let model = ScenarioRun::new(scenario, None, request.horizon_days)?;
         let start = Timestamp::start_of_day(scenario.as_of());
         let submitted = request

@@ -469,3 +469,58 @@ fn calibrate_names_broken_records_on_stderr() {
         "{err}"
     );
 }
+
+#[test]
+fn chance_scores_a_profile_on_its_own_date_as_crs_does() {
+    let dir = temp_dir("profile-date");
+    let path = dir.join("p.toml");
+    // Assessed on 2026-11-01, aged 30; on the scenario's start (2026-02-16) 29, five points
+    // more. A birthday on 2027-05-10 costs points during a long wait.
+    let profile = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/data/profile.toml"),
+    )
+    .unwrap()
+    .replace(
+        "assessed_on = \"2026-03-01\"",
+        "assessed_on = \"2026-11-01\"",
+    )
+    .replace("age = 29 ", "birth_date = \"1996-05-10\" ");
+    std::fs::write(&path, profile).unwrap();
+    let p = path.to_str().unwrap();
+    let crs = json(&eesim(&["crs", p, "--json"]));
+    let v = json(&eesim(&[
+        "chance",
+        "--profile",
+        p,
+        "--runs",
+        "100",
+        "--horizon-days",
+        "540",
+        "--json",
+    ]));
+    assert_eq!(v["candidate"]["crs"], crs["total"]);
+    let later = json(&eesim(&["crs", p, "--until", "2027-08-10", "--json"]));
+    assert_eq!(v["score_path"], later["path"]);
+    assert_eq!(
+        v["score_path"].as_array().unwrap().len(),
+        2,
+        "{}",
+        v["score_path"]
+    );
+    let text = stdout(&eesim(&[
+        "chance",
+        "--profile",
+        p,
+        "--runs",
+        "100",
+        "--horizon-days",
+        "540",
+    ]));
+    let total = crs["total"].as_u64().unwrap();
+    assert!(
+        text.contains(&format!(
+            "Score path simulated: {total} as assessed on 2026-11-01\n  from 2027-05-10: "
+        )) && text.contains("(a birthday)"),
+        "{text}"
+    );
+}

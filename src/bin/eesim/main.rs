@@ -288,18 +288,30 @@ fn chance(a: &args::ChanceArgs) -> Outcome {
     if a.crs.is_none() && a.profile.is_none() {
         note!("no --crs or --profile given: estimating for a CRS score of 500");
     }
+    // The profile is scored on its own `assessed_on`, as `eesim crs` scores it; its score
+    // path (birthdays, rule changes) runs from there to the horizon.
+    let mut score_path = Vec::new();
+    let mut born = None;
     if let Some(path) = &a.profile {
-        let mut profile = Profile::from_path(path)?;
-        profile.assessed_on = scenario.as_of();
-        if matches!(profile.age, eesim::crs::Age::Years(_)) {
-            // An age without a birth date: the score stays as assessed.
-            request.crs = profile.breakdown()?.total.get();
-        } else {
-            let days = i64::from(a.estimate.horizon_days);
-            let until = scenario.as_of().checked_add(jiff::Span::new().days(days))?;
+        let profile = Profile::from_path(path)?;
+        if let eesim::crs::Age::BornOn(b) = profile.age {
+            born = Some(b);
+        }
+        let days = i64::from(a.estimate.horizon_days);
+        let until = scenario
+            .as_of()
+            .checked_add(jiff::Span::new().days(days))?
+            .max(profile.assessed_on);
+        let total = profile.breakdown()?.total;
+        request.crs = total.get();
+        if born.is_some() {
             let path = ScorePlan::new(profile)?.path(until)?;
-            request.crs = path.initial().map_or(request.crs, |s| s.get());
+            request.crs = path.initial().unwrap_or(total).get();
             request.changes = path.points().iter().skip(1).copied().collect();
+            score_path = path.points().to_vec();
+        } else {
+            // An age without a birth date: the score stays as assessed.
+            score_path = vec![(profile.assessed_on, total)];
         }
         request.nominee |= profile.provincial_nomination;
         if eesim::crs::qualifies_for_french(&profile)
@@ -321,9 +333,26 @@ fn chance(a: &args::ChanceArgs) -> Outcome {
         drawn.map_err(|e| writing(path, e))?;
     }
     if a.estimate.json {
-        outln!("{}", report.to_json());
+        let mut v = report.to_json();
+        if !score_path.is_empty() {
+            v["score_path"] = score_path
+                .iter()
+                .map(|(d, s)| serde_json::json!({"date": d.to_string(), "score": s.get()}))
+                .collect();
+        }
+        outln!("{v}");
     } else {
         out!("{}", report.to_text());
+        if let Some(((first, score), rest)) = score_path.split_first() {
+            outln!("\nScore path simulated: {score} as assessed on {first}");
+            for (d, s) in rest {
+                let birthday = born.is_some_and(|b| (b.month(), b.day()) == (d.month(), d.day()));
+                outln!(
+                    "  from {d}: {s}{}",
+                    if birthday { " (a birthday)" } else { "" }
+                );
+            }
+        }
     }
     Ok(())
 }
