@@ -112,6 +112,12 @@ pub(crate) struct ChanceArgs {
     /// With --plot: the chance across CRS scores at the horizon, instead of over time.
     #[arg(long, requires = "plot")]
     pub(crate) by_score: bool,
+    /// Many candidates on the same simulated futures: a CSV with columns id, crs or profile
+    /// (a path, from the file's folder), and optionally programs, categories, nominee,
+    /// submitted (empty cells take the command line's values); prints one CSV row each
+    /// (JSON with --json).
+    #[arg(long, value_name = "FILE.csv", conflicts_with_all = ["crs", "profile", "plot", "to_landing", "exact"])]
+    pub(crate) batch: Option<PathBuf>,
 }
 
 /// `eesim crs`.

@@ -1,6 +1,7 @@
 //! `eesim`: the command line over the library: parse, run in a thread pool, print.
 
 mod args;
+mod batch;
 mod parse;
 mod plot;
 mod style;
@@ -274,6 +275,9 @@ fn request(e: &EstimateArgs, scenario: &Scenario) -> Result<ChanceRequest, Strin
 
 fn chance(a: &args::ChanceArgs) -> Outcome {
     let scenario = load_scenario(a.estimate.scenario.as_deref())?;
+    if let Some(path) = &a.batch {
+        return chance_batch(a, path, &scenario);
+    }
     check_writable(a.plot.as_deref())?;
     let mut request = ChanceRequest {
         crs: a.crs.unwrap_or(500),
@@ -353,6 +357,29 @@ fn chance(a: &args::ChanceArgs) -> Outcome {
                 );
             }
         }
+    }
+    Ok(())
+}
+
+/// `chance --batch FILE.csv`: every candidate on the same runs; the time the runs took on
+/// stderr.
+fn chance_batch(a: &args::ChanceArgs, path: &Path, scenario: &Scenario) -> Outcome {
+    let request = request(&a.estimate, scenario)?;
+    let rows = batch::read(path, scenario, &request)?;
+    let n = rows.len();
+    let bar = progress(request.runs, "runs", a.estimate.run.quiet);
+    let done = batch::run(scenario, rows, &request, |d| bar.set_position(d))?;
+    bar.finish_and_clear();
+    note!(
+        "{n} candidate{} judged on the same {} simulated futures in {:.2} s",
+        if n == 1 { "" } else { "s" },
+        request.runs,
+        done.seconds
+    );
+    if a.estimate.json {
+        outln!("{}", done.to_json(scenario, &request));
+    } else {
+        out!("{}", done.to_csv());
     }
     Ok(())
 }
