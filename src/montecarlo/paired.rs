@@ -346,10 +346,11 @@ impl MonteCarlo {
                 .into_par_iter()
                 .fold(empty, |mut counts, i| {
                     let report = model.sample(&mut run_rng(seed, i));
-                    let draws = &report.draws;
-                    let within = draws.iter().take_while(|d| d.at <= limit);
+                    // Only the rounds within the window can count.
+                    let k = report.draws.partition_point(|d| d.at <= limit);
+                    let draws = &report.draws[..k];
                     let mut seen: Vec<crate::draw::Target> = Vec::new();
-                    for d in within {
+                    for d in draws {
                         if !seen.contains(&d.target) {
                             seen.push(d.target);
                         }
@@ -359,9 +360,8 @@ impl MonteCarlo {
                     }
                     for (n, c) in counts.invited.iter_mut().zip(candidates) {
                         let expires = validity.after(c.submitted);
-                        let invited = first_invitation(c.point, c.submitted, expires, draws)
-                            .is_some_and(|t| t <= limit);
-                        *n += u64::from(invited);
+                        let invited = first_invitation(c.point, c.submitted, expires, draws);
+                        *n += u64::from(invited.is_some());
                     }
                     counts.runs += 1;
                     counts

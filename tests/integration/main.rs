@@ -6,6 +6,8 @@ mod cli;
 #[cfg(feature = "cli")]
 mod cli_batch;
 #[cfg(feature = "cli")]
+mod cli_charts;
+#[cfg(feature = "cli")]
 mod cli_conventions;
 mod crs_calculator;
 mod crs_profile_file;
