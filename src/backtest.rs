@@ -75,6 +75,8 @@ pub struct BacktestOptions {
     pub scores: (u16, u16, u16),
     /// The profiles.
     pub profiles: Vec<BacktestProfile>,
+    /// Origins every this many days from `from` (`None`: month starts, the default).
+    pub every_days: Option<u32>,
 }
 
 impl BacktestOptions {
@@ -90,6 +92,7 @@ impl BacktestOptions {
             lead_days: 60,
             scores: (300, 600, 10),
             profiles: BacktestProfile::standard(),
+            every_days: None,
         }
     }
 }
@@ -169,6 +172,98 @@ impl Scores {
     }
 }
 
+/// The scores of one forecaster (the model or a baseline) over some forecasts, as defined in
+/// the forecast notes: Brier score, log loss (probabilities clipped to [0.001, 0.999]), the
+/// Brier score of the rows within 30 points of the profile's last cut-off, and the CRPS in
+/// points (per origin and profile, 10 x the sum of squared errors over the score grid,
+/// averaged).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Metrics {
+    /// How many forecasts.
+    pub n: usize,
+    /// Mean squared error of the probabilities (`None` with no forecast).
+    pub brier: Option<f64>,
+    /// Mean negative log-likelihood.
+    pub log_loss: Option<f64>,
+    /// How many forecasts are within 30 points of the last cut-off.
+    pub near_n: usize,
+    /// The Brier score of those.
+    pub near_brier: Option<f64>,
+    /// The CRPS in CRS points, per origin and profile.
+    pub crps: Option<f64>,
+}
+
+/// The backtest's scores over some forecasts: the model beside the two previous-cut-off
+/// baselines, and the model's skill over the better of them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct GroupScores {
+    /// The model.
+    pub model: Metrics,
+    /// 1 at or above the last cut-off, else 0.
+    pub hard_baseline: Metrics,
+    /// `logistic((crs - last) / 5)`.
+    pub smooth_baseline: Metrics,
+    /// `1 - model Brier / the better baseline's Brier`, with its 90% bootstrap interval over
+    /// origins (`None` when a Brier score is 0 or missing).
+    pub skill: Option<[f64; 3]>,
+}
+
+/// How close to the last cut-off a row must be to count as near it.
+const NEAR: i32 = 30;
+/// Bootstrap replicates of the skill's interval.
+const BOOTSTRAP: usize = 1000;
+
+fn metrics(rows: &[(&Forecast, bool)], p: impl Fn(&Forecast) -> f64) -> Metrics {
+    if rows.is_empty() {
+        return Metrics::default();
+    }
+    let n = rows.len() as f64;
+    let sq = |f: &Forecast, y: bool| (p(f) - if y { 1.0 } else { 0.0 }).powi(2);
+    let brier = rows.iter().map(|(f, y)| sq(f, *y)).sum::<f64>() / n;
+    let log_loss = rows
+        .iter()
+        .map(|(f, y)| {
+            let q = p(f).clamp(0.001, 0.999);
+            if *y { -q.ln() } else { -(1.0 - q).ln() }
+        })
+        .sum::<f64>()
+        / n;
+    let near: Vec<f64> = rows
+        .iter()
+        .filter(|(f, _)| {
+            f.last_cutoff
+                .is_some_and(|l| (i32::from(f.crs) - i32::from(l)).abs() <= NEAR)
+        })
+        .map(|(f, y)| sq(f, *y))
+        .collect();
+    let mut groups: std::collections::BTreeMap<(Date, &str), f64> =
+        std::collections::BTreeMap::new();
+    for (f, y) in rows {
+        *groups.entry((f.origin, f.profile.as_str())).or_insert(0.0) += sq(f, *y);
+    }
+    let step = rows
+        .windows(2)
+        .find(|w| w[0].0.origin == w[1].0.origin && w[0].0.profile == w[1].0.profile)
+        .map_or(10.0, |w| f64::from(w[1].0.crs.abs_diff(w[0].0.crs)));
+    Metrics {
+        n: rows.len(),
+        brier: Some(brier),
+        log_loss: Some(log_loss),
+        near_n: near.len(),
+        near_brier: (!near.is_empty()).then(|| near.iter().sum::<f64>() / near.len() as f64),
+        crps: Some(step * groups.values().sum::<f64>() / groups.len() as f64),
+    }
+}
+
+/// `1 - model / best baseline` over per-origin sums of squared errors.
+fn skill_of(per_origin: &[(f64, f64, f64, usize)]) -> Option<f64> {
+    let (m, h, s) = per_origin
+        .iter()
+        .fold((0.0, 0.0, 0.0), |a, o| (a.0 + o.0, a.1 + o.1, a.2 + o.2));
+    let best = h.min(s);
+    (best > 0.0).then(|| 1.0 - m / best)
+}
+
 /// All the forecasts of a backtest.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct BacktestReport {
@@ -198,6 +293,54 @@ impl BacktestReport {
 }
 
 impl BacktestReport {
+    /// The scores of the scored forecasts that `keep` selects: the model, both baselines,
+    /// and the skill with a 90% bootstrap interval over origins (seeded, so reproducible).
+    #[must_use]
+    pub fn group_scores(&self, keep: impl Fn(&Forecast) -> bool) -> GroupScores {
+        let rows: Vec<(&Forecast, bool)> = self
+            .forecasts
+            .iter()
+            .filter(|f| keep(f))
+            .filter_map(|f| f.outcome.map(|y| (f, y)))
+            .collect();
+        let mut per_origin: std::collections::BTreeMap<Date, (f64, f64, f64, usize)> =
+            std::collections::BTreeMap::new();
+        for (f, y) in &rows {
+            let y = if *y { 1.0 } else { 0.0 };
+            let e = per_origin.entry(f.origin).or_default();
+            e.0 += (f.p - y).powi(2);
+            e.1 += (f.hard_baseline() - y).powi(2);
+            e.2 += (f.smooth_baseline() - y).powi(2);
+            e.3 += 1;
+        }
+        let origins: Vec<(f64, f64, f64, usize)> = per_origin.into_values().collect();
+        let skill = skill_of(&origins).map(|point| {
+            use rand::{RngExt, SeedableRng};
+            let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(90);
+            let mut reps: Vec<f64> = (0..BOOTSTRAP)
+                .filter_map(|_| {
+                    let sample: Vec<(f64, f64, f64, usize)> = (0..origins.len())
+                        .map(|_| origins[rng.random_range(0..origins.len())])
+                        .collect();
+                    skill_of(&sample)
+                })
+                .collect();
+            reps.sort_by(f64::total_cmp);
+            let q = |x: f64| {
+                reps.get(((reps.len() as f64 - 1.0) * x).round() as usize)
+                    .copied()
+                    .unwrap_or(point)
+            };
+            [point, q(0.05), q(0.95)]
+        });
+        GroupScores {
+            model: metrics(&rows, |f| f.p),
+            hard_baseline: metrics(&rows, Forecast::hard_baseline),
+            smooth_baseline: metrics(&rows, Forecast::smooth_baseline),
+            skill,
+        }
+    }
+
     /// The summary as a table for people: Brier score and log loss overall, per profile and
     /// per year, beside the hard and smoothed previous-cut-off baselines; then the origins not
     /// scored.
@@ -218,26 +361,68 @@ impl BacktestReport {
         );
         let _ = writeln!(
             s,
-            "Brier score (lower is better) and log loss, beside the previous-cut-off baselines\n"
+            "Lower is better; near = rows within 30 points of the profile's last cut-off; CRPS in points.\nSkill = 1 - model Brier / the better baseline's, with its 90% bootstrap interval over origins.\n"
         );
         let _ = writeln!(
             s,
-            "  {:<22} {:>6} | {:>7} {:>7} | {:>10} {:>10} | {:>10} {:>10}",
-            "group", "n", "Brier", "logloss", "hard Brier", "hard log", "smooth Br.", "smooth log"
+            "  {:<26} {:>6} | {:>6} {:>6} {:>6} {:>6} | {:>6} {:>6} {:>6} | {:>6} {:>6} {:>6} | {:>21}",
+            "group",
+            "n",
+            "Brier",
+            "log",
+            "near",
+            "CRPS",
+            "hard",
+            "near",
+            "CRPS",
+            "smooth",
+            "near",
+            "CRPS",
+            "skill [90%]"
         );
+        let f4 = |x: Option<f64>| x.map_or_else(|| "-".to_string(), |v| format!("{v:.4}"));
+        let f1 = |x: Option<f64>| x.map_or_else(|| "-".to_string(), |v| format!("{v:.1}"));
         let mut line = |name: &str, keep: &dyn Fn(&Forecast) -> bool| {
-            let (m, h, sm) = self.scores(keep);
-            if m.n > 0 {
+            let g = self.group_scores(keep);
+            let skill = g.skill.map_or_else(
+                || "-".to_string(),
+                |[p, lo, hi]| format!("{p:+.3} [{lo:+.3}, {hi:+.3}]"),
+            );
+            if g.model.n > 0 {
                 let _ = writeln!(
                     s,
-                    "  {name:<22} {:>6} | {:>7.4} {:>7.4} | {:>10.4} {:>10.4} | {:>10.4} {:>10.4}",
-                    m.n, m.brier, m.log_loss, h.brier, h.log_loss, sm.brier, sm.log_loss
+                    "  {name:<26} {:>6} | {:>6} {:>6} {:>6} {:>6} | {:>6} {:>6} {:>6} | {:>6} {:>6} {:>6} | {skill:>21}",
+                    g.model.n,
+                    f4(g.model.brier),
+                    f4(g.model.log_loss),
+                    f4(g.model.near_brier),
+                    f1(g.model.crps),
+                    f4(g.hard_baseline.brier),
+                    f4(g.hard_baseline.near_brier),
+                    f1(g.hard_baseline.crps),
+                    f4(g.smooth_baseline.brier),
+                    f4(g.smooth_baseline.near_brier),
+                    f1(g.smooth_baseline.crps),
                 );
+            } else {
+                let _ = writeln!(s, "  {name:<26} no scored origins");
             }
         };
         line("all", &|_| true);
+        line("all with a round in the year", &|f| f.last_cutoff.is_some());
         for p in &options.profiles {
-            line(&format!("profile {}", p.name), &|f| f.profile == p.name);
+            line(&format!("profile {}", p.name), &|f| {
+                f.profile == p.name && f.last_cutoff.is_some()
+            });
+            if self
+                .forecasts
+                .iter()
+                .any(|f| f.profile == p.name && f.last_cutoff.is_none() && f.outcome.is_some())
+            {
+                line(&format!("{} (no round in the year)", p.name), &|f| {
+                    f.profile == p.name && f.last_cutoff.is_none()
+                });
+            }
         }
         let years: std::collections::BTreeSet<i16> =
             self.forecasts.iter().map(|f| f.origin.year()).collect();
@@ -316,7 +501,10 @@ pub fn run(
     mut progress: impl FnMut(Date, usize, usize),
 ) -> Result<BacktestReport> {
     let last_round = history.draws().iter().map(|d| d.date()).max();
-    let origins = month_starts(options.from, options.to);
+    let origins = match options.every_days {
+        Some(n) => every(options.from, options.to, n.max(1)),
+        None => month_starts(options.from, options.to),
+    };
     let mut report = BacktestReport::default();
     for (i, origin) in origins.iter().enumerate() {
         progress(*origin, i, origins.len());
@@ -378,6 +566,17 @@ pub fn run(
         }
     }
     Ok(report)
+}
+
+/// Every `n` days from `from` to the last before `to`.
+fn every(from: Date, to: Date, n: u32) -> Vec<Date> {
+    let mut out = Vec::new();
+    let mut d = Some(from);
+    while let Some(o) = d.filter(|o| *o < to) {
+        out.push(o);
+        d = o.checked_add(jiff::Span::new().days(i64::from(n))).ok();
+    }
+    out
 }
 
 /// Month starts from the first at or after `from` to the last before `to`.

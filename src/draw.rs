@@ -145,6 +145,9 @@ pub struct ProgramSet(u8);
 impl ProgramSet {
     /// No program.
     pub const EMPTY: ProgramSet = ProgramSet(0);
+    /// Every program (CEC, FSW, FST): the target of an all-program round in a scenario run,
+    /// which draws from the programs' pool only.
+    pub const ALL: ProgramSet = ProgramSet(0b111);
 
     /// This set plus `program`.
     #[must_use]

@@ -76,6 +76,7 @@ pub mod crs;
 mod draw;
 mod error;
 pub mod feed;
+pub mod forecast;
 mod ita;
 pub mod landing;
 pub mod montecarlo;

@@ -105,6 +105,17 @@ pub struct FanRow {
     pub quantiles: [u16; 5],
 }
 
+/// Whether one of the candidate's families holds a round at all within the horizon.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FamilyOutlook {
+    /// The family (`general`, `cec`, `french`, `pnp`, ...).
+    pub family: String,
+    /// The share of simulated futures in which it holds no round within the horizon.
+    pub no_round: Interval,
+    /// Why the family's pool is a guess, when it is (one round or none).
+    pub guess: Option<String>,
+}
+
 /// The chance of landing as a permanent resident, from runs that follow the stages after
 /// the ITA.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -144,6 +155,8 @@ pub struct ChanceReport {
     pub curve: Vec<(u32, Interval)>,
     /// Cut-off fans of the families that can reach the candidate.
     pub fans: Vec<FanRow>,
+    /// Each of the candidate's families: the chance it holds no round within the horizon.
+    pub families: Vec<FamilyOutlook>,
     /// The lowest scores with a chance of 50% and 90% within the horizon (same profile).
     pub score_for: (Option<u16>, Option<u16>),
     /// The probed scores: 300 to 600, or 600 to 1200 for a nominee (whose score includes the
@@ -286,6 +299,28 @@ impl ChanceReport {
                 }
             }
         }
+        let mut names: Vec<String> = vec!["general".to_string()];
+        names.extend(request.programs.iter().cloned());
+        if request.nominee {
+            names.push("pnp".into());
+        }
+        names.extend(request.categories.iter().cloned());
+        let mut families = Vec::new();
+        for name in names {
+            let target = match name.as_str() {
+                "general" => Target::Programs(crate::draw::ProgramSet::ALL),
+                "cec" | "fsw" | "fst" | "pnp" => scenario.target(&name)?,
+                category => Target::Category(model.categories().id(category)?),
+            };
+            if families.iter().any(|f: &FamilyOutlook| f.family == name) {
+                continue;
+            }
+            families.push(FamilyOutlook {
+                no_round: tally.no_round(target),
+                guess: scenario.family_pool(&name).and_then(|f| f.guess.clone()),
+                family: name,
+            });
+        }
         let landing = request.to_landing.then(|| {
             let stages = tally
                 .stages()
@@ -310,6 +345,7 @@ impl ChanceReport {
             by_month,
             curve: weekly(&|d| tally.chance_within(d)),
             fans,
+            families,
             score_for: (tally.score_for("you", 0.5), tally.score_for("you", 0.9)),
             score_range,
             by_score: (score_range.0..=score_range.1)
@@ -337,6 +373,9 @@ impl ChanceReport {
             "curve": self.curve.iter().map(|(d, i)| json!({"day": d, "p": i.p, "lo": i.lo, "hi": i.hi})).collect::<Vec<_>>(),
             "fans": self.fans.iter().map(|f| json!({"family": f.family, "month": f.month, "rounds": f.rounds,
                 "p10": f.quantiles[0], "p25": f.quantiles[1], "p50": f.quantiles[2], "p75": f.quantiles[3], "p90": f.quantiles[4]})).collect::<Vec<_>>(),
+            "families": self.families.iter().map(|f| json!({"family": f.family,
+                "p_no_round": f.no_round.p, "no_round_lo": f.no_round.lo, "no_round_hi": f.no_round.hi,
+                "guess": f.guess})).collect::<Vec<_>>(),
             "score_for": {"p50": self.score_for.0, "p90": self.score_for.1},
             "by_score": self.by_score.iter().map(|(s, i)| json!({"crs": s, "p": i.p, "lo": i.lo, "hi": i.hi})).collect::<Vec<_>>(),
             "landing": self.landing.as_ref().map(|l| json!({
@@ -444,6 +483,17 @@ impl ChanceReport {
             );
             s.push_str(NOTE);
             return s;
+        }
+        let _ = writeln!(
+            s,
+            "\nChance that a family of yours holds no round within {} days:",
+            r.horizon_days
+        );
+        for f in &self.families {
+            let _ = writeln!(s, "  {:<16} {}", f.family, pct(&f.no_round).trim_start());
+            if let Some(g) = &f.guess {
+                let _ = writeln!(s, "  {:<16} ({g})", "");
+            }
         }
         let _ = writeln!(
             s,

@@ -42,7 +42,6 @@
 //! # Ok::<(), eesim::Error>(())
 //! ```
 
-mod calibrate;
 mod convert;
 mod density;
 mod family;
@@ -57,7 +56,7 @@ mod summary;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-pub use calibrate::{Calibration, FamilySchedule, ShareEstimate};
+pub use crate::forecast::{Calibration, FamilySchedule, ShareEstimate};
 pub use density::{DensityModel, ScoreDensity};
 pub use family::DrawFamily;
 pub use history::{DrawNumber, DrawRecord, History};

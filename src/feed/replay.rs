@@ -5,11 +5,11 @@ use std::io;
 
 use jiff::civil::Date;
 
-use super::calibrate::{self, Calibration};
 use super::density::DensityModel;
 use super::family::DrawFamily;
 use super::history::{DrawNumber, History};
 use crate::error::{ErrorKind, Result};
+use crate::forecast::programs::{self as calibrate, Calibration};
 use crate::score::CrsScore;
 
 /// One round's nowcast beside its actual cut-off and two baselines.
@@ -78,6 +78,8 @@ impl Replay {
         let mut nowcasts = Vec::new();
         let mut previous: BTreeMap<DrawFamily, CrsScore> = BTreeMap::new();
         let mut fits: BTreeMap<usize, DensityModel> = BTreeMap::new();
+        let mut refills: BTreeMap<Date, _> = BTreeMap::new();
+        let mut cache = crate::forecast::FitCache::new();
         for draw in history.draws() {
             let prev = previous.insert(draw.family().clone(), draw.cutoff());
             if calibrate::pool_at(history, draw, DensityModel::Flat).is_none() {
@@ -102,8 +104,21 @@ impl Replay {
                         Calibration::as_of_with(history, draw.date(), DensityModel::Smooth),
                     ]
                 });
+            let refill = crate::forecast::PoolKind::of(draw.family()).and_then(|_| {
+                let (rounds, fitted) = refills.entry(draw.date()).or_insert_with(|| {
+                    let rounds = crate::forecast::family_rounds(history, draw.date());
+                    let fitted = crate::forecast::fit_families(
+                        &rounds,
+                        crate::forecast::EXIT_PER_DAY,
+                        &mut cache,
+                    );
+                    (rounds, fitted)
+                });
+                crate::forecast::nowcast(draw, fitted, rounds)
+                    .and_then(|(c, _)| CrsScore::new(c).ok())
+            });
             let (Some(predicted), Some(flat), Some(smooth)) = (
-                cal.nowcast(history, draw),
+                refill.or_else(|| cal.nowcast(history, draw)),
                 flat_cal.nowcast(history, draw),
                 smooth_cal.nowcast(history, draw),
             ) else {

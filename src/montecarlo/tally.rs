@@ -49,6 +49,9 @@ pub struct Tally {
     /// Rounds by target, month of the horizon (0 = the start's month) and cut-off.
     #[serde(with = "cutoff_entries")]
     cutoffs: CutoffCounts,
+    /// Per round target: the runs in which it held at least one round within the horizon.
+    #[serde(default)]
+    runs_with_round: Vec<(Target, u64)>,
 }
 
 impl Tally {
@@ -75,6 +78,7 @@ impl Tally {
             probe_scores: probes.map_or(0, Probes::scores_len),
             probe_first_week: vec![0; probes.map_or(0, Probes::len) * weeks],
             cutoffs: BTreeMap::new(),
+            runs_with_round: Vec::new(),
         }
     }
 
@@ -113,6 +117,17 @@ impl Tally {
                     self.probe_first_week[i * weeks + day as usize / 7] += 1;
                 }
             }
+        }
+        let mut held: Vec<Target> = report
+            .draws
+            .iter()
+            .filter(|d| d.requested > 0 && self.day_of(d.at).is_some())
+            .map(|d| d.target)
+            .collect();
+        held.sort_unstable();
+        held.dedup();
+        for t in held {
+            self.count_round(t, 1);
         }
         let start_month = month_number(self.start);
         for d in &report.draws {
@@ -183,6 +198,28 @@ impl Tally {
         for (k, v) in &other.cutoffs {
             *self.cutoffs.entry(*k).or_insert(0) += v;
         }
+        for (t, n) in &other.runs_with_round {
+            self.count_round(*t, *n);
+        }
+    }
+
+    fn count_round(&mut self, target: Target, n: u64) {
+        match self.runs_with_round.binary_search_by(|e| e.0.cmp(&target)) {
+            Ok(i) => self.runs_with_round[i].1 += n,
+            Err(i) => self.runs_with_round.insert(i, (target, n)),
+        }
+    }
+
+    /// The share of runs in which no round of `target` was held within the horizon, with its
+    /// Wilson interval: most of what remains uncertain for a candidate, who should see it.
+    #[must_use]
+    pub fn no_round(&self, target: Target) -> super::Interval {
+        let held = self
+            .runs_with_round
+            .iter()
+            .find(|e| e.0 == target)
+            .map_or(0, |e| e.1);
+        super::Interval::wilson(self.runs.saturating_sub(held), self.runs)
     }
 
     /// The number of runs.
@@ -365,6 +402,8 @@ struct RawTally {
     probe_first_week: Vec<u64>,
     #[serde(with = "cutoff_entries")]
     cutoffs: CutoffCounts,
+    #[serde(default)]
+    runs_with_round: Vec<(Target, u64)>,
 }
 
 impl TryFrom<RawTally> for Tally {
@@ -386,7 +425,8 @@ impl TryFrom<RawTally> for Tally {
         let landing_ok = r.landed_day.len() == days
             && r.stages.len() == Stage::ALL.len()
             && landed <= r.runs
-            && staged <= r.runs;
+            && staged <= r.runs
+            && r.runs_with_round.iter().all(|e| e.1 <= r.runs);
         if r.focal_first_day.len() != days
             || r.probe_first_week.len() != probes
             || counted > r.runs
@@ -419,6 +459,7 @@ impl TryFrom<RawTally> for Tally {
             probe_scores: r.probe_scores,
             probe_first_week: r.probe_first_week,
             cutoffs: r.cutoffs,
+            runs_with_round: r.runs_with_round,
         })
     }
 }

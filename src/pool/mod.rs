@@ -309,6 +309,36 @@ impl Pool {
     /// [`ErrorKind::NotInPool`] when the pool holds fewer than `cohort.count` of it; the pool
     /// is then unchanged.
     pub fn remove(&mut self, cohort: &Cohort) -> Result<()> {
+        match self.remove_up_to(cohort) {
+            (removed, _) if removed == u64::from(cohort.count) => Ok(()),
+            (_, have) => Err(ErrorKind::NotInPool {
+                id: cohort.id.0,
+                score: cohort.score.get(),
+                submitted_at: cohort.submitted_at.to_string(),
+                expected: u64::from(cohort.count),
+                found: have,
+            }
+            .into()),
+        }
+    }
+
+    /// Removes up to `cohort.count` candidates of exactly this cohort, as many as the pool
+    /// holds (those invited meanwhile are gone already), for example a cohort whose residence
+    /// in a family's pool has ended. Returns `(removed, held before)`; when the pool holds fewer
+    /// than `cohort.count` and `exact` would fail, nothing is removed by [`Pool::remove`].
+    pub fn remove_available(&mut self, cohort: &Cohort) -> u64 {
+        let (_, have) = self.remove_up_to(&cohort.with_count(0));
+        let n = have.min(u64::from(cohort.count));
+        if n == 0 {
+            return 0;
+        }
+        let part = cohort.with_count(u32::try_from(n).unwrap_or(cohort.count));
+        self.remove_up_to(&part).0
+    }
+
+    /// Removes `cohort.count` of the cohort when the pool holds that many (else nothing);
+    /// returns `(removed, held before)`.
+    fn remove_up_to(&mut self, cohort: &Cohort) -> (u64, u64) {
         let bucket = &mut self.buckets[cohort.score.index()];
         let tie = TieKey {
             submitted_at: cohort.submitted_at,
@@ -323,15 +353,11 @@ impl Pool {
         });
         let have = found.map_or(0, |(gi, i)| bucket.groups[gi].entries[i].count);
         let (Some((gi, i)), true) = (found, have >= cohort.count) else {
-            return Err(ErrorKind::NotInPool {
-                id: cohort.id.0,
-                score: cohort.score.get(),
-                submitted_at: cohort.submitted_at.to_string(),
-                expected: u64::from(cohort.count),
-                found: u64::from(have),
-            }
-            .into());
+            return (0, u64::from(have));
         };
+        if cohort.count == 0 {
+            return (0, u64::from(have));
+        }
         let group = &mut bucket.groups[gi];
         let entry = &mut group.entries[i];
         entry.count -= cohort.count;
@@ -343,7 +369,7 @@ impl Pool {
         bucket.debit(cohort.eligibility, n);
         self.total -= n;
         bucket.drop_empty_groups();
-        Ok(())
+        (n, u64::from(have))
     }
 
     /// Removes every profile that has expired by `now` (submitted at least one validity

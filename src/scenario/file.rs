@@ -78,6 +78,7 @@ impl Scenario {
                     "validity_months",
                     "pool",
                     "shares",
+                    "families",
                     "draws",
                     "arrivals",
                     "exits",
@@ -86,8 +87,11 @@ impl Scenario {
             );
         }
         match get("version") {
-            Some(Value::Number(n)) if n.as_u64() == Some(1) => {}
-            other => c.problem("version", "1", other),
+            Some(Value::Number(n)) if n.as_u64() == Some(2) => {}
+            Some(Value::Number(n)) if n.as_u64() == Some(1) => c.problems.push(
+                "version: expected 2, found 1 (a scenario of eesim 0.1, whose categories were shares of the pool: calibrate a new one with `eesim calibrate FEED.json`)".into(),
+            ),
+            other => c.problem("version", "2", other),
         }
         let as_of = c.date(get("as_of"), "as_of");
         let source = c.string(get("source"), "source");
@@ -96,6 +100,7 @@ impl Scenario {
             v => c.integer(v, "validity_months", 1, 60),
         };
         let (shares, mut categories) = shares(&mut c, get("shares"));
+        let mut families = families(&mut c, get("families"), &mut categories);
         let draws = draws(&mut c, get("draws"), &mut categories);
         let pool = pool(&mut c, get("pool"), base, &mut categories);
         let (arrivals, spread) = arrivals(&mut c, get("arrivals"));
@@ -105,8 +110,14 @@ impl Scenario {
             v => after_ita(&mut c, v),
         };
         for family in draws.keys() {
-            if !PROGRAM_FAMILIES.contains(&family.as_str()) && !shares.contains_key(family) {
-                c.problems.push(format!("shares.{family}: expected the share of the pool in a category that holds rounds, found nothing"));
+            if super::needs_pool(family) && !families.contains_key(family) {
+                c.problems.push(format!("families.{family}: expected the pool of a family that holds rounds, found nothing"));
+            }
+        }
+        if let Some(w) = withdrawal {
+            let exit = super::exit_per_day(w);
+            for f in families.values_mut() {
+                f.shape.exit_per_day = exit;
             }
         }
         if !c.problems.is_empty() {
@@ -137,6 +148,7 @@ impl Scenario {
                 validity_months: u32::try_from(validity_months).unwrap_or(12),
                 pool,
                 shares,
+                families,
                 draws,
                 arrivals_per_week,
                 arrival_spread,
@@ -166,7 +178,7 @@ impl Scenario {
             s,
             "# eesim scenario: every assumption about the future, in one file."
         );
-        let _ = writeln!(s, "version = 1");
+        let _ = writeln!(s, "version = 2");
         let _ = writeln!(
             s,
             "# The runs start on this date and know nothing dated on or after it."
@@ -202,7 +214,7 @@ impl Scenario {
         let _ = writeln!(s, "density = {density}\n");
         let _ = writeln!(
             s,
-            "# The share of the pool eligible for each program and category; each run samples"
+            "# The share of the snapshot's pool eligible for each program; each run samples"
         );
         let _ = writeln!(
             s,
@@ -216,6 +228,7 @@ impl Scenario {
                 sh.mean, sh.spread
             );
         }
+        write_families(&mut s, &self.families);
         let _ = writeln!(
             s,
             "\n# Rounds per family: resampled gaps (days) and sizes after the last real round,"
@@ -410,26 +423,196 @@ fn density(c: &mut Check, v: Option<&Value>) -> Option<DensityModel> {
     }
 }
 
+fn write_families(s: &mut String, families: &BTreeMap<String, crate::forecast::FamilyPool>) {
+    let _ = writeln!(
+        s,
+        "\n# Families with a pool of their own (nominees and categories), by the refill model:"
+    );
+    let _ = writeln!(
+        s,
+        "# on day t a score s holds level * exp(-beta max(s - center, 0)) * min(t - emptied(s), residence_days)"
+    );
+    let _ = writeln!(
+        s,
+        "# candidates (less withdrawals), where emptied(s) is the last time a listed or simulated round"
+    );
+    let _ = writeln!(
+        s,
+        "# reached s (its tie-break at the cut-off). Each run multiplies the level by exp(level_spread * z)."
+    );
+    let _ = writeln!(s, "[families]");
+    for (name, f) in families {
+        let _ = writeln!(s, "[families.{name}]");
+        let _ = writeln!(s, "source = {}", quote(&f.source));
+        if let Some(g) = &f.guess {
+            let _ = writeln!(s, "guess = {}", quote(g));
+        }
+        let _ = writeln!(s, "scores = [{}, {}]", f.shape.lo, f.shape.hi);
+        let _ = writeln!(s, "center = {}", f.shape.center);
+        let _ = writeln!(s, "beta = {}", f.shape.beta);
+        let _ = writeln!(s, "residence_days = {}", f.shape.residence_days);
+        let _ = writeln!(s, "level = {}", f.level);
+        let _ = writeln!(s, "level_spread = {}", f.level_spread);
+        let rounds: Vec<String> = f
+            .rounds
+            .iter()
+            .map(|(at, cutoff, tie)| match tie {
+                Some(t) => format!("{{ at = \"{at}\", cutoff = {cutoff}, tie_break = \"{t}\" }}"),
+                None => format!("{{ at = \"{at}\", cutoff = {cutoff} }}"),
+            })
+            .collect();
+        let _ = writeln!(s, "rounds = [{}]", rounds.join(", "));
+    }
+}
+
+fn families(
+    c: &mut Check,
+    v: Option<&Value>,
+    categories: &mut Categories,
+) -> BTreeMap<String, crate::forecast::FamilyPool> {
+    let mut out = BTreeMap::new();
+    if v.is_none() {
+        return out;
+    }
+    let Some(m) = c.table(v, "families") else {
+        return out;
+    };
+    for (name, item) in m {
+        let path = format!("families.{name}");
+        if !super::needs_pool(name) {
+            c.problem(
+                &path,
+                "pnp or a category (programs draw from the snapshot's pool)",
+                Some(&Value::String(name.clone())),
+            );
+            continue;
+        }
+        if name != "pnp" && categories.register(name).is_err() {
+            c.problem(
+                &path,
+                "a lower-case name of letters, digits and '_'",
+                Some(&Value::String(name.clone())),
+            );
+            continue;
+        }
+        let Some(t) = c.table(Some(item), &path) else {
+            continue;
+        };
+        c.unknown(
+            t,
+            &path,
+            &[
+                "source",
+                "guess",
+                "scores",
+                "center",
+                "beta",
+                "residence_days",
+                "level",
+                "level_spread",
+                "rounds",
+            ],
+        );
+        let source = c.string(t.get("source"), &format!("{path}.source"));
+        let guess = match t.get("guess") {
+            None => Some(None),
+            v => c.string(v, &format!("{path}.guess")).map(Some),
+        };
+        let scores = c.integers(t.get("scores"), &format!("{path}.scores"), 0, 1200, false);
+        let scores = match scores.as_deref() {
+            Some(&[lo, hi]) if lo <= hi => Some((lo as u16, hi as u16)),
+            Some(_) => {
+                c.problem(
+                    &format!("{path}.scores"),
+                    "[lowest, highest] with lowest <= highest",
+                    t.get("scores"),
+                );
+                None
+            }
+            None => None,
+        };
+        let center = c.number(t.get("center"), &format!("{path}.center"), 0.0, 1200.0);
+        let beta = c.number(t.get("beta"), &format!("{path}.beta"), -1.0, 1.0);
+        let residence = c.number(
+            t.get("residence_days"),
+            &format!("{path}.residence_days"),
+            1.0,
+            3650.0,
+        );
+        let level = c.number(t.get("level"), &format!("{path}.level"), 0.0, 1e6);
+        let spread = c.number(
+            t.get("level_spread"),
+            &format!("{path}.level_spread"),
+            0.0,
+            5.0,
+        );
+        let mut rounds = Vec::new();
+        if let Some(list) = c.array(t.get("rounds"), &format!("{path}.rounds"), None) {
+            for (i, r) in list.iter().enumerate() {
+                let p = format!("{path}.rounds[{i}]");
+                let Some(rt) = c.table(Some(r), &p) else {
+                    continue;
+                };
+                c.unknown(rt, &p, &["at", "cutoff", "tie_break"]);
+                let at = c.timestamp(rt.get("at"), &format!("{p}.at"));
+                let cutoff = c.integer(rt.get("cutoff"), &format!("{p}.cutoff"), 0, 1200);
+                let tie = match rt.get("tie_break") {
+                    None => Some(None),
+                    v => c.timestamp(v, &format!("{p}.tie_break")).map(Some),
+                };
+                if let (Some(at), Some(cutoff), Some(tie)) = (at, cutoff, tie) {
+                    rounds.push((at, cutoff as u16, tie));
+                }
+            }
+        }
+        rounds.sort_by_key(|r| r.0);
+        if let (
+            Some(source),
+            Some(guess),
+            Some((lo, hi)),
+            Some(center),
+            Some(beta),
+            Some(residence_days),
+            Some(level),
+            Some(level_spread),
+        ) = (
+            source, guess, scores, center, beta, residence, level, spread,
+        ) {
+            out.insert(
+                name.clone(),
+                crate::forecast::FamilyPool {
+                    shape: crate::forecast::RefillShape {
+                        lo,
+                        hi,
+                        center,
+                        beta,
+                        residence_days,
+                        exit_per_day: 0.0,
+                    },
+                    level,
+                    level_spread,
+                    rounds,
+                    source,
+                    guess,
+                },
+            );
+        }
+    }
+    out
+}
+
 fn shares(c: &mut Check, v: Option<&Value>) -> (BTreeMap<String, Share>, Categories) {
     let mut out = BTreeMap::new();
-    let mut categories = Categories::new();
+    let categories = Categories::new();
     let Some(m) = c.table(v, "shares") else {
         return (out, categories);
     };
     for (name, item) in m {
         let path = format!("shares.{name}");
-        if name == "general" || name == "pnp" {
+        if !["cec", "fsw", "fst"].contains(&name.as_str()) {
             c.problem(
                 &path,
-                "a program (cec, fsw, fst) or a category",
-                Some(&Value::String(name.clone())),
-            );
-            continue;
-        }
-        if !["cec", "fsw", "fst"].contains(&name.as_str()) && categories.register(name).is_err() {
-            c.problem(
-                &path,
-                "a lower-case name of letters, digits and '_'",
+                "a program: cec, fsw or fst (categories have a pool of their own under [families])",
                 Some(&Value::String(name.clone())),
             );
             continue;
@@ -764,6 +947,21 @@ impl Check {
             Some(d) => Some(d),
             None => {
                 self.problem(path, "a date like \"2026-02-16\"", v);
+                None
+            }
+        }
+    }
+}
+
+impl Check {
+    fn timestamp(&mut self, v: Option<&Value>, path: &str) -> Option<crate::Timestamp> {
+        match v
+            .and_then(Value::as_str)
+            .map(str::parse::<crate::Timestamp>)
+        {
+            Some(Ok(t)) => Some(t),
+            _ => {
+                self.problem(path, "a UTC time like \"2026-02-06T14:00:00Z\"", v);
                 None
             }
         }

@@ -58,6 +58,7 @@ pub(super) fn sample(run: &ScenarioRun<'_>, rng: &mut ChaCha8Rng) -> RunReport {
     let span = (start.as_second() - validity.latest_start_ended_by(start).as_second()).max(1);
     let classes = run.classes(rng);
     let rate = run.arrival_rate(rng);
+    let mut families = run.family_pools(rng);
     let mut rounds = run.rounds_of_run(rng);
     rounds.sort_by_key(|d| d.at);
 
@@ -120,6 +121,14 @@ pub(super) fn sample(run: &ScenarioRun<'_>, rng: &mut ChaCha8Rng) -> RunReport {
         }
         let spec = rounds[next_round];
         next_round += 1;
+        if let Some(k) = run.family_of_round(spec.target) {
+            let record = family_round(&mut families[k], &spec);
+            if let Some(f) = focal.as_mut() {
+                f.round(&record, report.draws.len(), rng, sc.responses);
+            }
+            report.draws.push(record);
+            continue;
+        }
         let (record, removed) = state.draw(&spec, decline);
         if let Some(f) = focal.as_mut() {
             f.round(&record, report.draws.len(), rng, sc.responses);
@@ -134,6 +143,26 @@ pub(super) fn sample(run: &ScenarioRun<'_>, rng: &mut ChaCha8Rng) -> RunReport {
         report.focal = Some(f.finish(end));
     }
     report
+}
+
+/// A round of a family with a pool of its own: the refill pool takes from the top down.
+pub(super) fn family_round(pool: &mut crate::forecast::RefillPool, spec: &DrawSpec) -> DrawRecord {
+    let taken = pool.take(crate::forecast::day_of(spec.at), f64::from(spec.size));
+    let invited = (taken.invited.round().max(0.0) as u64).min(u64::from(spec.size));
+    let tie = (taken.tie_break_day * crate::forecast::DAY).floor() as i64;
+    DrawRecord {
+        at: spec.at,
+        target: spec.target,
+        requested: spec.size,
+        invited,
+        cutoff: taken
+            .cutoff
+            .and_then(|c| CrsScore::new(c).ok())
+            .filter(|_| invited > 0),
+        tie_break: Timestamp::from_second(tie.min(spec.at.as_second()))
+            .ok()
+            .filter(|_| invited > 0),
+    }
 }
 
 /// Per-score values summed into rows.

@@ -1,6 +1,5 @@
 //! `Scenario`: every assumption about the future, explicit, validated and serialisable.
 
-mod calibrate;
 mod file;
 mod fluid;
 mod run;
@@ -9,6 +8,7 @@ use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 
+pub(crate) use run::INACTIVE_AFTER_DAYS;
 pub use run::{Engine, FocalSpec, ScenarioRun};
 
 use crate::candidate::{Categories, Program};
@@ -92,6 +92,7 @@ pub struct Scenario {
     pub(crate) validity_months: u32,
     pub(crate) pool: StartPool,
     pub(crate) shares: BTreeMap<String, Share>,
+    pub(crate) families: BTreeMap<String, crate::forecast::FamilyPool>,
     pub(crate) draws: BTreeMap<String, DrawPlan>,
     pub(crate) arrivals_per_week: [f64; 15],
     pub(crate) arrival_spread: f64,
@@ -103,6 +104,17 @@ pub struct Scenario {
 
 /// The program and nominee family names; every other family or share name is a category.
 pub(crate) const PROGRAM_FAMILIES: [&str; 5] = ["general", "cec", "fsw", "fst", "pnp"];
+
+/// The withdrawal rate per day of a weekly withdrawal probability.
+pub(crate) fn exit_per_day(weekly: Probability) -> f64 {
+    -(1.0 - weekly.get().min(0.999_999)).ln() / 7.0
+}
+
+/// Whether rounds of `family` draw from a pool of its own (nominees and categories), not from
+/// the snapshot's pool of the programs.
+pub(crate) fn needs_pool(family: &str) -> bool {
+    !matches!(family, "general" | "cec" | "fsw" | "fst")
+}
 
 impl Scenario {
     /// The embedded default scenario ([`DEFAULT_TOML`]).
@@ -135,6 +147,18 @@ impl Scenario {
     #[must_use]
     pub fn share(&self, name: &str) -> Option<Share> {
         self.shares.get(name).copied()
+    }
+
+    /// The refill pool of a family that draws from its own pool (provincial nominees and
+    /// every category), if the scenario has one.
+    #[must_use]
+    pub fn family_pool(&self, name: &str) -> Option<&crate::forecast::FamilyPool> {
+        self.families.get(name)
+    }
+
+    /// Every family with its own pool, by name.
+    pub fn family_pools(&self) -> impl Iterator<Item = (&str, &crate::forecast::FamilyPool)> {
+        self.families.iter().map(|(n, f)| (n.as_str(), f))
     }
 
     /// The families with scheduled rounds.
@@ -184,8 +208,10 @@ impl Scenario {
                 "{path}.gaps_days[{i}]: expected an integer from 1 to 3650, found {g}"
             ));
         }
-        if !PROGRAM_FAMILIES.contains(&family) && !self.shares.contains_key(family) {
-            problems.push(format!("shares.{family}: expected the share of the pool in a category that holds rounds, found nothing"));
+        if needs_pool(family) && !self.families.contains_key(family) {
+            problems.push(format!(
+                "families.{family}: expected the pool of a family that holds rounds, found nothing"
+            ));
         }
         if !problems.is_empty() {
             return Err(crate::ErrorKind::InvalidScenario {
@@ -267,6 +293,7 @@ impl Scenario {
             Target::All => Some("general".into()),
             Target::ProvincialNominees => Some("pnp".into()),
             Target::Category(c) => Some(self.categories.name(c).to_string()),
+            Target::Programs(crate::draw::ProgramSet::ALL) => Some("general".into()),
             Target::Programs(set) => {
                 let programs: Vec<Program> = Program::ALL
                     .into_iter()

@@ -98,15 +98,15 @@ pub struct ScenarioRun<'a> {
     categories: Categories,
     /// Expected candidates per score in the start pool.
     pub(super) density: Vec<f64>,
-    /// Each score's share of its range's weekly arrivals.
-    /// Category classes: name and eligibility bit.
-    class_categories: Vec<(String, Eligibility)>,
+    /// The families with a pool of their own: the target of their rounds, their eligibility
+    /// bit in the exact engine's pool, and their name in the scenario.
+    pub(super) families: Vec<(crate::Target, Eligibility, String)>,
+    /// Every family's gaps between rounds, pooled: the first gap's table to shrink toward.
+    pooled_gaps: Vec<u32>,
     /// The eligibility bits some round or the focal candidate looks at.
     pub(super) relevant: u64,
     /// Whether runs follow the focal candidate's application past the ITA.
     to_landing: bool,
-    /// Per category class: the share of weekly arrivals its rounds take each week.
-    throughput: Vec<f64>,
     /// Expected arrivals per week at each score.
     pub(super) weekly: Vec<f64>,
     engine: Engine,
@@ -154,7 +154,21 @@ impl<'a> ScenarioRun<'a> {
         let expected = f64::from(scenario.pool.ranges.iter().sum::<u32>())
             + scenario.arrivals_per_week.iter().sum::<f64>() * f64::from(horizon_days) / 7.0
                 * (1.0 + 4.0 * scenario.arrival_spread);
-        if expected > 4.0e9 {
+        // The families' own pools: at most a full residence at the start plus the horizon's
+        // arrivals, each with a level shock of four spreads.
+        let expected = expected
+            + scenario
+                .families
+                .values()
+                .map(|f| {
+                    let per_day: f64 = (f.shape.lo..=f.shape.hi).map(|s| f.shape.shape(s)).sum();
+                    f.level
+                        * per_day
+                        * (f.shape.residence_days + f64::from(horizon_days))
+                        * (4.0 * f.level_spread).exp()
+                })
+                .sum::<f64>();
+        if expected.is_nan() || expected > 4.0e9 {
             return Err(invalid(
                 "size",
                 "at most 4 billion candidates in a run".into(),
@@ -191,23 +205,31 @@ impl<'a> ScenarioRun<'a> {
                 }
             }
         }
-        let mut class_categories = Vec::new();
-        for name in scenario.categories.names() {
-            let drawn = scenario.draws.contains_key(name);
-            let focal_in = focal
-                .as_ref()
-                .is_some_and(|f| f.categories.iter().any(|c| c == name));
-            if drawn || focal_in {
-                class_categories.push((
-                    name.to_string(),
-                    Eligibility::none().with_category(categories.id(name)?),
-                ));
-            }
+        let mut families = Vec::new();
+        for name in scenario.families.keys() {
+            let (target, bit) = if name == "pnp" {
+                (
+                    crate::Target::ProvincialNominees,
+                    Eligibility::none().with_nomination(),
+                )
+            } else {
+                let id = categories.id(name)?;
+                (
+                    crate::Target::Category(id),
+                    Eligibility::none().with_category(id),
+                )
+            };
+            families.push((target, bit, name.clone()));
         }
         let counts = scenario.pool.ranges;
         let density = ScoreDensity::from_counts(&counts, scenario.pool.density);
+        // The snapshot's pool is the programs' pool up to 600; nominees have a pool of their own.
         let per_score: Vec<f64> = (0..CrsScore::COUNT)
-            .map(|i| CrsScore::from_index(i).map_or(0.0, |s| density.at(s)))
+            .map(|i| {
+                CrsScore::from_index(i)
+                    .filter(|s| s.get() < NOMINEE_FROM)
+                    .map_or(0.0, |s| density.at(s))
+            })
             .collect();
         let mut arrival_shape = vec![0.0; CrsScore::COUNT];
         for range in RANGES {
@@ -222,11 +244,7 @@ impl<'a> ScenarioRun<'a> {
                 };
             }
         }
-        let mut relevant = class_categories
-            .iter()
-            .fold(Eligibility::none().with_nomination().bits(), |m, c| {
-                m | c.1.bits()
-            });
+        let mut relevant = 0;
         for p in Program::ALL {
             if scenario.draws.contains_key(p.name())
                 || focal.as_ref().is_some_and(|f| f.programs.contains(p))
@@ -239,39 +257,21 @@ impl<'a> ScenarioRun<'a> {
                 RANGES
                     .iter()
                     .position(|r| usize::from(r.low) <= s && s <= usize::from(r.high))
+                    .filter(|_| s < usize::from(NOMINEE_FROM))
                     .map_or(0.0, |r| scenario.arrivals_per_week[r] * arrival_shape[s])
-            })
-            .collect();
-        let arrivals_per_week: f64 = scenario.arrivals_per_week.iter().sum();
-        let throughput = class_categories
-            .iter()
-            .map(|(name, _)| {
-                let weekly_invitations = match scenario.draws.get(name) {
-                    Some(DrawPlan::Resample {
-                        gaps_days, sizes, ..
-                    }) if !gaps_days.is_empty() && !sizes.is_empty() => {
-                        let size =
-                            sizes.iter().map(|s| f64::from(*s)).sum::<f64>() / sizes.len() as f64;
-                        let gap = gaps_days.iter().map(|g| f64::from(*g)).sum::<f64>()
-                            / gaps_days.len() as f64;
-                        size * 7.0 / gap
-                    }
-                    Some(DrawPlan::Fixed(rounds)) => {
-                        rounds.iter().map(|r| f64::from(r.1)).sum::<f64>() * 7.0
-                            / f64::from(horizon_days)
-                    }
-                    _ => 0.0,
-                };
-                if arrivals_per_week > 0.0 {
-                    (weekly_invitations / arrivals_per_week).min(0.5)
-                } else {
-                    0.0
-                }
             })
             .collect();
         Ok(ScenarioRun {
             to_landing: false,
-            throughput,
+            pooled_gaps: scenario
+                .draws
+                .values()
+                .flat_map(|p| match p {
+                    DrawPlan::Resample { gaps_days, .. } => gaps_days.clone(),
+                    DrawPlan::Fixed(_) => Vec::new(),
+                })
+                .collect(),
+            families,
             weekly,
             relevant,
             engine: Engine::default(),
@@ -282,7 +282,6 @@ impl<'a> ScenarioRun<'a> {
             start,
             categories,
             density: per_score,
-            class_categories,
         })
     }
 
@@ -336,14 +335,11 @@ impl<'a> ScenarioRun<'a> {
         Ok(Some(e))
     }
 
-    /// The eligibility classes of one run, with their weights (summing to 1).
-    /// The eligibility classes of one run, with their weights in the start pool and among
-    /// arrivals (each summing to 1), from shares sampled for this run.
-    ///
-    /// A category's share of arrivals is at least its share of the pool, and at least what its
-    /// rounds take each week over all weekly arrivals: a category drawn deep every month (as
-    /// French was in 2024-2026) is refilled faster than its share of the pool suggests, or its
-    /// rounds could not keep their size.
+    /// The program classes of one run's snapshot pool, with their weights in the start pool
+    /// and among arrivals (each summing to 1), from the program shares sampled for this run:
+    /// CEC only, FSW only, both, and neither (FST). Categories and nominees have pools of
+    /// their own ([`ScenarioRun::family_pools`]). Classes that no round or focal candidate
+    /// tells apart are merged: it keeps the pool small without changing any round.
     pub(super) fn classes(&self, rng: &mut ChaCha8Rng) -> Vec<(Eligibility, f64, f64)> {
         let share = |name: &str, rng: &mut ChaCha8Rng| {
             self.scenario.shares.get(name).map_or(0.0, |s| {
@@ -368,49 +364,62 @@ impl<'a> ScenarioRun<'a> {
                 (1.0 - cec - fsw + both).max(0.0),
             ),
         ];
-        let mut cats: Vec<(Eligibility, f64, f64)> = self
-            .class_categories
-            .iter()
-            .zip(&self.throughput)
-            .map(|((n, e), flow)| {
-                let s = share(n, rng);
-                (*e, s, s.max(*flow))
-            })
-            .collect();
-        for pick in [1, 2] {
-            let total: f64 = cats.iter().map(|c| if pick == 1 { c.1 } else { c.2 }).sum();
-            if total > 0.95 {
-                for c in &mut cats {
-                    if pick == 1 {
-                        c.1 *= 0.95 / total
-                    } else {
-                        c.2 *= 0.95 / total
-                    }
-                }
-            }
-        }
-        let none = (1.0 - cats.iter().map(|c| c.1).sum::<f64>()).max(0.0);
-        let none_arriving = (1.0 - cats.iter().map(|c| c.2).sum::<f64>()).max(0.0);
-        let program_total: f64 = programs.iter().map(|p| p.1).sum();
-        // Classes that no round, focal candidate or probe tells apart are merged: it keeps the
-        // pool small without changing any round.
+        let total: f64 = programs.iter().map(|p| p.1).sum();
         let mut out: Vec<(Eligibility, f64, f64)> = Vec::new();
         for (pe, pw) in programs {
-            let base = std::iter::once((Eligibility::none(), none, none_arriving));
-            for (ce, cw, aw) in base.chain(cats.iter().copied()) {
-                let (w, a) = (pw / program_total * cw, pw / program_total * aw);
-                let e = Eligibility::from_bits((pe.bits() | ce.bits()) & self.relevant);
-                match out.iter_mut().find(|c| c.0 == e) {
-                    Some(c) => {
-                        c.1 += w;
-                        c.2 += a;
-                    }
-                    None if w > 0.0 || a > 0.0 => out.push((e, w, a)),
-                    None => {}
+            let w = if total > 0.0 { pw / total } else { 0.0 };
+            // A class no program bit tells apart still holds program candidates: keep the
+            // FST bit so that all-program rounds (which target every program) reach it.
+            let bits = pe.bits() & self.relevant;
+            let e = if bits == 0 {
+                Eligibility::none().with_program(Program::Fst)
+            } else {
+                Eligibility::from_bits(bits)
+            };
+            match out.iter_mut().find(|c| c.0 == e) {
+                Some(c) => {
+                    c.1 += w;
+                    c.2 += w;
                 }
+                None if w > 0.0 => out.push((e, w, w)),
+                None => {}
             }
         }
         out
+    }
+
+    /// The pools of the families with a pool of their own at the start of one run, each with
+    /// its own level shock `exp(level_spread * z)`, in the order of [`ScenarioRun::families`].
+    pub(super) fn family_pools(&self, rng: &mut ChaCha8Rng) -> Vec<crate::forecast::RefillPool> {
+        self.families
+            .iter()
+            .filter_map(|(_, _, name)| self.scenario.families.get(name))
+            .map(|f| {
+                let z = Normal::new(0.0, 1.0).map_or(0.0, |n| n.sample(rng));
+                let mut pool = f.start_pool((f.level_spread * z).exp());
+                // Nobody stays longer than a profile is valid.
+                let validity_days = f64::from(self.scenario.validity_months) * 30.44;
+                let mut shape = *pool.shape();
+                if shape.residence_days > validity_days {
+                    shape.residence_days = validity_days;
+                    let level = pool.level();
+                    pool = crate::forecast::RefillPool::new(shape, level);
+                    for (at, cutoff, tie) in &f.rounds {
+                        pool.observe(
+                            crate::forecast::day_of(*at),
+                            *cutoff,
+                            tie.map(crate::forecast::day_of),
+                        );
+                    }
+                }
+                pool
+            })
+            .collect()
+    }
+
+    /// Which family pool a round draws from, if any.
+    pub(super) fn family_of_round(&self, target: crate::Target) -> Option<usize> {
+        self.families.iter().position(|f| f.0 == target)
     }
 }
 
@@ -510,10 +519,13 @@ impl ScenarioRun<'_> {
                     Ok(id) => crate::Target::Category(id),
                     Err(_) => continue,
                 },
+                // An all-program round draws from the programs' pool; the families with a pool
+                // of their own are not in it (their candidates are, as program candidates).
+                Ok(crate::Target::All) => crate::Target::Programs(ProgramSet::ALL),
                 Ok(other) => other,
                 Err(_) => continue,
             };
-            for (date, size) in rounds(plan, self.start, end, rng) {
+            for (date, size) in rounds(plan, self.start, end, &self.pooled_gaps, rng) {
                 let at = Timestamp::start_of_day(date).plus_seconds(ROUND_SECOND_OF_DAY);
                 if at >= first_day && at <= end {
                     out.push(DrawSpec::new(at, target, size));
@@ -570,6 +582,22 @@ impl ScenarioRun<'_> {
         }
 
         let mut events = Vec::new();
+        let families = self.family_pools(rng);
+        for (k, fam) in families.iter().enumerate() {
+            family_cohorts(
+                fam,
+                self.families[k].1,
+                start,
+                end,
+                rng,
+                &mut next_id,
+                |c| {
+                    let added = pool.add(c);
+                    debug_assert!(added.is_ok(), "{added:?}");
+                },
+                &mut events,
+            );
+        }
         let weekly = &self.weekly;
         let batch = i64::from(self.arrival_batch_days);
         let mut day = 0;
@@ -632,11 +660,117 @@ impl ScenarioRun<'_> {
     }
 }
 
-/// The rounds of one family in a run: resampled after its last real round, or fixed.
+/// The exact engine's cohorts of a family with a pool of its own: its pool at the start, in
+/// slices of `FAMILY_SLICE_DAYS` by submission time, and its arrivals over the run in slices of
+/// the same length (each cohort submitted at its slice's middle); each leaves at the end of
+/// its residence, as the refill model says. Counts are rounded systematically per family.
+#[allow(clippy::too_many_arguments)]
+fn family_cohorts(
+    fam: &crate::forecast::RefillPool,
+    eligibility: Eligibility,
+    start: Timestamp,
+    end: Timestamp,
+    rng: &mut ChaCha8Rng,
+    next_id: &mut u64,
+    mut add: impl FnMut(Cohort),
+    events: &mut Vec<Event>,
+) {
+    use crate::forecast::{DAY, day_of};
+    let shape = *fam.shape();
+    let t0 = day_of(start);
+    let t1 = day_of(end);
+    let mut acc: f64 = rng.random();
+    let mut emit = |s: u16, mass: f64, mid: f64, arrival: bool, acc: &mut f64| {
+        let before = *acc as u64;
+        *acc += mass.max(0.0);
+        let n = *acc as u64 - before;
+        let Ok(score) = CrsScore::new(s) else {
+            return;
+        };
+        if n == 0 {
+            return;
+        }
+        let Ok(at) = Timestamp::from_second((mid * DAY) as i64) else {
+            return;
+        };
+        *next_id += 1;
+        let cohort = Cohort {
+            score,
+            submitted_at: at,
+            id: CandidateId(*next_id),
+            eligibility,
+            count: u32::try_from(n).unwrap_or(u32::MAX),
+        };
+        if arrival {
+            events.push(Event::Arrival(cohort));
+        } else {
+            add(cohort);
+        }
+        let leaves = at.plus_seconds((shape.residence_days * DAY) as i64);
+        if leaves <= end {
+            events.push(Event::Departure { at: leaves, cohort });
+        }
+    };
+    for s in shape.lo..=shape.hi {
+        let unit = fam.level() * shape.shape(s);
+        let from = fam
+            .emptied(s)
+            .unwrap_or(f64::NEG_INFINITY)
+            .max(t0 - shape.residence_days);
+        let mut b = t0;
+        while b > from + 1e-9 {
+            let a = (b - FAMILY_SLICE_DAYS).max(from);
+            let mass = unit * (shape.window(t0 - a) - shape.window(t0 - b));
+            emit(s, mass, (a + b) / 2.0, false, &mut acc);
+            b = a;
+        }
+        let mut a = t0;
+        while a < t1 {
+            let b = (a + FAMILY_SLICE_DAYS).min(t1);
+            emit(s, unit * (b - a), (a + b) / 2.0, true, &mut acc);
+            a = b;
+        }
+    }
+}
+
+/// The exact engine slices a family's pool and arrivals by this many days of submission.
+const FAMILY_SLICE_DAYS: f64 = 7.0;
+
+/// A family silent this many days at the start holds no round in a run.
+pub(crate) const INACTIVE_AFTER_DAYS: i64 = 365;
+/// Later gaps and sizes are drawn with weights halving every this many rounds back.
+pub(crate) const RECENCY_HALF_LIFE: f64 = 4.0;
+/// The first gap comes from the family's own gaps with weight `n / (n + SHRINK)`, `n` being
+/// how many of them are longer than the time already elapsed, else from the gaps of every
+/// family pooled.
+const SHRINK: f64 = 2.0;
+
+/// One of `v` (oldest first) with weights halving every `RECENCY_HALF_LIFE` back.
+fn pick_recent(v: &[u32], rng: &mut ChaCha8Rng) -> u32 {
+    let n = v.len();
+    let w = |i: usize| 0.5_f64.powf((n - 1 - i) as f64 / RECENCY_HALF_LIFE);
+    let total: f64 = (0..n).map(w).sum();
+    let mut u = rng.random::<f64>() * total;
+    for (i, x) in v.iter().enumerate() {
+        u -= w(i);
+        if u <= 0.0 {
+            return *x;
+        }
+    }
+    v[n - 1]
+}
+
+/// The rounds of one family in a run: after its last real round, or fixed.
+///
+/// The first gap is drawn among the gaps longer than the time already elapsed since the
+/// family's last round (its own, shrunk toward every family's pooled), so that a family in a
+/// pause is less likely to hold a round soon than its mean gap says; later gaps and sizes come
+/// from its recent rounds with recency weights; a family silent for a year holds none.
 fn rounds(
     plan: &DrawPlan,
     start: Timestamp,
     end: Timestamp,
+    pooled_gaps: &[u32],
     rng: &mut ChaCha8Rng,
 ) -> Vec<(Date, u32)> {
     match plan {
@@ -647,16 +781,44 @@ fn rounds(
             sizes,
         } => {
             let mut out = Vec::new();
-            let mut at = Timestamp::start_of_day(*last);
-            let pick = |v: &[u32], rng: &mut ChaCha8Rng| v[rng.random_range(0..v.len())];
             if gaps_days.is_empty() || sizes.is_empty() {
                 return out;
             }
+            let last_at = Timestamp::start_of_day(*last);
+            let elapsed = (start.as_second() - last_at.as_second()).div_euclid(86_400);
+            if elapsed > INACTIVE_AFTER_DAYS {
+                return out;
+            }
+            let longer = |v: &[u32]| -> Vec<u32> {
+                v.iter()
+                    .copied()
+                    .filter(|g| i64::from(*g) > elapsed)
+                    .collect()
+            };
+            let own = longer(gaps_days);
+            let pooled = longer(pooled_gaps);
+            // The gap's distribution is the family's own gaps (weight n / (n + SHRINK)) mixed
+            // with every family's (weight SHRINK / (n + SHRINK)); given that it is longer than
+            // the time elapsed, each part keeps its share of the gaps that long.
+            let n = gaps_days.len() as f64;
+            let survive = |longer: usize, all: usize| longer as f64 / all.max(1) as f64;
+            let a = n / (n + SHRINK) * survive(own.len(), gaps_days.len());
+            let b = SHRINK / (n + SHRINK) * survive(pooled.len(), pooled_gaps.len());
+            if a + b <= 0.0 {
+                // Longer than every gap seen anywhere: paused until a round says otherwise.
+                return out;
+            }
+            let first = if rng.random::<f64>() * (a + b) < a {
+                own[rng.random_range(0..own.len())]
+            } else {
+                pooled[rng.random_range(0..pooled.len())]
+            };
+            let mut at = last_at.plus_days(i64::from(first));
             while at <= end {
-                at = at.plus_days(i64::from(pick(gaps_days, rng)));
-                if at >= start && at <= end {
-                    out.push((at.date(), pick(sizes, rng)));
+                if at >= start {
+                    out.push((at.date(), pick_recent(sizes, rng)));
                 }
+                at = at.plus_days(i64::from(pick_recent(gaps_days, rng)));
             }
             out
         }

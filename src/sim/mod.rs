@@ -32,6 +32,14 @@ pub enum Event {
         /// Each candidate's chance of withdrawing.
         probability: Probability,
     },
+    /// What is left of a cohort leaves the pool (its residence in a family's pool has ended);
+    /// those invited or gone already are not touched. Counted as withdrawn.
+    Departure {
+        /// When.
+        at: Timestamp,
+        /// The cohort as it arrived.
+        cohort: Cohort,
+    },
     /// The focal candidate's score changes (a birthday, a new test result, a nomination).
     ScoreChange {
         /// When.
@@ -48,14 +56,16 @@ impl Event {
         match self {
             Event::Arrival(c) => c.submitted_at,
             Event::Draw(d) => d.at,
-            Event::Withdrawals { at, .. } | Event::ScoreChange { at, .. } => *at,
+            Event::Withdrawals { at, .. }
+            | Event::ScoreChange { at, .. }
+            | Event::Departure { at, .. } => *at,
         }
     }
 
     /// The place of this kind of event among those at one instant (see [`Simulation`]).
     fn rank(&self) -> u8 {
         match self {
-            Event::Withdrawals { .. } => 3,
+            Event::Withdrawals { .. } | Event::Departure { .. } => 3,
             Event::ScoreChange { .. } => 4,
             Event::Arrival(_) => 5,
             Event::Draw(_) => 6,
@@ -250,7 +260,7 @@ impl SimulationBuilder {
                     }
                     Some(_) => {}
                 },
-                Event::Draw(_) | Event::Withdrawals { .. } => {}
+                Event::Draw(_) | Event::Withdrawals { .. } | Event::Departure { .. } => {}
             }
         }
         if total + 1 > u64::from(u32::MAX) {

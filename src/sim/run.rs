@@ -172,6 +172,9 @@ impl<'a> Run<'a> {
                 let keep = self.focal.map(|(f, _)| f.id);
                 self.report.ledger.withdrawn += self.pool.withdraw_random(probability, keep, rng);
             }
+            Event::Departure { cohort, .. } => {
+                self.report.ledger.withdrawn += self.pool.remove_available(&cohort);
+            }
             Event::ScoreChange { score, .. } => self.rescore_focal(score),
             Event::Draw(spec) => self.draw(&spec, rng),
         }

@@ -82,7 +82,7 @@ fn chance_draws_well_formed_svg_charts() {
             "{name}"
         );
         assert!(
-            svg.contains("chance (%)") && svg.contains("2026-02-16"),
+            svg.contains("chance (%)") && svg.contains("2026-02-21"),
             "{name}: labelled axes and a dated title"
         );
     }

@@ -112,9 +112,18 @@ fn names_are_case_insensitive_with_a_did_you_mean_for_near_misses() {
         "10",
     ]);
     assert_eq!(out.status.code(), Some(1));
+    let names: Vec<String> = eesim::scenario::Scenario::default_calibrated()
+        .unwrap()
+        .categories()
+        .names()
+        .map(str::to_string)
+        .collect();
     assert_eq!(
         stderr(&out).trim(),
-        "error: --categories: expected one of education, french, healthcare, trades, found \"frnch\" (did you mean french?)"
+        format!(
+            "error: --categories: expected one of {}, found \"frnch\" (did you mean french?)",
+            names.join(", ")
+        )
     );
     // Both separators, on the command line as in the files.
     let v = json(&eesim(&[
@@ -277,8 +286,15 @@ fn honest_output_says_what_is_missing_in_words() {
         "--to-landing",
     ]);
     let text = stdout(&out);
+    let as_of = eesim::scenario::Scenario::default_calibrated()
+        .unwrap()
+        .as_of();
+    let submitted = as_of.checked_sub(jiff::Span::new().days(30)).unwrap();
+    let expires = submitted.checked_add(jiff::Span::new().months(12)).unwrap();
     assert!(
-        text.contains("your profile, submitted 2026-01-17, expires 2027-01-17"),
+        text.contains(&format!(
+            "your profile, submitted {submitted}, expires {expires}"
+        )),
         "{text}"
     );
     let stand = text
@@ -315,8 +331,11 @@ fn version_completions_and_man_page() {
     assert_eq!(
         stdout(&out).trim(),
         format!(
-            "eesim {} (embedded scenario as of 2026-02-16)",
-            env!("CARGO_PKG_VERSION")
+            "eesim {} (embedded scenario as of {})",
+            env!("CARGO_PKG_VERSION"),
+            eesim::scenario::Scenario::default_calibrated()
+                .unwrap()
+                .as_of()
         )
     );
     let out = eesim(&["completions", "bash"]);
@@ -339,7 +358,11 @@ fn version_completions_and_man_page() {
         page.starts_with(".ie") || page.contains(".TH eesim"),
         "{page}"
     );
-    assert!(page.contains("2026\\-02\\-16") || page.contains("2026-02-16"));
+    let as_of = eesim::scenario::Scenario::default_calibrated()
+        .unwrap()
+        .as_of()
+        .to_string();
+    assert!(page.contains(&as_of.replace('-', "\\-")) || page.contains(&as_of));
     assert!(page.contains("what\\-if") || page.contains("what-if"));
 }
 

@@ -20,7 +20,7 @@ fn focal(scenario: &Scenario, score: u16, categories: &[&str]) -> FocalSpec {
 #[test]
 fn the_default_scenario_reads_and_round_trips() {
     let s = Scenario::default_calibrated().unwrap();
-    assert_eq!(s.as_of().to_string(), "2026-02-16");
+    assert_eq!(s.as_of().to_string(), "2026-02-21");
     assert!(
         s.source().contains("snapshot of 2026-02-15"),
         "{}",
@@ -29,6 +29,12 @@ fn the_default_scenario_reads_and_round_trips() {
     assert_eq!(Scenario::from_toml(&s.to_toml()).unwrap(), s);
     assert_eq!(Scenario::from_json(&s.to_json()).unwrap(), s);
     assert!(s.families().any(|f| f == "cec") && s.families().any(|f| f == "pnp"));
+    // Every family that holds rounds has its own pool, named as a guess with one round.
+    for name in ["pnp", "french", "healthcare"] {
+        let f = s.family_pool(name).unwrap();
+        assert!(f.level > 0.0 && f.guess.is_none(), "{name}: {f:?}");
+    }
+    assert!(s.family_pool("physicians").unwrap().guess.is_some());
 }
 
 #[test]
@@ -36,8 +42,8 @@ fn err_a_bad_scenario_reports_every_problem_with_its_key_path() {
     let s = Scenario::default_calibrated().unwrap();
     let text = s
         .to_toml()
-        .replace("as_of = \"2026-02-16\"", "as_of = \"16 Feb\"")
-        .replace("sizes = [1000, 1000,", "sizes = [-5, 1000,")
+        .replace("as_of = \"2026-02-21\"", "as_of = \"16 Feb\"")
+        .replace("sizes = [3000, 1000,", "sizes = [-5, 1000,")
         .replace("withdrawal_per_week = 0.002", "withdrawal_per_week = 2")
         .replace(
             "ita_no_response = 0.03",
@@ -51,11 +57,17 @@ fn err_a_bad_scenario_reports_every_problem_with_its_key_path() {
          exits.colour: expected one of the keys withdrawal_per_week, ita_decline, ita_no_response, found an unknown key; \
          exits.withdrawal_per_week: expected a number from 0 to 1, found 2"
     );
-    let e = Scenario::from_toml("version = 2").unwrap_err();
+    let e = Scenario::from_toml("version = 3").unwrap_err();
     assert!(
         e.to_string().starts_with(
-            "scenario: 8 problems: version: expected 1, found 2; as_of: expected a date"
+            "scenario: 8 problems: version: expected 2, found 3; as_of: expected a date"
         ),
+        "{e}"
+    );
+    let e = Scenario::from_toml("version = 1").unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("version: expected 2, found 1 (a scenario of eesim 0.1"),
         "{e}"
     );
     let e = Scenario::from_json("{").unwrap_err();
@@ -63,13 +75,25 @@ fn err_a_bad_scenario_reports_every_problem_with_its_key_path() {
         e.to_string().starts_with("scenario: 1 problem: JSON: "),
         "{e}"
     );
-    // A category family needs a share.
-    let text = s
-        .to_toml()
-        .replace("french = { mean = 0.0436, spread = 0.0084 }\n", "");
+    // A category family that holds rounds needs its own pool.
+    let toml = s.to_toml();
+    let from = toml.find("[families.french]").unwrap();
+    let to = from + toml[from..].find("[families.healthcare]").unwrap();
+    let text = format!("{}{}", &toml[..from], &toml[to..]);
     assert_eq!(
         Scenario::from_toml(&text).unwrap_err().to_string(),
-        "scenario: 1 problem: shares.french: expected the share of the pool in a category that holds rounds, found nothing"
+        "scenario: 1 problem: families.french: expected the pool of a family that holds rounds, found nothing"
+    );
+    // Categories are not shares of the pool any more.
+    let text = toml.replace(
+        "[shares]\n",
+        "[shares]\nfrench = { mean = 0.04, spread = 0.01 }\n",
+    );
+    assert!(
+        Scenario::from_toml(&text)
+            .unwrap_err()
+            .to_string()
+            .contains("shares.french: expected a program: cec, fsw or fst"),
     );
 }
 
@@ -150,7 +174,7 @@ fn scenario_stability() {
     assert_eq!(got, GOLDEN);
 }
 
-const GOLDEN: &str = "300 Some(356) Some(415) Some((558, [501, 517, 553]))";
+const GOLDEN: &str = "299 Some(393) Some(425) Some((433, [500, 507, 523]))";
 
 #[test]
 fn a_fixed_plan_replaces_the_resampled_one() {

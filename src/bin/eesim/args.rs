@@ -58,8 +58,8 @@ pub(crate) struct EstimateArgs {
     /// pnp for a provincial nominee (as --nominee) [default: cec].
     #[arg(long, value_parser = parse::programs, value_name = "LIST")]
     pub(crate) programs: Vec<parse::List>,
-    /// Categories the candidate qualifies for, separated by `,` or `;`: the scenario's (the
-    /// embedded one has education, french, healthcare, trades).
+    /// Categories the candidate qualifies for, separated by `,` or `;`: the scenario's
+    /// (french, healthcare, trades, education, stem, ...; a wrong name lists them).
     #[arg(long, value_parser = parse::list, value_name = "LIST")]
     pub(crate) categories: Vec<parse::List>,
     /// A provincial nominee: the score includes the nomination's 600 points, and PNP rounds
@@ -185,6 +185,9 @@ pub(crate) struct BacktestArgs {
     /// Origins are month starts before this date.
     #[arg(long, value_parser = parse::date, allow_hyphen_values = true)]
     pub(crate) to: Date,
+    /// Origins every N days from --from instead of month starts.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    pub(crate) every: Option<u32>,
     /// Simulated futures per origin.
     #[arg(long, default_value = "2000", value_parser = parse::runs, allow_hyphen_values = true)]
     pub(crate) runs: u64,

@@ -529,6 +529,7 @@ fn backtest_cmd(a: &args::BacktestArgs) -> Outcome {
     }
     let mut options = BacktestOptions::new(a.from, a.to, a.runs);
     options.seed = a.seed;
+    options.every_days = a.every;
     let bar = progress(0, "origins", a.run.quiet);
     let report = backtest::run(&history, &options, |_, i, n| {
         bar.set_length(n as u64);
@@ -546,22 +547,24 @@ fn backtest_cmd(a: &args::BacktestArgs) -> Outcome {
         plot::reliability(path, &report, &options).map_err(|e| writing(path, e))?;
     }
     if a.json {
-        let (m, h, s) = report.scores(|_| true);
         let profiles: serde_json::Map<String, serde_json::Value> = options
             .profiles
             .iter()
             .map(|p| {
-                let (m, h, s) = report.scores(|f| f.profile == p.name);
+                let g = report.group_scores(|f| f.profile == p.name && f.last_cutoff.is_some());
+                let apart =
+                    report.group_scores(|f| f.profile == p.name && f.last_cutoff.is_none());
                 (
                     p.name.clone(),
-                    serde_json::json!({"model": m, "hard_baseline": h, "smooth_baseline": s}),
+                    serde_json::json!({"with_a_round_in_the_year": g, "no_round_in_the_year": apart}),
                 )
             })
             .collect();
         let out = serde_json::json!({
             "forecasts": report.forecasts.len(),
             "unscored_origins": report.unscored_origins,
-            "all": {"model": m, "hard_baseline": h, "smooth_baseline": s},
+            "all": report.group_scores(|_| true),
+            "all_with_a_round_in_the_year": report.group_scores(|f| f.last_cutoff.is_some()),
             "profiles": profiles,
             "reliability": report.reliability(),
         });

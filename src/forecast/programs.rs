@@ -1,4 +1,5 @@
-//! `Calibration`: model parameters inferred from the rounds and snapshots dated before a date.
+//! `Calibration`: the program families' parameters (the snapshot's density, each program's
+//! share, schedules, arrivals) inferred from the rounds and snapshots dated before a date.
 //!
 //! Nothing dated on or after the "as of" date is read: [`Calibration::as_of`] first cuts the
 //! history with [`History::before`], so adding later rounds cannot change an earlier
@@ -8,10 +9,7 @@ use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 
-use super::density::{DensityModel, ScoreDensity};
-use super::family::DrawFamily;
-use super::history::{DrawRecord, History};
-use super::snapshot::RANGES;
+use crate::feed::{DensityModel, DrawFamily, DrawRecord, History, RANGES, ScoreDensity};
 use crate::score::CrsScore;
 use crate::time::Timestamp;
 

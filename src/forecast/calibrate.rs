@@ -4,12 +4,13 @@ use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 
-use super::{DrawPlan, Scenario, Share, StartPool};
 use crate::candidate::Categories;
 use crate::error::{ErrorKind, Result};
 use crate::feed::{Calibration, DrawFamily, History};
 use crate::ita::ResponseModel;
 use crate::probability::Probability;
+use crate::scenario::{DrawPlan, Scenario, Share, StartPool};
+use crate::time::Timestamp;
 
 /// Assumed, not in the feed: the weekly chance that a waiting candidate withdraws.
 pub(crate) const WITHDRAWAL_PER_WEEK: f64 = 0.002;
@@ -22,7 +23,9 @@ pub(crate) const ARRIVAL_SPREAD: f64 = 0.15;
 /// The smallest relative spread given to a calibrated share (a family seen in one or two
 /// rounds has no measured spread worth the name).
 const MIN_RELATIVE_SPREAD: f64 = 0.15;
-/// The gap given to a family with one round in the 182-day window.
+/// How many of a family's latest rounds its sizes are drawn from.
+const RECENT_SIZES: usize = 12;
+/// The gap given to a family with one round in the window.
 const LONE_ROUND_GAP: u32 = 182;
 
 impl Scenario {
@@ -70,58 +73,82 @@ impl Scenario {
         let mut shares = BTreeMap::new();
         let mut draws = BTreeMap::new();
         let mut categories = Categories::new();
+        let exit = crate::scenario::exit_per_day(Probability::new(WITHDRAWAL_PER_WEEK)?);
+        let rounds = super::family_rounds(history, as_of);
+        let fits = super::fit_families(&rounds, exit, &mut super::FitCache::new());
+        let mut families = BTreeMap::new();
+        for (family, obs) in &rounds {
+            let Some(fit) = fits.get(family) else {
+                continue;
+            };
+            families.insert(
+                family.as_str().to_string(),
+                family_pool(&known, family, obs, fit, as_of),
+            );
+        }
         for draw in known.draws() {
             let family = draw.family();
             let name = family.as_str();
             if matches!(family, DrawFamily::Other(_)) || draws.contains_key(name) {
                 continue;
             }
-            let Some(schedule) = calibration.schedule(family).filter(|s| !s.sizes.is_empty())
-            else {
+            if crate::scenario::needs_pool(name) && !families.contains_key(name) {
                 continue;
-            };
-            let last = known
+            }
+            // The family's rounds of the last two years: its gaps for the hazard of the
+            // next round and for later gaps, its latest sizes.
+            let since = as_of
+                .checked_sub(jiff::Span::new().days(super::fit::FIT_WINDOW_DAYS))
+                .unwrap_or(as_of);
+            let dates: Vec<(Date, u32)> = known
                 .draws()
                 .iter()
-                .filter(|d| d.family() == family)
-                .map(|d| d.date())
-                .max()
-                .unwrap_or(as_of);
-            let mut gaps: Vec<u32> = schedule
-                .gaps_days
-                .iter()
-                .filter_map(|g| u32::try_from(*g).ok())
-                .filter(|g| *g > 0)
+                .filter(|d| d.family() == family && d.date() >= since)
+                .map(|d| (d.date(), d.size()))
+                .collect();
+            let Some(&(last, _)) = dates.last() else {
+                continue;
+            };
+            let silent = (Timestamp::start_of_day(as_of).as_second()
+                - Timestamp::start_of_day(last).as_second())
+                / 86_400;
+            if silent > crate::scenario::INACTIVE_AFTER_DAYS {
+                continue;
+            }
+            let mut gaps: Vec<u32> = dates
+                .windows(2)
+                .filter_map(|w| {
+                    let days = (Timestamp::start_of_day(w[1].0).as_second()
+                        - Timestamp::start_of_day(w[0].0).as_second())
+                        / 86_400;
+                    u32::try_from(days).ok().filter(|g| *g > 0)
+                })
                 .collect();
             if gaps.is_empty() {
                 gaps.push(LONE_ROUND_GAP);
             }
+            let sizes: Vec<u32> = dates[dates.len().saturating_sub(RECENT_SIZES)..]
+                .iter()
+                .map(|d| d.1)
+                .collect();
             draws.insert(
                 name.to_string(),
                 DrawPlan::Resample {
                     last,
                     gaps_days: gaps,
-                    sizes: schedule.sizes.clone(),
+                    sizes,
                 },
             );
-            if !matches!(family, DrawFamily::General | DrawFamily::Pnp)
-                && let Some(s) = calibration.share(family)
-            {
-                shares.insert(name.to_string(), share_of(s));
-            }
         }
-        // Programs without recent rounds still decide who program rounds reach.
+        // The programs decide who program rounds reach.
         for family in [DrawFamily::Cec, DrawFamily::Fsw] {
-            if let (false, Some(s)) = (
-                shares.contains_key(family.as_str()),
-                calibration.share(&family),
-            ) {
+            if let Some(s) = calibration.share(&family) {
                 shares.insert(family.as_str().to_string(), share_of(s));
             }
         }
-        // The same registry order as reading the file back: shares, then families.
-        for name in shares.keys().chain(draws.keys()) {
-            if !super::PROGRAM_FAMILIES.contains(&name.as_str()) && name != "fst" {
+        // The same registry order as reading the file back: families, then rounds.
+        for name in families.keys().chain(draws.keys()) {
+            if crate::scenario::needs_pool(name) && name != "pnp" {
                 categories.register(name)?;
             }
         }
@@ -142,6 +169,7 @@ impl Scenario {
                 density: calibration.model(),
             },
             shares,
+            families,
             draws,
             arrivals_per_week: arrivals,
             arrival_spread: ARRIVAL_SPREAD,
@@ -163,6 +191,71 @@ impl Scenario {
             .max()
             .and_then(|d| d.tomorrow().ok())
     }
+}
+
+/// A young family's level: a round of its last size `PRIOR_GAP_DAYS` after its last round
+/// repeats its cut-off.
+const PRIOR_GAP_DAYS: f64 = 30.0;
+
+/// The scenario's pool of one family, from its fit and its rounds before `as_of`.
+fn family_pool(
+    known: &History,
+    family: &DrawFamily,
+    obs: &[super::RoundObs],
+    fit: &super::FamilyFit,
+    as_of: Date,
+) -> crate::forecast::FamilyPool {
+    let start = crate::Timestamp::start_of_day(as_of);
+    let since = start.plus_seconds(-(fit.shape.residence_days * 86_400.0) as i64 - 86_400);
+    let rounds: Vec<_> = known
+        .draws()
+        .iter()
+        .filter(|d| d.family() == family)
+        .filter_map(|d| {
+            let at = d.held_at().unwrap_or_else(|| {
+                crate::Timestamp::start_of_day(d.date()).plus_seconds(14 * 3600)
+            });
+            (at >= since).then_some((at, d.cutoff().get(), d.tie_break()))
+        })
+        .collect();
+    let last = obs.last();
+    let mut pool = crate::forecast::FamilyPool {
+        shape: fit.shape,
+        level: fit.level,
+        level_spread: round4(fit.level_spread),
+        rounds,
+        source: String::new(),
+        guess: None,
+    };
+    let mae = fit
+        .one_step_mae
+        .map_or_else(|| "-".to_string(), |m| format!("{m:.1}"));
+    pool.source = format!(
+        "refill fitted on {} {family} rounds of the {} days before {as_of} (one-step-ahead cut-off MAE {mae}); beta, residence and half-life {} rounds {}",
+        fit.rounds,
+        super::fit::FIT_WINDOW_DAYS,
+        fit.half_life_rounds,
+        if fit.borrowed {
+            "borrowed from the families pooled (too few rounds of its own)"
+        } else {
+            "chosen on its own rounds"
+        },
+    );
+    if let (true, Some(last)) = (obs.len() < super::fit::MIN_FITTED_ROUNDS, last) {
+        let mut probe = crate::forecast::RefillPool::new(fit.shape, 1.0);
+        probe.observe(last.day, last.cutoff, last.tie_break_day);
+        let per_level = probe.taken_per_level(last.day + PRIOR_GAP_DAYS, last.cutoff, None);
+        if per_level > 0.0 {
+            pool.level = last.size / per_level;
+        }
+        pool.level_spread = super::fit::PRIOR_LEVEL_SPREAD;
+        pool.guess = Some(format!(
+            "one {family} round only: its level is set so that a round of its size {PRIOR_GAP_DAYS} days later repeats its cut-off of {}, with a wide spread",
+            last.cutoff
+        ));
+    }
+    pool.level = round4(pool.level);
+    pool
 }
 
 /// A calibrated share, with its spread floored at 15% of the mean.
