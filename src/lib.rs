@@ -88,6 +88,7 @@ pub mod report;
 pub mod scenario;
 mod score;
 mod sim;
+pub mod suggest;
 mod time;
 
 pub use candidate::{Candidate, CandidateId, Categories, CategoryId, Eligibility, Program};

@@ -140,6 +140,10 @@ pub struct ChanceReport {
     pub request: ChanceRequest,
     /// The submission date used.
     pub submitted: Date,
+    /// When the profile expires (its submission plus the scenario's validity).
+    pub expires: Date,
+    /// A provincial nominee (by `nominee`, or `pnp` among the programs).
+    pub nominee: bool,
     /// The score the candidate starts with (a score change dated before the submission is
     /// already in it).
     pub crs: u16,
@@ -155,7 +159,10 @@ pub struct ChanceReport {
     pub families: Vec<FamilyOutlook>,
     /// The lowest scores with a chance of 50% and 90% within the horizon (same profile).
     pub score_for: (Option<u16>, Option<u16>),
-    /// The chance at every score from 300 to 600 (same profile), within the horizon.
+    /// The probed scores: 300 to 600, or 600 to 1200 for a nominee (whose score includes the
+    /// nomination's 600 points).
+    pub score_range: (u16, u16),
+    /// The chance at every score of `score_range` (same profile), within the horizon.
     pub by_score: Vec<(u16, Interval)>,
     /// With `to_landing`: the chance of landing, its weekly curve, and runs by stage.
     pub landing: Option<LandingSummary>,
@@ -235,14 +242,18 @@ impl ChanceReport {
             .engine(request.engine)
             .to_landing(request.to_landing);
         let eligibility = model.focal_eligibility()?.unwrap_or_default();
+        let score_range = if nominee { (600, 1200) } else { (300, 600) };
+        let expires = crate::montecarlo::RunModel::profile_validity(&model)
+            .after(submitted)
+            .date();
         let probes = Probes::new(
             vec![ProbeProfile {
                 name: "you".into(),
                 eligibility,
                 submitted_at: submitted,
             }],
-            CrsScore::new(300)?,
-            CrsScore::new(600)?,
+            CrsScore::new(score_range.0)?,
+            CrsScore::new(score_range.1)?,
         )?
         .with_validity(crate::montecarlo::RunModel::profile_validity(&model));
         let tally = MonteCarlo::new(request.runs, request.seed)
@@ -331,6 +342,8 @@ impl ChanceReport {
             source: scenario.source().to_string(),
             request: request.clone(),
             submitted: submitted.date(),
+            expires,
+            nominee,
             crs: start_score.get(),
             chance: tally.chance(),
             by_month,
@@ -338,7 +351,8 @@ impl ChanceReport {
             fans,
             families,
             score_for: (tally.score_for("you", 0.5), tally.score_for("you", 0.9)),
-            by_score: (300..=600)
+            score_range,
+            by_score: (score_range.0..=score_range.1)
                 .filter_map(|s| tally.probe_chance("you", s).map(|i| (s, i)))
                 .collect(),
             landing,
@@ -358,7 +372,7 @@ impl ChanceReport {
             "horizon_days": r.horizon_days,
             "as_of": self.as_of.to_string(),
             "source": self.source,
-            "candidate": {"crs": self.crs, "programs": r.programs, "categories": r.categories, "nominee": r.nominee, "submitted": self.submitted.to_string(),
+            "candidate": {"crs": self.crs, "programs": r.programs, "categories": r.categories, "nominee": self.nominee, "submitted": self.submitted.to_string(), "expires": self.expires.to_string(),
                 "in_pool_from": self.submitted.max(self.as_of).to_string()},
             "by_month": self.by_month.iter().map(|w| json!({"months": w.months, "days": w.days, "p": w.chance.p, "lo": w.chance.lo, "hi": w.chance.hi})).collect::<Vec<_>>(),
             "curve": self.curve.iter().map(|(d, i)| json!({"day": d, "p": i.p, "lo": i.lo, "hi": i.hi})).collect::<Vec<_>>(),
@@ -401,12 +415,28 @@ impl ChanceReport {
         } else {
             r.categories.join(", ")
         };
+        let programs: Vec<&str> = r
+            .programs
+            .iter()
+            .map(|p| p.trim())
+            .filter(|p| *p != "pnp")
+            .collect();
+        let programs = if programs.is_empty() {
+            "none".to_string()
+        } else {
+            programs.join(", ")
+        };
         let _ = writeln!(
             s,
-            "Candidate: CRS {}, programs {}, categories {cats}, submitted {}",
+            "Candidate: CRS {}{}, programs {programs}, categories {cats}, submitted {} (expires {})",
             self.crs,
-            r.programs.join(", "),
-            self.submitted
+            if self.nominee {
+                " (provincial nominee)"
+            } else {
+                ""
+            },
+            self.submitted,
+            self.expires
         );
         if self.submitted > self.as_of {
             let _ = writeln!(
@@ -440,7 +470,12 @@ impl ChanceReport {
         {
             let _ = writeln!(
                 s,
-                "\n  landed as a permanent resident within {} days: {}",
+                "\n  your profile, submitted {}, expires {}: an invitation must come by then",
+                self.submitted, self.expires
+            );
+            let _ = writeln!(
+                s,
+                "  landed as a permanent resident within {} days: {}",
                 r.horizon_days,
                 pct(l).trim_start()
             );
@@ -448,9 +483,19 @@ impl ChanceReport {
             let list: Vec<String> = stages
                 .iter()
                 .filter(|(_, n)| *n > 0)
-                .map(|(n, k)| format!("{n} {:.1}%", 100.0 * *k as f64 / runs))
+                .map(|(n, k)| format!("{} {:.1}%", n.replace('_', " "), 100.0 * *k as f64 / runs))
                 .collect();
             let _ = writeln!(s, "  where you stand at the horizon: {}", list.join(", "));
+        }
+        if self.fans.is_empty() {
+            let _ = writeln!(
+                s,
+                "\nNo round in this scenario reaches a candidate with programs {programs}, categories {cats}{} within {} days: the chance is nil at any score.",
+                if self.nominee { ", nominee" } else { "" },
+                r.horizon_days
+            );
+            s.push_str(NOTE);
+            return s;
         }
         let _ = writeln!(
             s,
@@ -475,7 +520,8 @@ impl ChanceReport {
                 f.family, f.month, f.rounds, f.quantiles[0], f.quantiles[2], f.quantiles[4]
             );
         }
-        let show = |x: Option<u16>| x.map_or_else(|| "above 600".to_string(), |v| v.to_string());
+        let top = self.score_range.1;
+        let show = |x: Option<u16>| x.map_or_else(|| format!("above {top}"), |v| v.to_string());
         let _ = writeln!(
             s,
             "\nScore giving this profile a chance within {} days of 50%: {}; of 90%: {}",
@@ -483,14 +529,7 @@ impl ChanceReport {
             show(self.score_for.0),
             show(self.score_for.1)
         );
-        let _ = writeln!(
-            s,
-            "(Each figure is the share of simulated futures; the interval is the Monte Carlo uncertainty of"
-        );
-        let _ = writeln!(
-            s,
-            "that share, not of the model's assumptions: see the scenario file for those.)"
-        );
+        s.push_str(NOTE);
         s
     }
 }
@@ -524,6 +563,12 @@ fn check_submission(scenario: &Scenario, horizon_days: u32, date: Date) -> Resul
     }
     Ok(())
 }
+
+/// What the chance report's figures are, at its end.
+const NOTE: &str =
+    "(Each figure is the share of simulated futures; the interval is the Monte Carlo uncertainty of
+that share, not of the model's assumptions: see the scenario file for those.)
+";
 
 /// `YYYY-MM` of month `month` after the start's month.
 fn month_label(start: Timestamp, month: u32) -> String {
@@ -572,9 +617,10 @@ impl WhatIfReport {
     /// categories come from `request`; French at NCLC 7 in every ability adds the French
     /// category, a nomination makes the candidate a nominee.
     ///
-    /// The profile and its improvements are scored under the rules of the scenario's date,
-    /// at the age on that date; a birthday during the horizon is not followed here (each is
-    /// judged at a fixed score), which `ChanceReport` with a score path does.
+    /// The profile and its improvements are scored on the profile's `assessed_on`, as
+    /// [`crate::crs::Profile::breakdown`] scores it; a birthday during the horizon is not
+    /// followed here (each is judged at a fixed score), which `ChanceReport` with a score path
+    /// does.
     ///
     /// # Errors
     /// As [`ChanceReport::run`] (including a submission outside the profile validity), and
@@ -584,10 +630,20 @@ impl WhatIfReport {
         profile: &crate::crs::Profile,
         request: &ChanceRequest,
     ) -> Result<WhatIfReport> {
+        Self::run_with_progress(scenario, profile, request, |_| {})
+    }
+
+    /// [`WhatIfReport::run`], calling `progress` with the runs done after each batch.
+    ///
+    /// # Errors
+    /// As [`WhatIfReport::run`].
+    pub fn run_with_progress(
+        scenario: &Scenario,
+        profile: &crate::crs::Profile,
+        request: &ChanceRequest,
+        progress: impl FnMut(u64),
+    ) -> Result<WhatIfReport> {
         use crate::montecarlo::Point;
-        let mut profile = *profile;
-        profile.assessed_on = scenario.as_of();
-        let profile = &profile;
         if let Some(date) = request.submitted {
             check_submission(scenario, request.horizon_days, date)?;
         }
@@ -645,12 +701,13 @@ impl WhatIfReport {
                 variants.push(point);
             }
         }
-        let counts = MonteCarlo::new(request.runs, request.seed).compare(
+        let counts = MonteCarlo::new(request.runs, request.seed).compare_with_progress(
             &model,
             submitted,
             current,
             &variants,
             request.horizon_days,
+            progress,
         );
         let mut rows: Vec<WhatIfRow> = counts
             .iter()

@@ -1,5 +1,6 @@
 //! Reading a profile file (TOML or JSON) into a `Profile`, reporting every problem with its path.
 
+use std::fmt::Write as _;
 use std::path::Path;
 
 use jiff::civil::Date;
@@ -212,8 +213,10 @@ impl Checker {
 
     fn unknown(&mut self, obj: &Map<String, Value>, prefix: &str, known: &[&str]) {
         for key in obj.keys().filter(|k| !known.contains(&k.as_str())) {
+            let hint = crate::suggest::did_you_mean(key, known.iter().copied())
+                .map_or_else(String::new, |k| format!(" (did you mean {k}?)"));
             self.problems.push(format!(
-                "{}: expected one of the fields {}, found an unknown field",
+                "{}: expected one of the fields {}, found an unknown field{hint}",
                 join(prefix, key),
                 known.join(", ")
             ));
@@ -250,6 +253,13 @@ impl Checker {
         if found.is_none() {
             let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
             self.problem(path, &format!("one of {}", names.join(", ")), v);
+            if let Some(near) = v
+                .and_then(Value::as_str)
+                .and_then(|s| crate::suggest::did_you_mean(s, names.iter().copied()))
+                && let Some(last) = self.problems.last_mut()
+            {
+                let _ = write!(last, " (did you mean {near}?)");
+            }
         }
         found.map(|(_, t)| *t)
     }

@@ -1,6 +1,6 @@
 //! Language test results converted to CLB/NCLC levels, one ability at a time.
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 use serde::{Deserialize, Serialize};
 
@@ -156,12 +156,32 @@ impl LanguageTest {
         let (unit, lo, hi, expected) = self.range(ability);
         let scaled = score * f64::from(unit);
         let whole = scaled.round();
-        if !(whole == scaled && whole >= f64::from(lo) && whole <= f64::from(hi)) {
+        let in_range = whole == scaled && whole >= f64::from(lo) && whole <= f64::from(hi);
+        // A whole number a CLB level could be, on a test whose scores it cannot be (or, for
+        // TEF and TCF's scores out of 699, on which no real result is that low).
+        let level_like = score.fract() == 0.0 && (0.0..=12.0).contains(&score);
+        let implausible = level_like
+            && score >= 1.0
+            && (matches!(self, LanguageTest::Tef(_))
+                || (self == LanguageTest::Tcf
+                    && matches!(ability, Ability::Reading | Ability::Listening)));
+        if !in_range || implausible {
+            let mut found = format_score(score);
+            if level_like && !matches!(self, LanguageTest::Clb(_)) {
+                let (level, lang) = match self.language() {
+                    Language::French => ("an NCLC level", "french"),
+                    Language::English => ("a CLB level", "english"),
+                };
+                let _ = write!(
+                    found,
+                    ", which looks like {level} (for levels, give test = \"clb\", language = \"{lang}\")"
+                );
+            }
             return Err(ErrorKind::LanguageScore {
                 test: self.name(),
                 ability: ability.name(),
                 expected,
-                found: format_score(score),
+                found,
             }
             .into());
         }
@@ -506,7 +526,7 @@ mod tests {
             .unwrap_err();
         assert_eq!(
             e.to_string(),
-            "listening: expected a PTE Core score from 10 to 90, found 9"
+            "listening: expected a PTE Core score from 10 to 90, found 9, which looks like a CLB level (for levels, give test = \"clb\", language = \"english\")"
         );
         let e = LanguageTest::Ielts
             .clb(Ability::Listening, f64::NAN)
@@ -514,6 +534,17 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "listening: expected an IELTS band from 0 to 9 in steps of 0.5, found NaN"
+        );
+        // A level where a TEF or TCF score goes: in range, but no real result is that low.
+        let e = LanguageTest::Tef(TefScale::Current)
+            .clb(Ability::Listening, 7.0)
+            .unwrap_err();
+        assert!(e.to_string().ends_with("found 7, which looks like an NCLC level (for levels, give test = \"clb\", language = \"french\")"));
+        assert!(LanguageTest::Tcf.clb(Ability::Reading, 12.0).is_err());
+        // TCF's writing and speaking are out of 20: 7 is a real score there.
+        assert_eq!(
+            LanguageTest::Tcf.clb(Ability::Writing, 7.0).unwrap().get(),
+            6
         );
         assert_eq!(
             Clb::new(13).unwrap_err().to_string(),

@@ -12,7 +12,7 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
 pub use interval::Interval;
-pub use paired::{Difference, PairedCounts, Point};
+pub use paired::{Difference, Judged, JudgedCounts, PairedCounts, Point};
 pub use probe::{ProbeProfile, Probes};
 pub use stream::run_rng;
 pub use tally::Tally;

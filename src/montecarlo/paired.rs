@@ -165,6 +165,46 @@ impl MonteCarlo {
         variants: &[Point],
         within_days: u32,
     ) -> Vec<PairedCounts> {
+        self.compare_runs(model, submitted, base, variants, within_days, 0..self.runs)
+    }
+
+    /// [`MonteCarlo::compare`] in batches of a twentieth of the runs (at least 500), calling
+    /// `progress` with the runs done after each. The counts are the same as `compare`'s:
+    /// run `i` draws from the same stream whatever the batch.
+    pub fn compare_with_progress<M: RunModel>(
+        &self,
+        model: &M,
+        submitted: Timestamp,
+        base: Point,
+        variants: &[Point],
+        within_days: u32,
+        mut progress: impl FnMut(u64),
+    ) -> Vec<PairedCounts> {
+        let batch = (self.runs / 20).max(500);
+        let mut total = vec![PairedCounts::default(); variants.len()];
+        let mut done = 0;
+        while done < self.runs {
+            let end = (done + batch).min(self.runs);
+            let part = self.compare_runs(model, submitted, base, variants, within_days, done..end);
+            for (t, p) in total.iter_mut().zip(&part) {
+                t.add(p);
+            }
+            done = end;
+            progress(done);
+        }
+        total
+    }
+
+    /// The paired counts of the runs with indices in `runs`.
+    fn compare_runs<M: RunModel>(
+        &self,
+        model: &M,
+        submitted: Timestamp,
+        base: Point,
+        variants: &[Point],
+        within_days: u32,
+        runs: std::ops::Range<u64>,
+    ) -> Vec<PairedCounts> {
         let expires = model.profile_validity().after(submitted);
         let limit = model
             .start()
@@ -172,8 +212,7 @@ impl MonteCarlo {
             .plus_seconds(86_399);
         let seed = self.seed;
         let empty = || vec![PairedCounts::default(); variants.len()];
-        (0..self.runs)
-            .into_par_iter()
+        runs.into_par_iter()
             .fold(empty, |mut counts, i| {
                 let report = model.sample(&mut run_rng(seed, i));
                 let invited = |p: Point| {
@@ -199,5 +238,142 @@ impl MonteCarlo {
                 }
                 a
             })
+    }
+}
+
+/// A candidate judged as a probe by [`MonteCarlo::judge`]: what it is eligible for, its
+/// score, and when its profile was submitted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Judged {
+    /// Eligibility and score.
+    pub point: Point,
+    /// When the profile was submitted.
+    pub submitted: Timestamp,
+}
+
+/// What [`MonteCarlo::judge`] counts over the runs.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct JudgedCounts {
+    /// Runs.
+    pub runs: u64,
+    /// For each candidate, in order, the runs in which it was invited within the window.
+    pub invited: Vec<u64>,
+    /// For each target that held a round within the window in some run, the runs in which
+    /// it held at least one (the others had none).
+    pub with_round: std::collections::BTreeMap<crate::draw::Target, u64>,
+}
+
+impl JudgedCounts {
+    fn add(&mut self, o: &JudgedCounts) {
+        self.runs += o.runs;
+        if self.invited.len() < o.invited.len() {
+            self.invited.resize(o.invited.len(), 0);
+        }
+        for (a, b) in self.invited.iter_mut().zip(&o.invited) {
+            *a += b;
+        }
+        for (t, n) in &o.with_round {
+            *self.with_round.entry(*t).or_insert(0) += n;
+        }
+    }
+
+    /// The chance that candidate `i` is invited within the window (`None` past the end).
+    #[must_use]
+    pub fn chance(&self, i: usize) -> Option<Interval> {
+        self.invited.get(i).map(|k| Interval::wilson(*k, self.runs))
+    }
+
+    /// The chance that `target` holds no round within the window.
+    #[must_use]
+    pub fn no_round(&self, target: crate::draw::Target) -> Interval {
+        let with = self.with_round.get(&target).copied().unwrap_or(0);
+        Interval::wilson(self.runs - with.min(self.runs), self.runs)
+    }
+}
+
+impl MonteCarlo {
+    /// Judges many candidates on the same runs (common random numbers): each run is sampled
+    /// once, from the same stream as [`MonteCarlo::estimate`] and [`MonteCarlo::compare`]
+    /// use, and every candidate is judged as a probe against its rounds (as `compare`
+    /// judges its variants: invited by a round that targets it, held while its profile is
+    /// valid, that reaches its score). So a thousand candidates cost one set of runs, and
+    /// each candidate's counts are the same whoever else is judged with it. Also counts, for
+    /// each target, the runs with a round within the window. `progress` gets the runs done
+    /// after each batch (a twentieth of the runs, at least 500); the counts are integers
+    /// folded exactly, the same on any number of threads.
+    ///
+    /// # Example
+    /// ```
+    /// use eesim::montecarlo::{Judged, MonteCarlo, Point, RunModel};
+    /// use eesim::scenario::{Scenario, ScenarioRun};
+    /// use eesim::{CrsScore, Eligibility, Program};
+    ///
+    /// let scenario = Scenario::default_calibrated()?;
+    /// let model = ScenarioRun::new(&scenario, None, 182)?;
+    /// let cec = Eligibility::none().with_program(Program::Cec);
+    /// let at = |s| Ok::<_, eesim::Error>(Judged {
+    ///     point: Point { eligibility: cec, score: CrsScore::new(s)? },
+    ///     submitted: model.start().plus_days(-30),
+    /// });
+    /// let counts = MonteCarlo::new(300, 1).judge(&model, &[at(480)?, at(520)?], 182, |_| {});
+    /// assert!(counts.invited[0] <= counts.invited[1]);
+    /// assert_eq!(counts.runs, 300);
+    /// # Ok::<(), eesim::Error>(())
+    /// ```
+    pub fn judge<M: RunModel>(
+        &self,
+        model: &M,
+        candidates: &[Judged],
+        within_days: u32,
+        mut progress: impl FnMut(u64),
+    ) -> JudgedCounts {
+        let validity = model.profile_validity();
+        let limit = model
+            .start()
+            .plus_days(i64::from(within_days))
+            .plus_seconds(86_399);
+        let seed = self.seed;
+        let empty = || JudgedCounts {
+            invited: vec![0; candidates.len()],
+            ..JudgedCounts::default()
+        };
+        let batch = (self.runs / 20).max(500);
+        let mut total = empty();
+        let mut done = 0;
+        while done < self.runs {
+            let end = (done + batch).min(self.runs);
+            let part = (done..end)
+                .into_par_iter()
+                .fold(empty, |mut counts, i| {
+                    let report = model.sample(&mut run_rng(seed, i));
+                    // Only the rounds within the window can count.
+                    let k = report.draws.partition_point(|d| d.at <= limit);
+                    let draws = &report.draws[..k];
+                    let mut seen: Vec<crate::draw::Target> = Vec::new();
+                    for d in draws {
+                        if !seen.contains(&d.target) {
+                            seen.push(d.target);
+                        }
+                    }
+                    for t in seen {
+                        *counts.with_round.entry(t).or_insert(0) += 1;
+                    }
+                    for (n, c) in counts.invited.iter_mut().zip(candidates) {
+                        let expires = validity.after(c.submitted);
+                        let invited = first_invitation(c.point, c.submitted, expires, draws);
+                        *n += u64::from(invited.is_some());
+                    }
+                    counts.runs += 1;
+                    counts
+                })
+                .reduce(empty, |mut a, b| {
+                    a.add(&b);
+                    a
+                });
+            total.add(&part);
+            done = end;
+            progress(done);
+        }
+        total
     }
 }

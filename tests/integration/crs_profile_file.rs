@@ -244,7 +244,7 @@ fn err_partner() {
         )),
         "CRS profile: 4 problems: partner.age: expected one of the fields education, language, canadian_work_years, found an unknown field; \
          partner.education: expected one of below_secondary, secondary, one_year, two_year, bachelors, two_or_more, masters, doctorate, found nothing; \
-         partner.language.speaking: expected an IELTS band from 0 to 9 in steps of 0.5, found 10; \
+         partner.language.speaking: expected an IELTS band from 0 to 9 in steps of 0.5, found 10, which looks like a CLB level (for levels, give test = \"clb\", language = \"english\"); \
          partner.canadian_work_years: expected a whole number of years from 0 to 50, found 2.5"
     );
     // With spouse = "none" a partner table is ignored (issue 5's sample has one).

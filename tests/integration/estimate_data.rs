@@ -101,7 +101,16 @@ fn chance_starts_from_the_cached_feed_and_names_it() {
     let out = eesim_env(
         &cache,
         &[("EESIM_TODAY", "2026-12-01")],
-        &["chance", "--runs", "100", "--json", "--as-of", "2024-03-11"],
+        &[
+            "chance",
+            "--crs",
+            "500",
+            "--runs",
+            "100",
+            "--json",
+            "--as-of",
+            "2024-03-11",
+        ],
     );
     assert_eq!(json(&out)["as_of"], "2024-03-11");
     assert_eq!(

@@ -3,6 +3,12 @@
 mod candidate_file;
 #[cfg(feature = "cli")]
 mod cli;
+#[cfg(feature = "cli")]
+mod cli_batch;
+#[cfg(feature = "cli")]
+mod cli_charts;
+#[cfg(feature = "cli")]
+mod cli_conventions;
 mod crs_calculator;
 mod crs_profile_file;
 mod crs_properties;

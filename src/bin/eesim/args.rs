@@ -1,20 +1,17 @@
-//! The command line's arguments: clap types only, no behaviour.
+//! The command line's arguments: clap types only, no behaviour (the value parsers are in
+//! `parse.rs`).
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 use jiff::civil::Date;
 
+use crate::parse;
+
 /// Simulates Canada's Express Entry rounds: your chance of an invitation, and what changes it.
 #[derive(Parser, Debug)]
 #[command(name = "eesim", version, about)]
 pub(crate) struct Cli {
-    /// Worker threads for simulations (default: one per core).
-    #[arg(long, global = true)]
-    pub(crate) threads: Option<usize>,
-    /// No progress bar.
-    #[arg(long, short, global = true)]
-    pub(crate) quiet: bool,
     #[command(subcommand)]
     pub(crate) command: Command,
 }
@@ -38,6 +35,10 @@ pub(crate) enum Command {
     Draw(DrawArgs),
     /// Downloads IRCC's rounds feed into the cache; estimates then start from it.
     Fetch(FetchArgs),
+    /// Prints a shell completion script (bash, zsh, fish, elvish, powershell) to stdout.
+    Completions(CompletionsArgs),
+    /// Prints the manual page (roff) to stdout: `eesim man > eesim.1`.
+    Man,
 }
 
 /// Which rounds feed to read: a file, or else the cached feed (`eesim fetch`).
@@ -72,26 +73,45 @@ pub(crate) struct FetchArgs {
     pub(crate) json: bool,
 }
 
+/// How a simulation runs: threads and progress.
+#[derive(Args, Debug, Clone, Copy)]
+pub(crate) struct RunArgs {
+    /// Worker threads (default: one per core); the same seed gives the same figures on any
+    /// number.
+    #[arg(long, value_parser = parse::threads, allow_hyphen_values = true)]
+    pub(crate) threads: Option<usize>,
+    /// No progress bar (none is drawn off a terminal either).
+    #[arg(long, short)]
+    pub(crate) quiet: bool,
+}
+
 /// Who the candidate is and how to estimate.
 #[derive(Args, Debug, Clone)]
 pub(crate) struct EstimateArgs {
-    /// Programs the candidate is eligible for, comma-separated (cec, fsw, fst).
-    #[arg(long, default_value = "cec", value_delimiter = ',')]
-    pub(crate) programs: Vec<String>,
-    /// Categories the candidate qualifies for, comma-separated (french, healthcare, ...).
-    #[arg(long, value_delimiter = ',')]
-    pub(crate) categories: Vec<String>,
-    /// When the profile was submitted (default: 30 days before the scenario starts).
+    /// Programs the candidate is eligible for, separated by `,` or `;`: cec, fsw, fst, and
+    /// pnp for a provincial nominee (as --nominee) [default: cec].
+    #[arg(long, value_parser = parse::programs, value_name = "LIST")]
+    pub(crate) programs: Vec<parse::List>,
+    /// Categories the candidate qualifies for, separated by `,` or `;`: the scenario's
+    /// (french, healthcare, trades, education, stem, ...; a wrong name lists them).
+    #[arg(long, value_parser = parse::list, value_name = "LIST")]
+    pub(crate) categories: Vec<parse::List>,
+    /// A provincial nominee: the score includes the nomination's 600 points, and PNP rounds
+    /// can reach the candidate.
     #[arg(long)]
+    pub(crate) nominee: bool,
+    /// When the profile was submitted, as 2026-12-01 (default: 30 days before the scenario
+    /// starts).
+    #[arg(long, value_parser = parse::date, allow_hyphen_values = true)]
     pub(crate) submitted: Option<Date>,
     /// Days to look ahead from the scenario's start.
-    #[arg(long, default_value_t = 182)]
+    #[arg(long, default_value = "182", value_parser = parse::horizon, allow_hyphen_values = true)]
     pub(crate) horizon_days: u32,
     /// Simulated futures.
-    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, default_value = "10000", value_parser = parse::runs, allow_hyphen_values = true)]
     pub(crate) runs: u64,
     /// The master seed: the same seed gives the same answer on any number of threads.
-    #[arg(long, default_value_t = 42)]
+    #[arg(long, default_value = "42", value_parser = parse::seed, allow_hyphen_values = true)]
     pub(crate) seed: u64,
     /// A scenario file (TOML or JSON) instead of one calibrated from the feed.
     #[arg(long, conflicts_with_all = ["feed", "as_of"])]
@@ -100,20 +120,22 @@ pub(crate) struct EstimateArgs {
     /// scenario].
     #[arg(long)]
     pub(crate) feed: Option<PathBuf>,
-    /// Calibrate as of this date, using only rounds before it [default: the day after the
-    /// feed's last round].
-    #[arg(long)]
+    /// Calibrate as of this date, as 2026-12-01, using only rounds before it [default: the
+    /// day after the feed's last round].
+    #[arg(long, value_parser = parse::date, allow_hyphen_values = true)]
     pub(crate) as_of: Option<Date>,
     /// Print one JSON document instead of tables.
     #[arg(long)]
     pub(crate) json: bool,
+    #[command(flatten)]
+    pub(crate) run: RunArgs,
 }
 
 /// `eesim chance`.
 #[derive(Args, Debug)]
 pub(crate) struct ChanceArgs {
-    /// The candidate's CRS score [default: 500] (or give --profile).
-    #[arg(long, conflicts_with = "profile")]
+    /// The candidate's CRS score (or give --profile; without either, 500, with a note).
+    #[arg(long, conflicts_with = "profile", value_parser = parse::crs, allow_hyphen_values = true)]
     pub(crate) crs: Option<u16>,
     /// A CRS profile file: the score, and its changes over the horizon (birthdays), come from it.
     #[arg(long)]
@@ -132,6 +154,12 @@ pub(crate) struct ChanceArgs {
     /// With --plot: the chance across CRS scores at the horizon, instead of over time.
     #[arg(long, requires = "plot")]
     pub(crate) by_score: bool,
+    /// Many candidates on the same simulated futures: a CSV with columns id, crs or profile
+    /// (a path, from the file's folder), and optionally programs, categories, nominee,
+    /// submitted (empty cells take the command line's values); prints one CSV row each
+    /// (JSON with --json).
+    #[arg(long, value_name = "FILE.csv", conflicts_with_all = ["crs", "profile", "plot", "to_landing", "exact"])]
+    pub(crate) batch: Option<PathBuf>,
 }
 
 /// `eesim crs`.
@@ -139,8 +167,8 @@ pub(crate) struct ChanceArgs {
 pub(crate) struct CrsArgs {
     /// The profile file (TOML, or JSON when it ends in .json).
     pub(crate) profile: PathBuf,
-    /// Also the score path from the assessment date to this date.
-    #[arg(long)]
+    /// Also the score path from the assessment date to this date, as 2026-12-01.
+    #[arg(long, value_parser = parse::date, allow_hyphen_values = true)]
     pub(crate) until: Option<Date>,
     /// Print one JSON document.
     #[arg(long)]
@@ -180,8 +208,8 @@ pub(crate) struct ReplayArgs {
 pub(crate) struct CalibrateArgs {
     #[command(flatten)]
     pub(crate) feed: FeedArg,
-    /// The scenario's start [default: the day after the feed's last round].
-    #[arg(long)]
+    /// The scenario's start, as 2026-12-01 [default: the day after the feed's last round].
+    #[arg(long, value_parser = parse::date, allow_hyphen_values = true)]
     pub(crate) as_of: Option<Date>,
     /// Write the scenario here instead of to stdout (JSON when the name ends in .json).
     #[arg(long)]
@@ -196,20 +224,20 @@ pub(crate) struct CalibrateArgs {
 pub(crate) struct BacktestArgs {
     #[command(flatten)]
     pub(crate) feed: FeedArg,
-    /// The first origin.
-    #[arg(long)]
+    /// The first origin, as 2025-01-01.
+    #[arg(long, value_parser = parse::date, allow_hyphen_values = true)]
     pub(crate) from: Date,
     /// Origins are month starts before this date.
-    #[arg(long)]
+    #[arg(long, value_parser = parse::date, allow_hyphen_values = true)]
     pub(crate) to: Date,
     /// Origins every N days from --from instead of month starts.
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, value_parser = parse::horizon, allow_hyphen_values = true)]
     pub(crate) every: Option<u32>,
     /// Simulated futures per origin.
-    #[arg(long, default_value_t = 2_000, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, default_value = "2000", value_parser = parse::runs, allow_hyphen_values = true)]
     pub(crate) runs: u64,
     /// The master seed.
-    #[arg(long, default_value_t = 2026)]
+    #[arg(long, default_value = "2026", value_parser = parse::seed, allow_hyphen_values = true)]
     pub(crate) seed: u64,
     /// Write every forecast: origin,profile,crs,horizon_days,p,lo,hi.
     #[arg(long)]
@@ -220,6 +248,8 @@ pub(crate) struct BacktestArgs {
     /// Draw a reliability diagram to this SVG file.
     #[arg(long)]
     pub(crate) plot: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) run: RunArgs,
 }
 
 /// `eesim draw`.
@@ -232,12 +262,20 @@ pub(crate) struct DrawArgs {
     #[arg(long)]
     pub(crate) target: String,
     /// How many invitations.
-    #[arg(long)]
+    #[arg(long, value_parser = parse::size, allow_hyphen_values = true)]
     pub(crate) size: u32,
-    /// When the round is held (RFC 3339); profiles expired by then are removed first.
+    /// When the round is held (RFC 3339, as 2025-05-01T00:00:00Z); profiles expired by then
+    /// are removed first.
     #[arg(long)]
     pub(crate) at: Option<String>,
     /// Print the JSON object only (the default prints a table).
     #[arg(long)]
     pub(crate) json: bool,
+}
+
+/// `eesim completions`.
+#[derive(Args, Debug)]
+pub(crate) struct CompletionsArgs {
+    /// The shell.
+    pub(crate) shell: clap_complete::Shell,
 }

@@ -160,7 +160,7 @@ pub(crate) struct Data {
 /// else the embedded scenario, with a warning.
 pub(crate) fn scenario(e: &EstimateArgs) -> Result<Data, Failure> {
     if let Some(path) = &e.scenario {
-        let scenario = Scenario::from_path(path)?;
+        let scenario = crate::load_scenario(Some(path))?;
         let line = format!(
             "Data: the scenario file {}, as of {}",
             path.display(),

@@ -1,12 +1,17 @@
 //! `eesim`: the command line over the library: parse, run in a thread pool, print.
 
 mod args;
+mod batch;
+mod parse;
 mod plot;
+mod style;
 
 use std::io::IsTerminal;
+use std::path::Path;
 use std::process::ExitCode;
+use std::time::Duration;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 use eesim::backtest::{self, BacktestOptions};
 use eesim::crs::{Profile, ScorePlan};
 use eesim::feed::Replay;
@@ -35,7 +40,7 @@ fn write_out(text: std::fmt::Arguments<'_>, newline: bool) {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
             std::process::exit(0);
         }
-        eprintln!("error: writing the output: {e}");
+        eprintln!("{} writing the output: {e}", style::error());
         std::process::exit(1);
     }
 }
@@ -52,10 +57,45 @@ macro_rules! outln {
 // After the output macros, which they use.
 mod data;
 mod fetch;
+/// A note on stderr.
+macro_rules! note {
+    ($($arg:tt)*) => { eprintln!("{} {}", style::note(), format_args!($($arg)*)) };
+}
+
+/// The date the embedded scenario starts on, read from its `as_of` line.
+fn embedded_as_of() -> &'static str {
+    eesim::scenario::DEFAULT_TOML
+        .lines()
+        .find_map(|l| l.strip_prefix("as_of = \""))
+        .and_then(|l| l.split('"').next())
+        .unwrap_or("unknown")
+}
+
+/// The command line, with a version that names the embedded scenario's date.
+fn command() -> clap::Command {
+    let version = format!(
+        "{} (embedded scenario as of {})",
+        env!("CARGO_PKG_VERSION"),
+        embedded_as_of()
+    );
+    Cli::command().version(version.leak() as &'static str)
+}
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let pool = match cli.threads {
+    let cli = match command()
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m))
+    {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(&e),
+    };
+    let threads = match &cli.command {
+        Command::Chance(a) => a.estimate.run.threads,
+        Command::WhatIf(a) => a.estimate.run.threads,
+        Command::Backtest(a) => a.run.threads,
+        _ => None,
+    };
+    let pool = match threads {
         Some(n) => rayon::ThreadPoolBuilder::new().num_threads(n).build(),
         None => rayon::ThreadPoolBuilder::new().build(),
     };
@@ -72,8 +112,26 @@ fn main() -> ExitCode {
     }
 }
 
+/// A bad argument: a value our parsers refused is said in the project's style (`error: --runs:
+/// expected ..., found ...`); clap's own errors (an unknown option, --help) as clap says them.
+fn usage_error(e: &clap::Error) -> ExitCode {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if e.kind() == ErrorKind::ValueValidation
+        && let Some(ContextValue::String(arg)) = e.get(ContextKind::InvalidArg)
+        && let Some(why) = std::error::Error::source(e)
+    {
+        let name = arg.split_whitespace().next().unwrap_or(arg);
+        eprintln!("{} {name}: {why}", style::error());
+        eprintln!("For more information, try '--help'.");
+        return ExitCode::from(2);
+    }
+    let _ = e.print();
+    ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2))
+}
+
 /// Prints an error to stderr; a profile or scenario with several problems gets one a line.
 fn report_error(e: &(dyn std::error::Error + 'static)) {
+    let error = style::error();
     if let Some(eesim_error) = e.downcast_ref::<eesim::Error>() {
         match eesim_error.kind() {
             eesim::ErrorKind::InvalidProfile {
@@ -96,7 +154,7 @@ fn report_error(e: &(dyn std::error::Error + 'static)) {
                     format!(" {source_name}")
                 };
                 let plural = if problems.len() == 1 { "" } else { "s" };
-                eprintln!("error: {what}{source}: {} problem{plural}", problems.len());
+                eprintln!("{error} {what}{source}: {} problem{plural}", problems.len());
                 for p in problems {
                     eprintln!("  {p}");
                 }
@@ -105,50 +163,127 @@ fn report_error(e: &(dyn std::error::Error + 'static)) {
             _ => {}
         }
     }
-    eprintln!("error: {e}");
+    eprintln!("{error} {e}");
 }
 
 fn run(cli: &Cli) -> Outcome {
     match &cli.command {
-        Command::Chance(a) => chance(a, cli.quiet),
+        Command::Chance(a) => chance(a),
         Command::Crs(a) => crs(a),
         Command::WhatIf(a) => what_if(a),
         Command::Replay(a) => replay(a),
         Command::Calibrate(a) => calibrate(a),
-        Command::Backtest(a) => backtest_cmd(a, cli.quiet),
+        Command::Backtest(a) => backtest_cmd(a),
         Command::Draw(a) => draw(a),
         Command::Fetch(a) => fetch::fetch(a),
+        Command::Completions(a) => {
+            let mut out = Vec::new();
+            clap_complete::generate(a.shell, &mut command(), "eesim", &mut out);
+            out!("{}", String::from_utf8_lossy(&out));
+            Ok(())
+        }
+        Command::Man => {
+            let mut out = Vec::new();
+            clap_mangen::Man::new(command()).render(&mut out)?;
+            out!("{}", String::from_utf8_lossy(&out));
+            Ok(())
+        }
     }
 }
 
-/// A progress bar on stderr, hidden when stderr is not a terminal or with --quiet.
+/// A progress bar on stderr, drawn at once and ticking, with the time left; hidden when
+/// stderr is not a terminal or with --quiet.
 fn progress(len: u64, unit: &str, quiet: bool) -> ProgressBar {
     if quiet || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new(len);
-    let template = format!("{{bar:40}} {{pos}}/{{len}} {unit} ({{eta}} left)");
+    let template =
+        format!("{{spinner}} {{bar:40}} {{pos}}/{{len}} {unit}, {{elapsed}} so far, {{eta}} left");
     if let Ok(style) = ProgressStyle::with_template(&template) {
         bar.set_style(style);
     }
+    bar.enable_steady_tick(Duration::from_millis(200));
     bar
 }
 
-fn request(e: &EstimateArgs) -> ChanceRequest {
-    ChanceRequest {
-        programs: e.programs.clone(),
-        categories: e.categories.clone(),
+/// Checks that `path` can be written before a long run, leaving nothing behind: an existing
+/// file is opened without truncating it, a new one is created and removed.
+fn check_writable(path: Option<&Path>) -> Outcome {
+    let Some(path) = path else { return Ok(()) };
+    let existed = path.exists();
+    std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(path)
+        .map_err(|e| writing(path, e))?;
+    if !existed {
+        let _ = std::fs::remove_file(path);
+    }
+    Ok(())
+}
+
+/// The scenario of `--scenario`, or the embedded one; IRCC's rounds feed given in its place
+/// is recognised and named as such.
+pub(crate) fn load_scenario(
+    path: Option<&Path>,
+) -> Result<Scenario, Box<dyn std::error::Error + Send + Sync>> {
+    let Some(path) = path else {
+        return Ok(Scenario::default_calibrated()?);
+    };
+    Scenario::from_path(path).map_err(|e| {
+        let is_feed = std::fs::read_to_string(path)
+            .ok()
+            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+            .is_some_and(|v| v.get("rounds").is_some_and(serde_json::Value::is_array));
+        if is_feed {
+            format!(
+                "{}: expected a scenario, found IRCC's rounds feed: make a scenario from it with `eesim calibrate {} --out scenario.toml`",
+                path.display(),
+                path.display()
+            )
+            .into()
+        } else {
+            e.into()
+        }
+    })
+}
+
+/// The request of the estimate arguments: lists flattened, categories checked against the
+/// scenario's (ignoring case, with a "did you mean").
+fn request(e: &EstimateArgs, scenario: &Scenario) -> Result<ChanceRequest, String> {
+    let mut programs = parse::flatten(&e.programs);
+    if programs.is_empty() {
+        programs.push("cec".into());
+    }
+    let names: Vec<&str> = scenario.categories().names().collect();
+    let categories = parse::flatten(&e.categories)
+        .iter()
+        .map(|c| {
+            parse::known(c, &names, &format!("one of {}", names.join(", ")))
+                .map(str::to_string)
+                .map_err(|m| format!("--categories: {m}"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(ChanceRequest {
+        programs,
+        categories,
+        nominee: e.nominee,
         submitted: e.submitted,
         horizon_days: e.horizon_days,
         runs: e.runs,
         seed: e.seed,
         ..ChanceRequest::default()
-    }
+    })
 }
 
-fn chance(a: &args::ChanceArgs, quiet: bool) -> Outcome {
+fn chance(a: &args::ChanceArgs) -> Outcome {
     let data = data::scenario(&a.estimate)?;
     let scenario = &data.scenario;
+    if let Some(path) = &a.batch {
+        return chance_batch(a, path, scenario);
+    }
+    check_writable(a.plot.as_deref())?;
     let mut request = ChanceRequest {
         crs: a.crs.unwrap_or(500),
         engine: if a.exact {
@@ -157,39 +292,47 @@ fn chance(a: &args::ChanceArgs, quiet: bool) -> Outcome {
             Engine::Fluid
         },
         to_landing: a.to_landing,
-        ..request(&a.estimate)
+        ..request(&a.estimate, scenario)?
     };
+    if a.crs.is_none() && a.profile.is_none() {
+        note!("no --crs or --profile given: estimating for a CRS score of 500");
+    }
+    // The profile is scored on its own `assessed_on`, as `eesim crs` scores it; its score
+    // path (birthdays, rule changes) runs from there to the horizon.
+    let mut score_path = Vec::new();
+    let mut born = None;
     if let Some(path) = &a.profile {
-        let mut profile = Profile::from_path(path)?;
-        profile.assessed_on = scenario.as_of();
-        if matches!(profile.age, eesim::crs::Age::Years(_)) {
-            // An age without a birth date: the score stays as assessed.
-            request.crs = profile.breakdown()?.total.get();
-        } else {
-            let days = i64::from(a.estimate.horizon_days);
-            let until = scenario.as_of().checked_add(jiff::Span::new().days(days))?;
-            let path = ScorePlan::new(profile)?.path(until)?;
-            request.crs = path.initial().map_or(request.crs, |s| s.get());
-            request.changes = path.points().iter().skip(1).copied().collect();
+        let profile = Profile::from_path(path)?;
+        if let eesim::crs::Age::BornOn(b) = profile.age {
+            born = Some(b);
         }
-        request.nominee = profile.provincial_nomination;
+        let days = i64::from(a.estimate.horizon_days);
+        let until = scenario
+            .as_of()
+            .checked_add(jiff::Span::new().days(days))?
+            .max(profile.assessed_on);
+        let total = profile.breakdown()?.total;
+        request.crs = total.get();
+        if born.is_some() {
+            let path = ScorePlan::new(profile)?.path(until)?;
+            request.crs = path.initial().unwrap_or(total).get();
+            request.changes = path.points().iter().skip(1).copied().collect();
+            score_path = path.points().to_vec();
+        } else {
+            // An age without a birth date: the score stays as assessed.
+            score_path = vec![(profile.assessed_on, total)];
+        }
+        request.nominee |= profile.provincial_nomination;
         if eesim::crs::qualifies_for_french(&profile)
             && !request.categories.iter().any(|c| c == "french")
         {
             request.categories.push("french".into());
         }
     }
-    let bar = progress(a.estimate.runs, "runs", quiet);
+    let bar = progress(a.estimate.runs, "runs", a.estimate.run.quiet);
     let report = ChanceReport::run(scenario, &request, |p| bar.set_position(p.done))?;
     bar.finish_and_clear();
-    if a.estimate.json {
-        let mut json = report.to_json();
-        json["data"] = data.json;
-        outln!("{json}");
-    } else {
-        outln!("{}", data.line);
-        out!("{}", report.to_text());
-    }
+    // The chart first: a closed pipe cutting the printed report short cannot lose it.
     if let Some(path) = &a.plot {
         let drawn = if a.by_score {
             plot::chance_by_score(path, &report)
@@ -197,6 +340,53 @@ fn chance(a: &args::ChanceArgs, quiet: bool) -> Outcome {
             plot::chance_over_time(path, &report)
         };
         drawn.map_err(|e| writing(path, e))?;
+    }
+    if a.estimate.json {
+        let mut v = report.to_json();
+        v["data"] = data.json;
+        if !score_path.is_empty() {
+            v["score_path"] = score_path
+                .iter()
+                .map(|(d, s)| serde_json::json!({"date": d.to_string(), "score": s.get()}))
+                .collect();
+        }
+        outln!("{v}");
+    } else {
+        outln!("{}", data.line);
+        out!("{}", report.to_text());
+        if let Some(((first, score), rest)) = score_path.split_first() {
+            outln!("\nScore path simulated: {score} as assessed on {first}");
+            for (d, s) in rest {
+                let birthday = born.is_some_and(|b| (b.month(), b.day()) == (d.month(), d.day()));
+                outln!(
+                    "  from {d}: {s}{}",
+                    if birthday { " (a birthday)" } else { "" }
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `chance --batch FILE.csv`: every candidate on the same runs; the time the runs took on
+/// stderr.
+fn chance_batch(a: &args::ChanceArgs, path: &Path, scenario: &Scenario) -> Outcome {
+    let request = request(&a.estimate, scenario)?;
+    let rows = batch::read(path, scenario, &request)?;
+    let n = rows.len();
+    let bar = progress(request.runs, "runs", a.estimate.run.quiet);
+    let done = batch::run(scenario, rows, &request, |d| bar.set_position(d))?;
+    bar.finish_and_clear();
+    note!(
+        "{n} candidate{} judged on the same {} simulated futures in {:.2} s",
+        if n == 1 { "" } else { "s" },
+        request.runs,
+        done.seconds
+    );
+    if a.estimate.json {
+        outln!("{}", done.to_json(scenario, &request));
+    } else {
+        out!("{}", done.to_csv());
     }
     Ok(())
 }
@@ -241,7 +431,13 @@ fn crs(a: &args::CrsArgs) -> Outcome {
 fn what_if(a: &args::WhatIfArgs) -> Outcome {
     let profile = Profile::from_path(&a.profile)?;
     let data = data::scenario(&a.estimate)?;
-    let report = WhatIfReport::run(&data.scenario, &profile, &request(&a.estimate))?;
+    let scenario = &data.scenario;
+    let request = request(&a.estimate, scenario)?;
+    let bar = progress(a.estimate.runs, "runs", a.estimate.run.quiet);
+    let report = WhatIfReport::run_with_progress(scenario, &profile, &request, |done| {
+        bar.set_position(done);
+    })?;
+    bar.finish_and_clear();
     if a.estimate.json {
         let mut json = report.to_json();
         json["source"] = data.scenario.source().into();
@@ -255,6 +451,8 @@ fn what_if(a: &args::WhatIfArgs) -> Outcome {
 }
 
 fn replay(a: &args::ReplayArgs) -> Outcome {
+    check_writable(a.csv.as_deref())?;
+    check_writable(a.plot.as_deref())?;
     let feed = data::need_feed(a.feed.path())?;
     let history = match a.as_of {
         Some(as_of) => feed.history.before(as_of),
@@ -264,7 +462,19 @@ fn replay(a: &args::ReplayArgs) -> Outcome {
         }
     };
     let load = &feed.load;
+    // What the reader noticed goes to stderr, never into the table.
+    eprint!("{load}");
     let replay = Replay::run(&history);
+    // Files first: a closed pipe cutting the printed table short cannot lose them.
+    if let Some(path) = &a.csv {
+        let file = std::fs::File::create(path).map_err(|e| writing(path, e))?;
+        replay
+            .write_csv(std::io::BufWriter::new(file))
+            .map_err(|e| writing(path, e))?;
+    }
+    if let Some(path) = &a.plot {
+        plot::replay(path, &replay).map_err(|e| writing(path, e))?;
+    }
     if a.json {
         let out = serde_json::json!({
             "feed": feed.to_json(),
@@ -281,22 +491,19 @@ fn replay(a: &args::ReplayArgs) -> Outcome {
         if let Some(as_of) = a.as_of {
             outln!("Rounds before {as_of}: {}", history.draws().len());
         }
-        out!("{load}");
         out!("{}", replay.summary_table());
-    }
-    if let Some(path) = &a.csv {
-        let file = std::fs::File::create(path).map_err(|e| writing(path, e))?;
-        replay.write_csv(file).map_err(|e| writing(path, e))?;
-    }
-    if let Some(path) = &a.plot {
-        plot::replay(path, &replay).map_err(|e| writing(path, e))?;
     }
     Ok(())
 }
 
 fn calibrate(a: &args::CalibrateArgs) -> Outcome {
+    check_writable(a.out.as_deref())?;
     let feed = data::need_feed(a.feed.path())?;
     let history = &feed.history;
+    let load = &feed.load;
+    if load.records_failed() > 0 || !load.problems().is_empty() {
+        eprint!("{load}");
+    }
     let as_of = match a.as_of {
         Some(d) => d,
         None => {
@@ -326,8 +533,8 @@ fn calibrate(a: &args::CalibrateArgs) -> Outcome {
     if let Some(newest) = newest
         && (as_of - newest).get_days() > 60
     {
-        eprintln!(
-            "note: the newest pool snapshot before {as_of} is of {newest}: the scenario starts from a stale pool"
+        note!(
+            "the newest pool snapshot before {as_of} is of {newest}: the scenario starts from a stale pool"
         );
     }
     match &a.out {
@@ -337,7 +544,7 @@ fn calibrate(a: &args::CalibrateArgs) -> Outcome {
     Ok(())
 }
 
-fn backtest_cmd(a: &args::BacktestArgs, quiet: bool) -> Outcome {
+fn backtest_cmd(a: &args::BacktestArgs) -> Outcome {
     if a.from >= a.to {
         return Err(format!(
             "backtest: expected --from before --to, found {} and {}",
@@ -345,18 +552,34 @@ fn backtest_cmd(a: &args::BacktestArgs, quiet: bool) -> Outcome {
         )
         .into());
     }
+    check_writable(a.csv.as_deref())?;
+    check_writable(a.plot.as_deref())?;
     let feed = data::need_feed(a.feed.path())?;
     feed.warn_if_stale(data::today()?);
     let history = &feed.history;
+    let load = &feed.load;
+    if load.records_failed() > 0 || !load.problems().is_empty() {
+        eprint!("{load}");
+    }
     let mut options = BacktestOptions::new(a.from, a.to, a.runs);
     options.seed = a.seed;
     options.every_days = a.every;
-    let bar = progress(0, "origins", quiet);
+    let bar = progress(0, "origins", a.run.quiet);
     let report = backtest::run(history, &options, |_, i, n| {
         bar.set_length(n as u64);
         bar.set_position(i as u64);
     })?;
     bar.finish_and_clear();
+    // Files first: a closed pipe cutting the printed table short cannot lose them.
+    if let Some(path) = &a.csv {
+        let file = std::fs::File::create(path).map_err(|e| writing(path, e))?;
+        report
+            .write_csv(std::io::BufWriter::new(file))
+            .map_err(|e| writing(path, e))?;
+    }
+    if let Some(path) = &a.plot {
+        plot::reliability(path, &report, &options).map_err(|e| writing(path, e))?;
+    }
     if a.json {
         let profiles: serde_json::Map<String, serde_json::Value> = options
             .profiles
@@ -385,14 +608,12 @@ fn backtest_cmd(a: &args::BacktestArgs, quiet: bool) -> Outcome {
         outln!("Data: {}", feed.describe());
         out!("{}", report.summary_table(&options));
     }
-    if let Some(path) = &a.csv {
-        let file = std::fs::File::create(path).map_err(|e| writing(path, e))?;
-        report
-            .write_csv(std::io::BufWriter::new(file))
-            .map_err(|e| writing(path, e))?;
-    }
-    if let Some(path) = &a.plot {
-        plot::reliability(path, &report, &options).map_err(|e| writing(path, e))?;
+    if report.forecasts.iter().all(|f| f.outcome.is_none()) {
+        return Err(format!(
+            "backtest: no scored origins from {} to {}: expected an origin whose horizon ends by the feed's last round",
+            a.from, a.to
+        )
+        .into());
     }
     Ok(())
 }
@@ -400,9 +621,15 @@ fn backtest_cmd(a: &args::BacktestArgs, quiet: bool) -> Outcome {
 fn draw(a: &args::DrawArgs) -> Outcome {
     let list = CandidateList::from_path(&a.candidates, Categories::ircc_2026())?;
     let at = a.at.as_deref().map(str::parse::<Timestamp>).transpose()?;
-    let round = list.hold_round(&a.target, a.size, at)?;
-    for note in round.notes() {
-        eprintln!("note: {note}");
+    // Programs in a target are separated by `;` or `,`, as everywhere.
+    let target = if a.target.starts_with("category:") {
+        a.target.clone()
+    } else {
+        a.target.replace(',', ";")
+    };
+    let round = list.hold_round(&target, a.size, at)?;
+    for n in round.notes() {
+        note!("{n}");
     }
     let HeldRound {
         outcome, invited, ..

@@ -1,5 +1,9 @@
 //! Charts as SVG files: the chance over time and across scores, the replay, the backtest's
 //! reliability.
+//!
+//! Every chart keeps its legend in a panel beside the plotted area (framed in [`LEGEND`]),
+//! so it never covers the data; time axes are labelled with dates; colours come from a
+//! palette whose neighbours stay apart; an empty chart says why in words.
 
 use std::error::Error;
 use std::path::Path;
@@ -8,55 +12,133 @@ use eesim::backtest::{BacktestOptions, BacktestReport};
 use eesim::feed::Replay;
 use eesim::montecarlo::Interval;
 use eesim::report::ChanceReport;
+use jiff::civil::Date;
+use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 type Drawn = Result<(), Box<dyn Error + Send + Sync>>;
 
-const SIZE: (u32, u32) = (960, 720);
+type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+const SIZE: (u32, u32) = (1080, 720);
+
+/// The width of the legend panel at the right of each chart.
+const LEGEND_WIDTH: u32 = 250;
+
+/// The legend panel's frame colour (the charts' tests find the panel by it).
+pub(crate) const LEGEND: RGBColor = RGBColor(0x11, 0x11, 0x11);
+
+/// Ten colours that stay apart (Tableau 10), in order of use.
+const PALETTE: [RGBColor; 10] = [
+    RGBColor(0x1f, 0x77, 0xb4),
+    RGBColor(0xff, 0x7f, 0x0e),
+    RGBColor(0x2c, 0xa0, 0x2c),
+    RGBColor(0xd6, 0x27, 0x28),
+    RGBColor(0x94, 0x67, 0xbd),
+    RGBColor(0x8c, 0x56, 0x4b),
+    RGBColor(0xe3, 0x77, 0xc2),
+    RGBColor(0x7f, 0x7f, 0x7f),
+    RGBColor(0xbc, 0xbd, 0x22),
+    RGBColor(0x17, 0xbe, 0xcf),
+];
+
+fn color(k: usize) -> RGBColor {
+    PALETTE[k % PALETTE.len()]
+}
 
 /// A chart with the house style (caption, margins, label areas) over `x` by `y`.
 fn new_chart<'a, DB: DrawingBackend>(
-    area: &'a DrawingArea<DB, plotters::coord::Shift>,
+    area: &'a DrawingArea<DB, Shift>,
     caption: String,
     x: std::ops::Range<f64>,
     y: std::ops::Range<f64>,
-) -> Result<
-    ChartContext<
-        'a,
-        DB,
-        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
-    >,
-    Box<dyn Error + Send + Sync>,
->
+) -> Result<Chart<'a, DB>, Box<dyn Error + Send + Sync>>
 where
     DB::ErrorType: 'static,
 {
     Ok(ChartBuilder::on(area)
-        .caption(caption, ("sans-serif", 18))
+        .caption(caption, ("sans-serif", 15))
         .margin(12)
-        .x_label_area_size(40)
+        .x_label_area_size(44)
         .y_label_area_size(56)
         .build_cartesian_2d(x, y)?)
 }
 
-/// The legend, framed, at `position`.
-fn legend<'a, DB: DrawingBackend + 'a>(
-    chart: &mut ChartContext<
-        'a,
-        DB,
-        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
-    >,
-    position: SeriesLabelPosition,
-) -> Drawn
+/// Splits `area` into the plotting area and the legend panel at its right.
+fn with_legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+) -> (DrawingArea<DB, Shift>, DrawingArea<DB, Shift>) {
+    let width = area.dim_in_pixel().0;
+    area.split_horizontally(width.saturating_sub(LEGEND_WIDTH))
+}
+
+/// One legend entry: a swatch of its colour (solid, or pale for a band) and its label.
+struct Entry {
+    label: String,
+    color: RGBColor,
+    pale: bool,
+}
+
+fn entry(label: impl Into<String>, color: RGBColor) -> Entry {
+    Entry {
+        label: label.into(),
+        color,
+        pale: false,
+    }
+}
+
+/// The legend, framed, in its own panel: nothing plotted can lie under it.
+fn legend<DB: DrawingBackend>(panel: &DrawingArea<DB, Shift>, entries: &[Entry]) -> Drawn
 where
     DB::ErrorType: 'static,
 {
-    chart
-        .configure_series_labels()
-        .position(position)
-        .border_style(BLACK)
-        .background_style(WHITE.mix(0.9))
-        .draw()?;
+    let (w, _) = panel.dim_in_pixel();
+    let rows = i32::try_from(entries.len()).unwrap_or(0);
+    let line = 22;
+    let (x0, y0) = (8, 48);
+    let x1 = i32::try_from(w).unwrap_or(200) - 8;
+    panel.draw(&Rectangle::new(
+        [(x0, y0), (x1, y0 + 10 + rows * line)],
+        LEGEND.stroke_width(1),
+    ))?;
+    for (i, e) in entries.iter().enumerate() {
+        let y = y0 + 8 + i32::try_from(i).unwrap_or(0) * line;
+        let style = if e.pale {
+            e.color.mix(0.35).filled()
+        } else {
+            e.color.filled()
+        };
+        panel.draw(&Rectangle::new([(x0 + 8, y + 4), (x0 + 30, y + 12)], style))?;
+        panel.draw(&Text::new(
+            e.label.clone(),
+            (x0 + 38, y),
+            ("sans-serif", 13).into_font(),
+        ))?;
+    }
+    Ok(())
+}
+
+/// A message across the middle of `area`, for a chart with nothing to draw.
+fn message<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, text: &str) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
+    let (w, h) = area.dim_in_pixel();
+    let style = TextStyle::from(("sans-serif", 16).into_font()).pos(
+        plotters::style::text_anchor::Pos::new(
+            plotters::style::text_anchor::HPos::Center,
+            plotters::style::text_anchor::VPos::Center,
+        ),
+    );
+    area.draw(&Text::new(
+        text.to_string(),
+        (
+            i32::try_from(w / 2).unwrap_or(0),
+            i32::try_from(h / 2).unwrap_or(0),
+        ),
+        style,
+    ))?;
     Ok(())
 }
 
@@ -65,68 +147,131 @@ fn whole(v: &f64) -> String {
     format!("{v:.0}")
 }
 
-/// A band from the intervals and a line through the estimates, on a chart of percentages.
+/// The date `days` after `start`.
+fn date_after(start: Date, days: f64) -> String {
+    start
+        .checked_add(jiff::Span::new().days(days.round() as i64))
+        .map_or(String::new(), |d| d.to_string())
+}
+
+/// A band from the intervals, edged by thin lines so that a narrow one still shows, and a
+/// line through the estimates, on a chart of percentages.
 fn band_and_line<DB: DrawingBackend>(
-    chart: &mut ChartContext<
-        '_,
-        DB,
-        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
-    >,
+    chart: &mut Chart<'_, DB>,
     points: &[(f64, Interval)],
     color: RGBColor,
-    label: &str,
 ) -> Drawn
 where
     DB::ErrorType: 'static,
 {
     let mut band: Vec<(f64, f64)> = points.iter().map(|(x, i)| (*x, 100.0 * i.lo)).collect();
     band.extend(points.iter().rev().map(|(x, i)| (*x, 100.0 * i.hi)));
-    chart.draw_series(std::iter::once(Polygon::new(band, color.mix(0.2))))?;
-    chart
-        .draw_series(LineSeries::new(
-            points.iter().map(|(x, i)| (*x, 100.0 * i.p)),
-            color.stroke_width(2),
-        ))?
-        .label(label)
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2)));
+    chart.draw_series(std::iter::once(Polygon::new(band, color.mix(0.3))))?;
+    for edge in [|i: &Interval| i.lo, |i: &Interval| i.hi] {
+        chart.draw_series(LineSeries::new(
+            points.iter().map(|(x, i)| (*x, 100.0 * edge(i))),
+            color.mix(0.6).stroke_width(1),
+        ))?;
+    }
+    chart.draw_series(LineSeries::new(
+        points.iter().map(|(x, i)| (*x, 100.0 * i.p)),
+        color.stroke_width(2),
+    ))?;
     Ok(())
 }
 
-/// The chance of an ITA (and of landing) over time with its band; below, the cut-off fans of
+/// Who the candidate is, for titles: the score, every program and category, a nomination.
+fn candidate(r: &ChanceReport) -> String {
+    let programs: Vec<&str> = r
+        .request
+        .programs
+        .iter()
+        .map(|p| p.trim())
+        .filter(|p| *p != "pnp")
+        .collect();
+    let mut s = format!("CRS {}", r.crs);
+    if !programs.is_empty() {
+        s.push_str(&format!(", {}", programs.join("+")));
+    }
+    if !r.request.categories.is_empty() {
+        s.push_str(&format!(", categories {}", r.request.categories.join("+")));
+    }
+    if r.nominee {
+        s.push_str(", provincial nominee");
+    }
+    s
+}
+
+/// The message of a chart for a candidate no round reaches.
+fn unreached(r: &ChanceReport) -> String {
+    format!(
+        "No round in this scenario reaches {} within {} days",
+        candidate(r),
+        r.request.horizon_days
+    )
+}
+
+/// The chance of an ITA (and of landing) by date with its band; below, the cut-off fans of
 /// the candidate's families with the candidate's score across them.
 pub(crate) fn chance_over_time(path: &Path, r: &ChanceReport) -> Drawn {
     let root = SVGBackend::new(path, SIZE).into_drawing_area();
     root.fill(&WHITE)?;
     let (top, bottom) = root.split_vertically(SIZE.1 / 2);
+    let (plot, panel) = with_legend(&top);
     let horizon = f64::from(r.request.horizon_days);
     let mut chart = new_chart(
-        &top,
+        &plot,
         format!(
-            "Chance of an invitation by day: CRS {}, {} (scenario as of {}, {} runs)",
-            r.crs,
-            r.request.programs.join("+"),
+            "Chance of an invitation by date: {} (as of {}, {} runs)",
+            candidate(r),
             r.as_of,
             r.tally.runs()
         ),
         0f64..horizon,
         0f64..100f64,
     )?;
+    let as_of = r.as_of;
+    let label = move |x: &f64| date_after(as_of, *x);
     chart
         .configure_mesh()
-        .x_desc(format!("days after {}", r.as_of))
+        .x_desc("date")
         .y_desc("chance (%), with 95% interval")
-        .x_label_formatter(&whole)
+        .x_labels(7)
+        .x_label_formatter(&label)
         .y_label_formatter(&whole)
         .draw()?;
     let curve: Vec<(f64, Interval)> = r.curve.iter().map(|(d, i)| (f64::from(*d), *i)).collect();
-    band_and_line(&mut chart, &curve, BLUE, "invitation (ITA)")?;
+    band_and_line(&mut chart, &curve, color(0))?;
+    let mut entries = vec![
+        entry("invitation (ITA)", color(0)),
+        Entry {
+            label: "95% interval".into(),
+            color: color(0),
+            pale: true,
+        },
+    ];
     if let Some(l) = &r.landing {
         let landing: Vec<(f64, Interval)> =
             l.curve.iter().map(|(d, i)| (f64::from(*d), *i)).collect();
-        band_and_line(&mut chart, &landing, GREEN, "landed (permanent resident)")?;
+        band_and_line(&mut chart, &landing, color(3))?;
+        entries.push(entry("landed (permanent resident)", color(3)));
     }
-    legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
+    if r.fans.is_empty() {
+        message(&plot, &unreached(r))?;
+    }
+    legend(&panel, &entries)?;
+    fans(&bottom, r)?;
+    root.present()?;
+    Ok(())
+}
 
+/// The cut-off fans by month, one colour and offset per family, with a median marker for
+/// every month (so a family with one round still shows its median).
+fn fans<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, r: &ChanceReport) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
+    let (plot, panel) = with_legend(area);
     let months: Vec<&str> = {
         let mut m: Vec<&str> = r.fans.iter().map(|f| f.month.as_str()).collect();
         m.sort_unstable();
@@ -146,9 +291,9 @@ pub(crate) fn chance_over_time(path: &Path, r: &ChanceReport) -> Drawn {
         .map(|f| f64::from(f.quantiles[4]))
         .fold(crs, f64::max)
         + 10.0;
-    let mut fans = new_chart(
-        &bottom,
-        "Simulated cut-offs by month (10%-90% of rounds, median line) and your score".to_string(),
+    let mut chart = new_chart(
+        &plot,
+        "Simulated cut-offs by month (10%-90% of rounds, median marked) and your score".into(),
         -0.5f64..(months.len().max(1) as f64 - 0.5),
         lo..hi,
     )?;
@@ -157,7 +302,8 @@ pub(crate) fn chance_over_time(path: &Path, r: &ChanceReport) -> Drawn {
             .get(x.round().max(0.0) as usize)
             .map_or(String::new(), |m| (*m).to_string())
     };
-    fans.configure_mesh()
+    chart
+        .configure_mesh()
         .x_labels(months.len().max(1))
         .x_label_formatter(&label)
         .y_label_formatter(&whole)
@@ -170,8 +316,9 @@ pub(crate) fn chance_over_time(path: &Path, r: &ChanceReport) -> Drawn {
         f.dedup();
         f
     };
+    let mut entries = Vec::new();
     for (k, family) in families.iter().enumerate() {
-        let color = Palette99::pick(k).to_rgba();
+        let c = color(k);
         let rows: Vec<(f64, [u16; 5])> = r
             .fans
             .iter()
@@ -184,48 +331,85 @@ pub(crate) fn chance_over_time(path: &Path, r: &ChanceReport) -> Drawn {
             })
             .collect();
         let offset = (k as f64 - (families.len() as f64 - 1.0) / 2.0) * 0.12;
-        fans.draw_series(rows.iter().map(|(x, q)| {
+        chart.draw_series(rows.iter().map(|(x, q)| {
             Rectangle::new(
                 [
                     (x + offset - 0.05, f64::from(q[0])),
                     (x + offset + 0.05, f64::from(q[4])),
                 ],
-                color.mix(0.35).filled(),
+                c.mix(0.35).filled(),
             )
         }))?;
-        fans.draw_series(LineSeries::new(
+        chart.draw_series(LineSeries::new(
             rows.iter().map(|(x, q)| (x + offset, f64::from(q[2]))),
-            color.stroke_width(2),
-        ))?
-        .label(format!("{family} (median)"))
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2)));
+            c.stroke_width(2),
+        ))?;
+        chart.draw_series(
+            rows.iter()
+                .map(|(x, q)| Circle::new((x + offset, f64::from(q[2])), 3, c.filled())),
+        )?;
+        entries.push(entry(format!("{family} (10%-90%, median)"), c));
     }
     let n = months.len().max(1) as f64;
-    fans.draw_series(LineSeries::new(
+    chart.draw_series(LineSeries::new(
         vec![(-0.5, crs), (n - 0.5, crs)],
         BLACK.stroke_width(2),
-    ))?
-    .label(format!("your score ({})", r.crs))
-    .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], BLACK.stroke_width(2)));
-    legend(&mut fans, SeriesLabelPosition::UpperRight)?;
-    root.present()?;
+    ))?;
+    entries.push(entry(format!("your score ({})", r.crs), BLACK));
+    if r.fans.is_empty() {
+        message(&plot, "No simulated round can reach this candidate")?;
+    }
+    legend(&panel, &entries)?;
     Ok(())
 }
 
-/// The chance at the horizon across CRS scores, with its band.
+/// The scores worth showing: where the chance climbs from near 0 to near 1, with a margin,
+/// and the candidate's own score.
+fn score_window(r: &ChanceReport) -> (f64, f64) {
+    let (lo, hi) = (f64::from(r.score_range.0), f64::from(r.score_range.1));
+    let first = r
+        .by_score
+        .iter()
+        .find(|(_, i)| i.p > 0.005)
+        .map(|(s, _)| f64::from(*s));
+    let full = r
+        .by_score
+        .iter()
+        .find(|(_, i)| i.p > 0.995)
+        .map(|(s, _)| f64::from(*s));
+    let crs = f64::from(r.crs);
+    match (first, full) {
+        (Some(a), b) => {
+            let b = b.unwrap_or(hi);
+            let a = (a.min(crs) - 15.0).max(lo);
+            let b = (b.max(crs) + 15.0).min(hi);
+            if b - a < 40.0 {
+                ((a - 20.0).max(lo), (b + 20.0).min(hi))
+            } else {
+                (a, b)
+            }
+        }
+        (None, _) => (lo, hi),
+    }
+}
+
+/// The chance at the horizon across CRS scores, with its band, over the scores where it
+/// changes.
 pub(crate) fn chance_by_score(path: &Path, r: &ChanceReport) -> Drawn {
     let root = SVGBackend::new(path, (SIZE.0, SIZE.1 / 2 + 80)).into_drawing_area();
     root.fill(&WHITE)?;
+    let (plot, panel) = with_legend(&root);
+    let (lo, hi) = score_window(r);
     let mut chart = new_chart(
-        &root,
+        &plot,
         format!(
-            "Chance of an invitation within {} days by CRS score: {} (scenario as of {}, {} runs)",
+            "Chance within {} days by CRS score: {} (scenario as of {}, {} runs)",
             r.request.horizon_days,
-            r.request.programs.join("+"),
+            candidate(r),
             r.as_of,
             r.tally.runs()
         ),
-        300f64..600f64,
+        lo..hi,
         0f64..100f64,
     )?;
     chart
@@ -239,22 +423,38 @@ pub(crate) fn chance_by_score(path: &Path, r: &ChanceReport) -> Drawn {
         .by_score
         .iter()
         .map(|(s, i)| (f64::from(*s), *i))
+        .filter(|(s, _)| (lo..=hi).contains(s))
         .collect();
-    band_and_line(&mut chart, &points, BLUE, "chance within the horizon")?;
+    band_and_line(&mut chart, &points, color(0))?;
     let crs = f64::from(r.crs);
-    chart
-        .draw_series(LineSeries::new(
+    if (lo..=hi).contains(&crs) {
+        chart.draw_series(LineSeries::new(
             vec![(crs, 0.0), (crs, 100.0)],
-            RED.stroke_width(2),
-        ))?
-        .label(format!("your score ({})", r.crs))
-        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], RED.stroke_width(2)));
-    legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
+            color(3).stroke_width(2),
+        ))?;
+    }
+    legend(
+        &panel,
+        &[
+            entry("chance within the horizon", color(0)),
+            Entry {
+                label: "95% interval".into(),
+                color: color(0),
+                pale: true,
+            },
+            entry(format!("your score ({})", r.crs), color(3)),
+        ],
+    )?;
+    if r.fans.is_empty() {
+        message(&plot, &unreached(r))?;
+    }
     root.present()?;
     Ok(())
 }
 
-/// Predicted against actual cut-offs over time, by family.
+/// Predicted against actual cut-offs over time, one panel per family with at least two
+/// rounds, each on its own scale (nowcasts far outside a family's cut-offs are drawn at its
+/// edge as open circles).
 pub(crate) fn replay(path: &Path, replay: &Replay) -> Drawn {
     let nowcasts = replay.nowcasts();
     let (Some(first), Some(last)) = (
@@ -263,63 +463,108 @@ pub(crate) fn replay(path: &Path, replay: &Replay) -> Drawn {
     ) else {
         return Err("no round to draw".into());
     };
-    let days = |d: jiff::civil::Date| (d - first).get_days() as f64;
-    let lo = nowcasts
-        .iter()
-        .map(|n| f64::from(n.actual.get().min(n.predicted.get())))
-        .fold(1200.0, f64::min)
-        - 10.0;
-    let hi = nowcasts
-        .iter()
-        .map(|n| f64::from(n.actual.get().max(n.predicted.get())))
-        .fold(0.0, f64::max)
-        + 10.0;
-    let root = SVGBackend::new(path, SIZE).into_drawing_area();
-    root.fill(&WHITE)?;
-    let mut chart = new_chart(
-        &root,
-        format!("Nowcast (line) against actual (dots) cut-offs, {first} to {last}"),
-        0f64..days(last).max(1.0),
-        lo..hi,
-    )?;
-    let label = |x: &f64| {
-        first
-            .checked_add(jiff::Span::new().days(*x as i64))
-            .map_or(String::new(), |d| d.to_string())
+    let mut families: Vec<(usize, String)> = {
+        let mut names: Vec<String> = nowcasts.iter().map(|n| n.family.to_string()).collect();
+        names.sort_unstable();
+        names.dedup();
+        names
+            .into_iter()
+            .map(|f| {
+                let n = nowcasts
+                    .iter()
+                    .filter(|x| x.family.to_string() == f)
+                    .count();
+                (n, f)
+            })
+            .filter(|(n, _)| *n >= 2)
+            .collect()
     };
-    chart
-        .configure_mesh()
-        .x_label_formatter(&label)
-        .y_label_formatter(&whole)
-        .x_labels(6)
-        .x_desc("round date")
-        .y_desc("CRS cut-off")
-        .draw()?;
-    let mut families: Vec<String> = nowcasts.iter().map(|n| n.family.to_string()).collect();
-    families.sort_unstable();
-    families.dedup();
-    for (k, family) in families.iter().enumerate() {
-        let color = Palette99::pick(k).to_rgba();
-        let rows: Vec<_> = nowcasts
+    families.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    families.truncate(9);
+    let cols = 3usize;
+    let rows = families.len().div_ceil(cols).max(1);
+    let height = 60 + 300 * u32::try_from(rows).unwrap_or(1);
+    let root = SVGBackend::new(path, (SIZE.0 + 120, height)).into_drawing_area();
+    root.fill(&WHITE)?;
+    let (head, body) = root.split_vertically(60);
+    let (plot_all, panel) = with_legend(&body);
+    head.draw(&Text::new(
+        format!(
+            "Nowcast (line) against actual (dots) cut-offs by family, {first} to {last} (families with two rounds or more)"
+        ),
+        (12, 20),
+        ("sans-serif", 17).into_font(),
+    ))?;
+    let cells = plot_all.split_evenly((rows, cols));
+    let days = |d: Date| (d - first).get_days() as f64;
+    let span = days(last).max(1.0);
+    for ((_, family), cell) in families.iter().zip(cells.iter()) {
+        let mine: Vec<_> = nowcasts
             .iter()
             .filter(|n| n.family.to_string() == *family)
             .collect();
+        let actual_lo = mine
+            .iter()
+            .map(|n| f64::from(n.actual.get()))
+            .fold(f64::INFINITY, f64::min);
+        let actual_hi = mine
+            .iter()
+            .map(|n| f64::from(n.actual.get()))
+            .fold(0.0, f64::max);
+        let margin = ((actual_hi - actual_lo) * 0.25).max(20.0);
+        let (lo, hi) = (actual_lo - margin, actual_hi + margin);
+        let clamp = |v: f64| v.clamp(lo, hi);
+        let from = mine.iter().map(|n| days(n.date)).fold(span, f64::min);
+        let to = mine.iter().map(|n| days(n.date)).fold(0.0, f64::max);
+        let pad = ((to - from) * 0.05).max(10.0);
+        let mut chart = ChartBuilder::on(cell)
+            .caption(
+                format!("{family} ({} rounds)", mine.len()),
+                ("sans-serif", 14),
+            )
+            .margin(8)
+            .x_label_area_size(28)
+            .y_label_area_size(44)
+            .build_cartesian_2d((from - pad)..(to + pad), lo..hi)?;
+        let label = move |x: &f64| date_after(first, *x);
         chart
-            .draw_series(rows.iter().map(|n| {
-                Circle::new((days(n.date), f64::from(n.actual.get())), 3, color.filled())
-            }))?;
-        chart
-            .draw_series(LineSeries::new(
-                rows.iter()
-                    .map(|n| (days(n.date), f64::from(n.predicted.get()))),
-                color.stroke_width(1),
-            ))?
-            .label(family.clone())
-            .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
-            });
+            .configure_mesh()
+            .x_labels(3)
+            .y_labels(5)
+            .x_label_formatter(&label)
+            .y_label_formatter(&whole)
+            .label_style(("sans-serif", 11))
+            .draw()?;
+        chart.draw_series(LineSeries::new(
+            mine.iter()
+                .map(|n| (days(n.date), clamp(f64::from(n.predicted.get())))),
+            color(0).stroke_width(1),
+        ))?;
+        chart.draw_series(mine.iter().filter_map(|n| {
+            let p = f64::from(n.predicted.get());
+            (p < lo || p > hi)
+                .then(|| Circle::new((days(n.date), clamp(p)), 4, color(0).stroke_width(1)))
+        }))?;
+        chart.draw_series(mine.iter().map(|n| {
+            Circle::new(
+                (days(n.date), f64::from(n.actual.get())),
+                3,
+                color(1).filled(),
+            )
+        }))?;
     }
-    legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
+    legend(
+        &panel,
+        &[
+            entry("nowcast cut-off", color(0)),
+            entry("actual cut-off", color(1)),
+            Entry {
+                label: "open circle: nowcast off the scale".into(),
+                color: color(0),
+                pale: true,
+            },
+        ],
+    )?;
     root.present()?;
     Ok(())
 }
@@ -330,43 +575,59 @@ pub(crate) fn reliability(
     report: &BacktestReport,
     options: &BacktestOptions,
 ) -> Drawn {
-    let root = SVGBackend::new(path, (SIZE.1, SIZE.1)).into_drawing_area();
+    let root = SVGBackend::new(path, (SIZE.1 + LEGEND_WIDTH, SIZE.1)).into_drawing_area();
     root.fill(&WHITE)?;
-    let mut chart = new_chart(
-        &root,
-        format!(
-            "Reliability of {}-day forecasts, origins {} to {}",
-            options.horizon_days, options.from, options.to
+    let (plot, panel) = with_legend(&root);
+    let scored = report.forecasts.iter().filter(|f| f.outcome.is_some());
+    let (first, last) = scored.fold((None, None), |(a, b): (Option<Date>, Option<Date>), f| {
+        (
+            Some(a.map_or(f.origin, |a| a.min(f.origin))),
+            Some(b.map_or(f.origin, |b| b.max(f.origin))),
+        )
+    });
+    let title = match (first, last) {
+        (Some(a), Some(b)) => format!(
+            "Reliability of {}-day forecasts, scored origins {a} to {b}",
+            options.horizon_days
         ),
-        0f64..1f64,
-        0f64..1f64,
-    )?;
+        _ => format!(
+            "Reliability of {}-day forecasts: no scored origins",
+            options.horizon_days
+        ),
+    };
+    let mut chart = new_chart(&plot, title, 0f64..1f64, 0f64..1f64)?;
     chart
         .configure_mesh()
         .x_desc("forecast chance of an invitation")
         .y_desc("share invited in fact")
         .draw()?;
-    chart
-        .draw_series(LineSeries::new(
-            vec![(0.0, 0.0), (1.0, 1.0)],
-            BLACK.mix(0.5),
-        ))?
-        .label("perfect")
-        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], BLACK));
+    chart.draw_series(LineSeries::new(
+        vec![(0.0, 0.0), (1.0, 1.0)],
+        BLACK.mix(0.5),
+    ))?;
     let bins = report.reliability();
     let max_n = bins.iter().map(|b| b.2).max().unwrap_or(1) as f64;
-    chart
-        .draw_series(bins.iter().map(|(p, o, n)| {
-            Circle::new(
-                (*p, *o),
-                (4.0 + 10.0 * (*n as f64 / max_n).sqrt()) as i32,
-                BLUE.mix(0.6).filled(),
-            )
-        }))?
-        .label("forecasts, by tenth (area: how many)")
-        .legend(|(x, y)| Circle::new((x + 10, y), 5, BLUE.filled()));
-    chart.draw_series(LineSeries::new(bins.iter().map(|(p, o, _)| (*p, *o)), BLUE))?;
-    legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
+    chart.draw_series(bins.iter().map(|(p, o, n)| {
+        Circle::new(
+            (*p, *o),
+            (4.0 + 10.0 * (*n as f64 / max_n).sqrt()) as i32,
+            color(0).mix(0.6).filled(),
+        )
+    }))?;
+    chart.draw_series(LineSeries::new(
+        bins.iter().map(|(p, o, _)| (*p, *o)),
+        color(0),
+    ))?;
+    if bins.is_empty() {
+        message(&plot, "No scored origins: nothing to draw")?;
+    }
+    legend(
+        &panel,
+        &[
+            entry("perfect", RGBColor(0x80, 0x80, 0x80)),
+            entry("forecasts by tenth (area: how many)", color(0)),
+        ],
+    )?;
     root.present()?;
     Ok(())
 }

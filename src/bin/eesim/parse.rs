@@ -1,0 +1,158 @@
+//! Value parsers for the arguments, each saying what it expected and what it found, and the
+//! names of programs and categories, case-insensitive, with a "did you mean" for near misses.
+
+use jiff::civil::Date;
+
+/// The program names `--programs` takes.
+pub(crate) const PROGRAMS: [&str; 4] = ["cec", "fsw", "fst", "pnp"];
+
+/// The longest horizon, in days (ten years).
+const MAX_HORIZON: u32 = 3_650;
+
+/// One occurrence of a list argument: names separated by `,` or `;`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct List(pub(crate) Vec<String>);
+
+/// Every name of every occurrence, in order, each once.
+pub(crate) fn flatten(lists: &[List]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for name in lists.iter().flat_map(|l| &l.0) {
+        if !out.contains(name) {
+            out.push(name.clone());
+        }
+    }
+    out
+}
+
+/// Names separated by `,` or `;`, trimmed and lowercased; empty names are left out.
+pub(crate) fn list(s: &str) -> Result<List, String> {
+    Ok(List(
+        s.split([',', ';'])
+            .map(|n| n.trim().to_lowercase())
+            .filter(|n| !n.is_empty())
+            .collect(),
+    ))
+}
+
+/// A list of program names.
+pub(crate) fn programs(s: &str) -> Result<List, String> {
+    for name in s.split([',', ';']).map(str::trim).filter(|n| !n.is_empty()) {
+        known(name, &PROGRAMS, "one of cec, fsw, fst, pnp")?;
+    }
+    list(s)
+}
+
+/// `found` if it is one of `known` (ignoring case), as `known` spells it; otherwise what was
+/// expected, what was found, and the nearest name when one is near.
+pub(crate) fn known<'a>(found: &str, known: &[&'a str], expected: &str) -> Result<&'a str, String> {
+    if let Some(k) = known.iter().find(|k| k.eq_ignore_ascii_case(found.trim())) {
+        return Ok(k);
+    }
+    let hint = eesim::suggest::did_you_mean(found, known.iter().copied())
+        .map_or_else(String::new, |k| format!(" (did you mean {k}?)"));
+    Err(format!("expected {expected}, found {found:?}{hint}"))
+}
+
+/// A date as `YYYY-MM-DD`.
+pub(crate) fn date(s: &str) -> Result<Date, String> {
+    let s = s.trim();
+    if s.len() == 10
+        && let Ok(d) = s.parse::<Date>()
+    {
+        return Ok(d);
+    }
+    let why = if s.parse::<jiff::Timestamp>().is_ok() || s.contains('T') {
+        " (a day, without a time of day)"
+    } else {
+        ""
+    };
+    Err(format!("expected a date like 2026-12-01{why}, found {s}"))
+}
+
+/// A whole number from `lo` to `hi`, described as `what`.
+fn whole<T: TryFrom<u64>>(s: &str, lo: u64, hi: u64, what: &str) -> Result<T, String> {
+    let err = || {
+        if hi == u64::MAX {
+            format!("expected {what} of at least {lo}, found {}", s.trim())
+        } else {
+            format!("expected {what} from {lo} to {hi}, found {}", s.trim())
+        }
+    };
+    let n: u64 = s.trim().parse().map_err(|_| err())?;
+    if n < lo || n > hi {
+        return Err(err());
+    }
+    T::try_from(n).map_err(|_| err())
+}
+
+/// How many simulated futures: at least one.
+pub(crate) fn runs(s: &str) -> Result<u64, String> {
+    whole(s, 1, u64::MAX, "a whole number of runs")
+}
+
+/// The horizon in days: 1 to ten years.
+pub(crate) fn horizon(s: &str) -> Result<u32, String> {
+    whole(s, 1, u64::from(MAX_HORIZON), "a whole number of days")
+}
+
+/// A seed: any whole number that fits in 64 bits.
+pub(crate) fn seed(s: &str) -> Result<u64, String> {
+    whole(s, 0, u64::MAX, "a whole number")
+}
+
+/// A CRS score.
+pub(crate) fn crs(s: &str) -> Result<u16, String> {
+    whole(s, 0, 1_200, "a CRS score")
+}
+
+/// Worker threads: at least one.
+pub(crate) fn threads(s: &str) -> Result<usize, String> {
+    whole(s, 1, 1_024, "a number of threads")
+}
+
+/// A round's size: at least one invitation.
+pub(crate) fn size(s: &str) -> Result<u32, String> {
+    whole(s, 1, u64::from(u32::MAX), "a number of invitations")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_take_both_separators_and_any_case() {
+        assert_eq!(
+            programs("CEC; fsw,Pnp").unwrap().0,
+            vec!["cec", "fsw", "pnp"]
+        );
+        assert_eq!(
+            programs("CEX").unwrap_err(),
+            "expected one of cec, fsw, fst, pnp, found \"CEX\" (did you mean cec?)"
+        );
+        assert_eq!(
+            flatten(&[list("a,b").unwrap(), list("b;c").unwrap()]),
+            vec!["a", "b", "c"]
+        );
+    }
+
+    #[test]
+    fn numbers_and_dates_say_what_they_expected() {
+        assert_eq!(
+            horizon("-5").unwrap_err(),
+            "expected a whole number of days from 1 to 3650, found -5"
+        );
+        assert_eq!(
+            runs("0").unwrap_err(),
+            "expected a whole number of runs of at least 1, found 0"
+        );
+        assert_eq!(
+            date("01/12/2026").unwrap_err(),
+            "expected a date like 2026-12-01, found 01/12/2026"
+        );
+        assert_eq!(
+            date("2026-11-15T10:00:00Z").unwrap_err(),
+            "expected a date like 2026-12-01 (a day, without a time of day), found 2026-11-15T10:00:00Z"
+        );
+        assert_eq!(date("2026-11-15").unwrap(), jiff::civil::date(2026, 11, 15));
+    }
+}
