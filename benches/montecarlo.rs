@@ -60,5 +60,34 @@ pub(crate) fn define(c: &mut Criterion) {
             |b| b.iter(|| pool.install(|| black_box(mc.estimate(black_box(&exact))).runs())),
         );
     }
+    // One run of the default scenario, each engine: what a simulated future costs.
+    for engine in [Engine::Fluid, Engine::Exact] {
+        let run = model(&scenario, engine);
+        let mut stream = 0_u64;
+        group.bench_function(
+            BenchmarkId::new("one_run_26_weeks", format!("{engine:?}")),
+            |b| {
+                b.iter(|| {
+                    stream += 1;
+                    black_box(
+                        run.sample(&mut eesim::montecarlo::run_rng(42, stream))
+                            .draws
+                            .len(),
+                    )
+                })
+            },
+        );
+    }
     group.finish();
+    // Calibrating a scenario from the shared feed, as `chance --feed` does on the fly.
+    if let Some(path) = std::env::var_os("EESIM_FEED") {
+        let (history, _) = eesim::feed::FeedReader::new().read_path(path).unwrap();
+        let as_of = jiff::civil::Date::new(2026, 2, 21).unwrap();
+        let mut group = c.benchmark_group("calibrate");
+        group.sample_size(10);
+        group.bench_function("scenario_from_the_shared_feed", |b| {
+            b.iter(|| black_box(Scenario::calibrated(&history, as_of).unwrap()))
+        });
+        group.finish();
+    }
 }

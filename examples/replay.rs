@@ -62,37 +62,43 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let day = last.date().tomorrow()?;
         let cal = Calibration::as_of(&history, day);
         println!("\ncalibration as of {day}: density {:?}", cal.model());
-        println!(
-            "{:<16} {:>7} {:>7} {:>3} | {:>4} {:>9} {:>9}",
-            "family", "share", "spread", "n", "runs", "mean gap", "mean size"
+        // The families with a pool of their own: the refill fitted on the rounds before `day`.
+        let rounds = eesim::forecast::family_rounds(&history, day);
+        let fits = eesim::forecast::fit_families(
+            &rounds,
+            eesim::forecast::EXIT_PER_DAY,
+            &mut eesim::forecast::FitCache::new(),
         );
-        for n in replay
-            .nowcasts()
-            .iter()
-            .map(|n| &n.family)
-            .collect::<std::collections::BTreeSet<_>>()
-        {
-            let Some(share) = cal.share(n) else { continue };
-            let sched = cal.schedule(n).cloned().unwrap_or_default();
-            let mean = |v: &[f64]| {
-                if v.is_empty() {
-                    f64::NAN
-                } else {
-                    v.iter().sum::<f64>() / v.len() as f64
-                }
-            };
-            let gaps: Vec<f64> = sched.gaps_days.iter().map(|&g| g as f64).collect();
-            let sizes: Vec<f64> = sched.sizes.iter().map(|&s| f64::from(s)).collect();
+        println!(
+            "{:<16} {:>6} {:>6} {:>9} {:>7} {:>9} {:>6} {:>8}  shape",
+            "family", "rounds", "beta", "residence", "level", "spread", "half", "1-step"
+        );
+        for (family, fit) in &fits {
             println!(
-                "{:<16} {:>7.4} {:>7.4} {:>3} | {:>4} {:>9.1} {:>9.0}",
-                n.to_string(),
-                share.mean,
-                share.spread,
-                share.rounds,
-                sizes.len(),
-                mean(&gaps),
-                mean(&sizes)
+                "{:<16} {:>6} {:>6.3} {:>8.0}d {:>7.3} {:>9.3} {:>6} {:>8}  {}",
+                family.to_string(),
+                fit.rounds,
+                fit.shape.beta,
+                fit.shape.residence_days,
+                fit.level,
+                fit.level_spread,
+                fit.half_life_rounds,
+                fit.one_step_mae
+                    .map_or_else(|| "-".to_string(), |m| format!("{m:.1}")),
+                if fit.borrowed {
+                    "borrowed (few rounds)"
+                } else {
+                    "own"
+                },
             );
+        }
+        for family in [eesim::feed::DrawFamily::Cec, eesim::feed::DrawFamily::Fsw] {
+            if let Some(share) = cal.share(&family) {
+                println!(
+                    "{family:<16} share of the snapshot's pool {:.4} (spread {:.4}, {} rounds)",
+                    share.mean, share.spread, share.rounds
+                );
+            }
         }
         if let Some(arrivals) = cal.arrivals_per_week() {
             println!("net arrivals per week by range:");

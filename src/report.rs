@@ -169,8 +169,9 @@ impl ChanceReport {
     ///
     /// # Errors
     /// [`ErrorKind::ScoreOutOfRange`], [`ErrorKind::UnknownProgram`],
-    /// [`ErrorKind::UnknownCategory`], or [`ErrorKind::InvalidSimulation`] for a request the
-    /// scenario cannot run.
+    /// [`ErrorKind::UnknownCategory`], [`ErrorKind::InvalidTimestamp`] for a submission date
+    /// whose midnight is outside eesim's time range (9999-12-31), or
+    /// [`ErrorKind::InvalidSimulation`] for a request the scenario cannot run.
     ///
     /// # Example
     /// ```
@@ -206,7 +207,7 @@ impl ChanceReport {
         let start = Timestamp::start_of_day(scenario.as_of());
         let submitted = request
             .submitted
-            .map_or(start.plus_days(-30), Timestamp::start_of_day);
+            .map_or(Ok(start.plus_days(-30)), Timestamp::from_date)?;
         // Changes of score before the profile is submitted are already in its score then.
         let (mut score, mut changes) = (score, Vec::new());
         for &(date, s) in &request.changes {
@@ -517,7 +518,10 @@ fn check_submission(scenario: &Scenario, horizon_days: u32, date: Date) -> Resul
                 scenario.as_of(),
                 show(end)
             ),
-            found: date.to_string(),
+            found: match Timestamp::from_date(date) {
+                Ok(_) => date.to_string(),
+                Err(_) => format!("{date}, after 9999-12-30, the last day eesim can represent"),
+            },
         }
         .into());
     }
@@ -594,7 +598,7 @@ impl WhatIfReport {
         let start = Timestamp::start_of_day(scenario.as_of());
         let submitted = request
             .submitted
-            .map_or(start.plus_days(-30), Timestamp::start_of_day);
+            .map_or(Ok(start.plus_days(-30)), Timestamp::from_date)?;
         let validity = crate::montecarlo::RunModel::profile_validity(&model);
         if validity.after(submitted) <= start {
             return Err(ErrorKind::InvalidSimulation {

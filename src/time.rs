@@ -70,6 +70,34 @@ impl Timestamp {
         ))
     }
 
+    /// Midnight UTC at the start of `date`, refusing a date whose midnight lies outside
+    /// eesim's range (-9999-01-01, -9999-01-02 and 9999-12-31) where [`Timestamp::start_of_day`]
+    /// would clamp to [`Timestamp::MIN`] or [`Timestamp::MAX`].
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidTimestamp`] for those dates.
+    ///
+    /// # Example
+    /// ```
+    /// use eesim::Timestamp;
+    ///
+    /// let day: jiff::civil::Date = "2026-03-01".parse()?;
+    /// assert_eq!(Timestamp::from_date(day)?.to_string(), "2026-03-01T00:00:00Z");
+    /// assert!(Timestamp::from_date("9999-12-31".parse()?).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_date(date: jiff::civil::Date) -> Result<Self> {
+        date.to_zoned_datetime(jiff::tz::TimeZone::UTC)
+            .map(|z| Timestamp(z.timestamp().as_second()))
+            .map_err(|_| {
+                ErrorKind::InvalidTimestamp {
+                    expected: "a date from -9999-01-03 to 9999-12-30 (midnight UTC in range)",
+                    found: date.to_string(),
+                }
+                .into()
+            })
+    }
+
     /// The UTC calendar date of this instant.
     #[must_use]
     pub fn date(self) -> jiff::civil::Date {
@@ -238,6 +266,10 @@ impl Period {
     /// with one integer comparison each.
     #[must_use]
     pub fn latest_start_ended_by(self, now: Timestamp) -> Timestamp {
+        if now == Timestamp::MAX {
+            // `after` saturates there: every start's period has ended by the end of time.
+            return Timestamp::MAX;
+        }
         match self.0 {
             PeriodRepr::Days(n) => now.plus_days(-i64::from(n)),
             PeriodRepr::Months(_) => {

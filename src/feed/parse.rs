@@ -185,12 +185,14 @@ impl Parts {
         Date::new(self.year.unwrap_or(year), self.month, self.day).ok()
     }
 
-    /// The UTC instant in `year` when the text gave none.
+    /// The UTC instant in `year` when the text gave none; `None` outside eesim's time range
+    /// (late on 9999-12-30 and after), which is never clamped.
     pub(crate) fn timestamp_in(&self, year: i16) -> Option<Timestamp> {
         let date = self.date_in(year)?;
         let (h, m, s) = self.time?;
         let secs = i64::from(h) * 3600 + i64::from(m) * 60 + i64::from(s);
-        Some(Timestamp::start_of_day(date).plus_seconds(secs))
+        let midnight = Timestamp::from_date(date).ok()?;
+        Timestamp::from_second(midnight.as_second() + secs).ok()
     }
 }
 

@@ -20,33 +20,45 @@ pub struct SummaryRow {
     pub smooth: ErrorStats,
     /// The previous cut-off of the same family (where there is one).
     pub previous: Option<ErrorStats>,
+    /// The model on the same rows as the previous cut-off (those with a previous round), for
+    /// a like-for-like comparison.
+    pub model_where_previous: Option<ErrorStats>,
 }
 
 impl Replay {
-    /// The summary by group: everything, each family, each year, and each family before and
-    /// from 2025.
+    /// The summary by group, in this order: everything, each family, each family before and
+    /// since 2024, each year.
     #[must_use]
     pub fn summary(&self) -> Vec<SummaryRow> {
-        let mut groups: BTreeMap<String, Vec<&Nowcast>> = BTreeMap::new();
+        // Sorted by (section, name): `all` first, then families, eras, years.
+        let mut groups: BTreeMap<(u8, String), Vec<&Nowcast>> = BTreeMap::new();
         for n in self.nowcasts() {
             let year = n.date.year();
-            groups.entry("all".into()).or_default().push(n);
+            groups.entry((0, "all".into())).or_default().push(n);
             groups
-                .entry(format!("family {}", n.family))
+                .entry((1, format!("{}", n.family)))
                 .or_default()
                 .push(n);
-            groups.entry(format!("year {year}")).or_default().push(n);
-            let era = if year >= 2025 { "2025+" } else { "-2024" };
+            let era = if year >= 2024 { "2024+" } else { "-2023" };
             groups
-                .entry(format!("{} {era}", n.family))
+                .entry((2, format!("{} {era}", n.family)))
+                .or_default()
+                .push(n);
+            groups
+                .entry((3, format!("year {year}")))
                 .or_default()
                 .push(n);
         }
         let diff = |p: u16, a: u16| i32::from(p) - i32::from(a);
         groups
             .into_iter()
-            .filter_map(|(group, rows)| {
+            .filter_map(|((_, group), rows)| {
                 Some(SummaryRow {
+                    model_where_previous: ErrorStats::of(
+                        rows.iter()
+                            .filter(|n| n.previous.is_some())
+                            .map(|n| n.error()),
+                    ),
                     model: ErrorStats::of(rows.iter().map(|n| n.error()))?,
                     flat: ErrorStats::of(rows.iter().map(|n| diff(n.flat.get(), n.actual.get())))?,
                     smooth: ErrorStats::of(
@@ -62,40 +74,54 @@ impl Replay {
             .collect()
     }
 
-    /// The summary as a table for people.
+    /// The summary as a table for people: the model's MAE on every row, then on the rows
+    /// that have a previous cut-off beside that rule's MAE (the fair comparison, with the
+    /// better marked), then the density baselines. `-` where a group has no such rows.
     #[must_use]
     pub fn summary_table(&self) -> String {
         let mut s = String::new();
         let _ = writeln!(
             s,
-            "{:<22} {:>4} | {:>6} {:>6} {:>6} {:>5} | {:>8} {:>8} | {:>8} {:>4}",
+            "{:<22} {:>4} | {:>6} {:>6} {:>6} {:>5} | {:>4} {:>7} {:>7} {:>6} | {:>8} {:>8}",
             "group",
             "n",
             "MAE",
             "median",
             "bias",
             "<=5",
+            "n",
+            "model",
+            "prev",
+            "better",
             "flat MAE",
             "smoothMAE",
-            "prev MAE",
-            "prev n"
         );
         for row in self.summary() {
             let m = row.model;
-            let (prev_mae, prev_n) = row.previous.map_or((f64::NAN, 0), |p| (p.mae, p.count));
+            let (same, prev, n, better) = match (row.model_where_previous, row.previous) {
+                (Some(a), Some(p)) => (
+                    format!("{:.2}", a.mae),
+                    format!("{:.2}", p.mae),
+                    p.count.to_string(),
+                    if a.mae <= p.mae { "model" } else { "prev" },
+                ),
+                _ => ("-".into(), "-".into(), "0".into(), "-"),
+            };
             let _ = writeln!(
                 s,
-                "{:<22} {:>4} | {:>6.2} {:>6.1} {:>+6.2} {:>4.0}% | {:>8.2} {:>8.2} | {:>8.2} {:>4}",
+                "{:<22} {:>4} | {:>6.2} {:>6.1} {:>+6.2} {:>4.0}% | {:>4} {:>7} {:>7} {:>6} | {:>8.2} {:>8.2}",
                 row.group,
                 m.count,
                 m.mae,
                 m.median,
                 m.bias,
                 m.within_5 * 100.0,
+                n,
+                same,
+                prev,
+                better,
                 row.flat.mae,
                 row.smooth.mae,
-                prev_mae,
-                prev_n
             );
         }
         s

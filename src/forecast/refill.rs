@@ -93,6 +93,8 @@ pub struct RefillPool {
     emptied: Vec<f64>,
     /// `shape(s)` per score, cached.
     weights: Vec<f64>,
+    /// `cum[i]`: the sum of `weights[..i]`.
+    cum: Vec<f64>,
 }
 
 impl RefillPool {
@@ -100,14 +102,20 @@ impl RefillPool {
     #[must_use]
     pub fn new(shape: RefillShape, level: f64) -> Self {
         let n = usize::from(shape.hi.saturating_sub(shape.lo)) + 1;
-        let weights = (0..n)
+        let weights: Vec<f64> = (0..n)
             .map(|i| shape.shape(shape.lo.saturating_add(i as u16)))
             .collect();
+        let mut cum = Vec::with_capacity(n + 1);
+        cum.push(0.0);
+        for w in &weights {
+            cum.push(cum.last().copied().unwrap_or(0.0) + w);
+        }
         RefillPool {
             shape,
             level,
             emptied: vec![f64::NEG_INFINITY; n],
             weights,
+            cum,
         }
     }
 
@@ -202,33 +210,67 @@ impl RefillPool {
         }
     }
 
+    /// The block of scores just below index `i` (exclusive) whose windows start together on
+    /// day `now`: `(j, from)` with every index in `j..i` starting at `from`. Rounds empty
+    /// whole ranges of scores at once, so a pool holds few blocks and a round walks blocks,
+    /// not scores.
+    fn block_below(&self, i: usize, now: f64) -> (usize, f64) {
+        let from = self.from(i - 1, now);
+        let mut j = i - 1;
+        while j > 0 && self.from(j - 1, now) == from {
+            j -= 1;
+        }
+        (j, from)
+    }
+
     /// Holds a round of `size` on day `now`: takes from the top down, oldest first at the
     /// cut-off score, and empties what it took.
     pub fn take(&mut self, now: f64, size: f64) -> Taken {
+        let eps = 1e-9 * size.max(1.0);
         let mut left = size;
         let mut cutoff = None;
         let mut tie = now;
-        for i in (0..self.emptied.len()).rev() {
-            if left <= 0.0 {
-                break;
-            }
-            let from = self.from(i, now);
-            let unit = self.level * self.weights[i];
-            let here = unit * self.shape.window(now - from);
-            if here <= 1e-12 {
+        let mut i = self.emptied.len();
+        while i > 0 && left > 0.0 {
+            let (j, from) = self.block_below(i, now);
+            let per = self.level * self.shape.window(now - from);
+            let mass = per * (self.cum[i] - self.cum[j]);
+            if per <= 0.0 || mass <= 1e-12 {
+                i = j;
                 continue;
             }
-            cutoff = Some(self.shape.lo + i as u16);
-            if here <= left {
-                left -= here;
-                self.emptied[i] = now;
+            if mass <= left + eps {
+                left = if left - mass <= eps { 0.0 } else { left - mass };
+                self.emptied[j..i].iter_mut().for_each(|e| *e = now);
+                cutoff = Some(self.shape.lo + j as u16);
                 tie = now;
-            } else {
-                let at = self.shape.split(from, now, left / unit);
-                self.emptied[i] = at;
-                tie = at;
-                left = 0.0;
+                i = j;
+                continue;
             }
+            // The round ends inside this block.
+            for k in (j..i).rev() {
+                let here = per * self.weights[k];
+                if here <= 1e-12 {
+                    continue;
+                }
+                cutoff = Some(self.shape.lo + k as u16);
+                if here <= left + eps {
+                    left = if left - here <= eps { 0.0 } else { left - here };
+                    self.emptied[k] = now;
+                    tie = now;
+                    if left <= 0.0 {
+                        break;
+                    }
+                } else {
+                    let unit = self.level * self.weights[k];
+                    let at = self.shape.split(from, now, left / unit);
+                    self.emptied[k] = at;
+                    tie = at;
+                    left = 0.0;
+                    break;
+                }
+            }
+            break;
         }
         Taken {
             cutoff,
@@ -240,16 +282,31 @@ impl RefillPool {
     /// The cut-off a round of `size` on day `now` would have, without changing the pool.
     #[must_use]
     pub fn cutoff_for(&self, now: f64, size: f64) -> Option<u16> {
+        let eps = 1e-9 * size.max(1.0);
         let mut left = size;
-        for i in (0..self.emptied.len()).rev() {
-            let here = self.level * self.weights[i] * self.shape.window(now - self.from(i, now));
-            if here <= 1e-12 {
-                continue;
+        let mut i = self.emptied.len();
+        while i > 0 {
+            let (j, from) = self.block_below(i, now);
+            let per = self.level * self.shape.window(now - from);
+            let mass = per * (self.cum[i] - self.cum[j]);
+            if per > 0.0 && mass > 1e-12 {
+                if mass < left - eps {
+                    left -= mass;
+                } else {
+                    for k in (j..i).rev() {
+                        let here = per * self.weights[k];
+                        if here <= 1e-12 {
+                            continue;
+                        }
+                        left -= here;
+                        // Within rounding of the size: the round ends at this score.
+                        if left <= eps {
+                            return Some(self.shape.lo + k as u16);
+                        }
+                    }
+                }
             }
-            left -= here;
-            if left <= 0.0 {
-                return Some(self.shape.lo + i as u16);
-            }
+            i = j;
         }
         // The pool runs short: everyone was invited, down to the lowest score held.
         (left < size).then_some(self.shape.lo)

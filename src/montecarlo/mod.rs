@@ -172,7 +172,7 @@ impl MonteCarlo {
         let mut total = self.empty(model);
         let mut done = 0;
         while done < self.runs {
-            let end = (done + batch).min(self.runs);
+            let end = done.saturating_add(batch).min(self.runs);
             total.add(&self.tally_runs(model, done..end));
             done = end;
             let chance = total.chance();

@@ -286,7 +286,8 @@ impl Pool {
         let n = u64::from(cohort.count);
         group.count += n;
         bucket.credit(cohort.eligibility, n);
-        if cohort.submitted_at < bucket.oldest {
+        // `Timestamp::MAX` also marks an empty bucket: a cohort submitted then is queued too.
+        if cohort.submitted_at < bucket.oldest || cohort.submitted_at == Timestamp::MAX {
             bucket.oldest = cohort.submitted_at;
             self.expiry_queue
                 .push(Reverse((cohort.submitted_at, cohort.score.get())));
@@ -423,14 +424,14 @@ impl Pool {
                 removed += bucket.take_from_group(gi, gone);
             }
             bucket.drop_empty_groups();
-            bucket.oldest = bucket
+            let left = bucket
                 .groups
                 .iter()
                 .filter_map(|g| g.entries.front().map(|e| e.tie.submitted_at))
-                .min()
-                .unwrap_or(Timestamp::MAX);
-            if bucket.oldest < Timestamp::MAX {
-                self.expiry_queue.push(Reverse((bucket.oldest, s)));
+                .min();
+            bucket.oldest = left.unwrap_or(Timestamp::MAX);
+            if let Some(oldest) = left {
+                self.expiry_queue.push(Reverse((oldest, s)));
             }
         }
         self.total -= removed;

@@ -318,11 +318,58 @@ fn toml_value(text: &str) -> Result<Value> {
             )],
         )
     })?;
-    serde_json::to_value(value).map_err(|e| invalid("", vec![e.to_string()]))
+    serde_json::to_value(non_finite_marked(value)).map_err(|e| invalid("", vec![e.to_string()]))
+}
+
+/// JSON has no NaN or infinity: each becomes a one-key table naming it, which no check accepts
+/// and `describe` prints as `NaN`, `infinity` or `-infinity`.
+fn non_finite_marked(v: toml::Value) -> toml::Value {
+    match v {
+        toml::Value::Float(x) if !x.is_finite() => {
+            let name = if x.is_nan() {
+                "NaN"
+            } else if x > 0.0 {
+                "infinity"
+            } else {
+                "-infinity"
+            };
+            let mut t = toml::map::Map::new();
+            t.insert(NON_FINITE.to_string(), toml::Value::String(name.into()));
+            toml::Value::Table(t)
+        }
+        toml::Value::Array(a) => toml::Value::Array(a.into_iter().map(non_finite_marked).collect()),
+        toml::Value::Table(t) => toml::Value::Table(
+            t.into_iter()
+                .map(|(k, v)| (k, non_finite_marked(v)))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+const NON_FINITE: &str = "$__eesim_non_finite";
+
+/// The NaN or infinity `m` marks, by name.
+fn marked(m: &Map<String, Value>) -> Option<&'static str> {
+    let name = m.get(NON_FINITE).filter(|_| m.len() == 1)?.as_str()?;
+    ["NaN", "infinity", "-infinity"]
+        .into_iter()
+        .find(|n| *n == name)
+}
+
+/// The first NaN or infinity inside `v`, by name.
+fn non_finite(v: &Value) -> Option<&'static str> {
+    match v {
+        Value::Object(m) if marked(m).is_some() => marked(m),
+        Value::Object(m) => m.values().find_map(non_finite),
+        Value::Array(a) => a.iter().find_map(non_finite),
+        _ => None,
+    }
 }
 
 fn quote(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+    // JSON leaves U+007F raw, which TOML forbids inside a string.
+    serde_json::to_string(s).map_or_else(|_| "\"\"".into(), |q| q.replace('\u{7f}', "\\u007f"))
 }
 
 fn invalid(file: &str, problems: Vec<String>) -> crate::Error {
@@ -368,7 +415,7 @@ fn pool(
                 .iter()
                 .position(|r| r.low <= s && s <= r.high)
             {
-                counts[i] += 1;
+                counts[i] = counts[i].saturating_add(1);
             }
         }
         let density = match m.get("density") {
@@ -728,7 +775,13 @@ fn after_ita(c: &mut Check, v: Option<&Value>) -> Option<crate::landing::AfterIt
                     }
                 },
                 Err(_) => {
-                    c.problem(&path, "{ fixed = DAYS }, { exponential = MEAN } or { quantiles = [[probability, days], ...] }", Some(v));
+                    let expected = "{ fixed = DAYS }, { exponential = MEAN } or { quantiles = [[probability, days], ...] }";
+                    match non_finite(v) {
+                        Some(name) => c
+                            .problems
+                            .push(format!("{path}: expected {expected}, found {name}")),
+                        None => c.problem(&path, expected, Some(v)),
+                    }
                     None
                 }
             },
@@ -968,11 +1021,16 @@ impl Check {
     }
 }
 
-/// Whether a table is TOML's encoding of a bare date.
+/// Whether a table is TOML's encoding of a bare date (or a NaN or infinity, as marked).
 fn is_toml_date(m: &Map<String, Value>) -> bool {
-    m.len() == 1 && m.keys().all(|k| k.starts_with("$__toml_private"))
+    m.len() == 1
+        && m.keys()
+            .all(|k| k.starts_with("$__toml_private") || k == NON_FINITE)
 }
 
 fn describe(v: Option<&Value>) -> String {
-    crate::error::describe_json(v)
+    match v {
+        Some(Value::Object(m)) if marked(m).is_some() => marked(m).unwrap_or("NaN").to_string(),
+        _ => crate::error::describe_json(v),
+    }
 }

@@ -101,6 +101,9 @@ pub struct ScenarioRun<'a> {
     /// The families with a pool of their own: the target of their rounds, their eligibility
     /// bit in the exact engine's pool, and their name in the scenario.
     pub(super) families: Vec<(crate::Target, Eligibility, String)>,
+    /// Each family's pool at the start (before its run's level shock) and its level spread,
+    /// in the order of `families`: built once, copied per run.
+    family_starts: Vec<(crate::forecast::RefillPool, f64)>,
     /// Every family's gaps between rounds, pooled: the first gap's table to shrink toward.
     pooled_gaps: Vec<u32>,
     /// The eligibility bits some round or the focal candidate looks at.
@@ -131,7 +134,8 @@ impl<'a> ScenarioRun<'a> {
     /// Runs of `scenario` over `horizon_days` following `focal` (or no one).
     ///
     /// # Errors
-    /// [`ErrorKind::InvalidSimulation`] for a horizon of 0 or over 3,650 days, a focal
+    /// [`ErrorKind::InvalidSimulation`] for a horizon of 0 or over 3,650 days (or reaching
+    /// the end of time, [`Timestamp::MAX`]), a focal
     /// profile already expired at the start, or a change of score outside the horizon;
     /// [`ErrorKind::UnknownCategory`] for a focal category neither the scenario nor IRCC's
     /// 2026 list knows.
@@ -151,7 +155,7 @@ impl<'a> ScenarioRun<'a> {
         // Both engines count candidates as 32-bit cohorts and 64-bit totals; a scenario whose
         // pool and arrivals (with four spreads of margin) pass 4 billion is refused here
         // rather than failing inside a run.
-        let expected = f64::from(scenario.pool.ranges.iter().sum::<u32>())
+        let expected = scenario.pool.ranges.map(f64::from).iter().sum::<f64>()
             + scenario.arrivals_per_week.iter().sum::<f64>() * f64::from(horizon_days) / 7.0
                 * (1.0 + 4.0 * scenario.arrival_spread);
         // The families' own pools: at most a full residence at the start plus the horizon's
@@ -177,6 +181,15 @@ impl<'a> ScenarioRun<'a> {
         }
         let start = Timestamp::start_of_day(scenario.as_of);
         let end = start.plus_days(i64::from(horizon_days));
+        // A run must end (the last second of its last day) before the end of time, where
+        // instants saturate: a run would be cut short, or refuse its own events.
+        if start.plus_days(i64::from(horizon_days) + 1) >= Timestamp::MAX {
+            return Err(invalid(
+                "horizon",
+                format!("a run ending before {}", Timestamp::MAX),
+                format!("{horizon_days} days from {}", scenario.as_of),
+            ));
+        }
         let validity = Period::months(scenario.validity_months)?;
         let mut categories = scenario.categories.clone();
         for name in Categories::IRCC_2026 {
@@ -263,6 +276,17 @@ impl<'a> ScenarioRun<'a> {
             .collect();
         Ok(ScenarioRun {
             to_landing: false,
+            family_starts: families
+                .iter()
+                .filter_map(|(_, _, name)| scenario.families.get(name))
+                .map(|f| {
+                    // Nobody stays longer than a profile is valid.
+                    let mut f = f.clone();
+                    let validity_days = f64::from(scenario.validity_months) * 30.44;
+                    f.shape.residence_days = f.shape.residence_days.min(validity_days);
+                    (f.start_pool(1.0), f.level_spread)
+                })
+                .collect(),
             pooled_gaps: scenario
                 .draws
                 .values()
@@ -389,29 +413,15 @@ impl<'a> ScenarioRun<'a> {
     }
 
     /// The pools of the families with a pool of their own at the start of one run, each with
-    /// its own level shock `exp(level_spread * z)`, in the order of [`ScenarioRun::families`].
+    /// its own level shock `exp(level_spread * z)` (`z` at most 4, the margin of the size
+    /// guard in `ScenarioRun::new`), in the order of [`ScenarioRun::families`].
     pub(super) fn family_pools(&self, rng: &mut ChaCha8Rng) -> Vec<crate::forecast::RefillPool> {
-        self.families
+        self.family_starts
             .iter()
-            .filter_map(|(_, _, name)| self.scenario.families.get(name))
-            .map(|f| {
+            .map(|(pool, spread)| {
                 let z = Normal::new(0.0, 1.0).map_or(0.0, |n| n.sample(rng));
-                let mut pool = f.start_pool((f.level_spread * z).exp());
-                // Nobody stays longer than a profile is valid.
-                let validity_days = f64::from(self.scenario.validity_months) * 30.44;
-                let mut shape = *pool.shape();
-                if shape.residence_days > validity_days {
-                    shape.residence_days = validity_days;
-                    let level = pool.level();
-                    pool = crate::forecast::RefillPool::new(shape, level);
-                    for (at, cutoff, tie) in &f.rounds {
-                        pool.observe(
-                            crate::forecast::day_of(*at),
-                            *cutoff,
-                            tie.map(crate::forecast::day_of),
-                        );
-                    }
-                }
+                let mut pool = pool.clone();
+                pool.set_level(pool.level() * (spread * f64::min(z, 4.0)).exp());
                 pool
             })
             .collect()
@@ -535,10 +545,12 @@ impl ScenarioRun<'_> {
         out
     }
 
-    /// This run's multiplier of the arrival rate.
+    /// This run's multiplier of the arrival rate, at most four spreads above 1 (the margin
+    /// `ScenarioRun::new`'s size guard allows, so that no run passes it).
     pub(super) fn arrival_rate(&self, rng: &mut ChaCha8Rng) -> f64 {
         let z = Normal::new(0.0, 1.0).map_or(0.0, |n| n.sample(rng));
-        (1.0 + self.scenario.arrival_spread * z).max(0.0)
+        let spread = self.scenario.arrival_spread;
+        (1.0 + spread * z).max(0.0).min(1.0 + 4.0 * spread)
     }
 
     /// One run through the exact pool.
@@ -650,8 +662,9 @@ impl ScenarioRun<'_> {
         }
         match builder.events(events).build() {
             Ok(sim) => sim.into_run(rng),
-            // `ScenarioRun::new` checks what `build` would refuse (sizes, score changes), and
-            // every event is generated inside the horizon.
+            // `ScenarioRun::new` checks what `build` would refuse (sizes, with the arrival
+            // rate capped at its margin; score changes), and every event is generated inside
+            // the horizon: tests/integration/limits.rs runs a scenario at the size limit.
             Err(e) => {
                 debug_assert!(false, "a scenario run failed to build: {e}");
                 RunReport::default()

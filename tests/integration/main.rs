@@ -17,10 +17,13 @@ mod feed_replay;
 mod feed_whole;
 #[cfg(feature = "cli")]
 mod fetch;
+mod forecast;
 mod ita_lifecycle;
 mod landing;
+mod limits;
 mod montecarlo;
 mod oracle;
+mod parser_props;
 mod pool_invariants;
 mod scenario;
 mod simulation;
