@@ -557,7 +557,10 @@ fn check_submission(scenario: &Scenario, horizon_days: u32, date: Date) -> Resul
                 scenario.as_of(),
                 show(end)
             ),
-            found: date.to_string(),
+            found: match Timestamp::from_date(date) {
+                Ok(_) => date.to_string(),
+                Err(_) => format!("{date}, after 9999-12-30, the last day eesim can represent"),
+            },
         }
         .into());
     }
