@@ -80,7 +80,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 fit.rounds,
                 fit.shape.beta,
                 fit.shape.residence_days,
-                fit.level,
+                fit.pool.level(),
                 fit.level_spread,
                 fit.half_life_rounds,
                 fit.one_step_mae

@@ -221,7 +221,7 @@ fn family_pool(
     let last = obs.last();
     let mut pool = crate::forecast::FamilyPool {
         shape: fit.shape,
-        level: fit.level,
+        level: fit.pool.level(),
         level_spread: round4(fit.level_spread),
         rounds,
         source: String::new(),

@@ -106,8 +106,8 @@ pub struct FamilyFit {
     pub shape: RefillShape,
     /// The level's half-life, in rounds.
     pub half_life_rounds: f64,
-    /// The filtered level after the last round.
-    pub level: f64,
+    /// The family's pool after its last round, at the filtered level (`pool.level()`).
+    pub pool: RefillPool,
     /// The spread (standard deviation) of the log level's one-step residuals.
     pub level_spread: f64,
     /// How many of the family's rounds the fit saw.
@@ -399,7 +399,7 @@ pub fn fit_families(
             FamilyFit {
                 shape,
                 half_life_rounds: h,
-                level: p.pool.level(),
+                pool: p.pool,
                 level_spread: spread.unwrap_or(PRIOR_LEVEL_SPREAD),
                 rounds: obs.len(),
                 one_step_mae: (!p.errors.is_empty()).then(|| mae(&p.errors)),
@@ -430,11 +430,11 @@ pub fn nowcast(
         return prior_cutoff(kind, draw.family(), rounds).map(|(c, p)| (c, Some(p)));
     }
     let fit = fits.get(draw.family())?;
-    let p = pass(obs, fit.shape, fit.half_life_rounds);
     let r = RoundObs::of(draw);
-    let mut pool = p.pool;
-    pool.set_level(fit.level);
-    Some((pool.cutoff_for(r.day, r.size).unwrap_or(fit.shape.lo), None))
+    Some((
+        fit.pool.cutoff_for(r.day, r.size).unwrap_or(fit.shape.lo),
+        None,
+    ))
 }
 
 /// A family needs this many rounds in the window before its level is trusted.
