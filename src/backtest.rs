@@ -57,7 +57,7 @@ impl BacktestProfile {
 }
 
 /// How to run a backtest.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BacktestOptions {
     /// The first origin (a month start is taken at or after it).
     pub from: Date,
@@ -77,6 +77,12 @@ pub struct BacktestOptions {
     pub profiles: Vec<BacktestProfile>,
     /// Origins every this many days from `from` (`None`: month starts, the default).
     pub every_days: Option<u32>,
+    /// The protocol's split date: choices are made on the windows that closed by it
+    /// (`origin + horizon <= split`) and judged on those that closed after it; the summary
+    /// reports both apart (`None`: not split).
+    pub split: Option<Date>,
+    /// The model's options (the default: the model eesim ships).
+    pub model: crate::forecast::ModelOptions,
 }
 
 impl BacktestOptions {
@@ -93,6 +99,8 @@ impl BacktestOptions {
             scores: (300, 600, 10),
             profiles: BacktestProfile::standard(),
             every_days: None,
+            split: None,
+            model: crate::forecast::ModelOptions::default(),
         }
     }
 }
@@ -122,6 +130,23 @@ pub struct Forecast {
 }
 
 impl Forecast {
+    /// The last day of the forecast's window: `origin + horizon_days` (a round on that day
+    /// counts).
+    #[must_use]
+    pub fn window_end(&self) -> Date {
+        self.origin
+            .checked_add(jiff::Span::new().days(i64::from(self.horizon_days)))
+            .unwrap_or(Date::MAX)
+    }
+
+    /// Whether the forecast's window had closed by `date`: every round it is scored on is
+    /// dated before `date` (`window_end < date`) or on it. The protocol chooses on windows
+    /// closed by the split date (`window_end <= split`) and judges on the others.
+    #[must_use]
+    pub fn closed_by(&self, date: Date) -> bool {
+        self.window_end() <= date
+    }
+
     /// The hard baseline: 1 at or above the last cut-off, else 0.
     #[must_use]
     pub fn hard_baseline(&self) -> f64 {
@@ -359,6 +384,9 @@ impl BacktestReport {
             options.runs,
             options.horizon_days
         );
+        if options.model != crate::forecast::ModelOptions::default() {
+            let _ = writeln!(s, "Model options: {}", options.model);
+        }
         let _ = writeln!(
             s,
             "Lower is better; near = rows within 30 points of the profile's last cut-off; CRPS in points.\nSkill = 1 - model Brier / the better baseline's, with its 90% bootstrap interval over origins.\n"
@@ -382,7 +410,8 @@ impl BacktestReport {
         );
         let f4 = |x: Option<f64>| x.map_or_else(|| "-".to_string(), |v| format!("{v:.4}"));
         let f1 = |x: Option<f64>| x.map_or_else(|| "-".to_string(), |v| format!("{v:.1}"));
-        let mut line = |name: &str, keep: &dyn Fn(&Forecast) -> bool| {
+        let row = |name: &str, keep: &dyn Fn(&Forecast) -> bool| -> String {
+            let mut s = String::new();
             let g = self.group_scores(keep);
             let skill = g.skill.map_or_else(
                 || "-".to_string(),
@@ -407,11 +436,12 @@ impl BacktestReport {
             } else {
                 let _ = writeln!(s, "  {name:<26} no scored origins");
             }
+            s
         };
-        line("all", &|_| true);
-        line("all with a round in the year", &|f| f.last_cutoff.is_some());
+        s += &row("all", &|_| true);
+        s += &row("all with a round in the year", &|f| f.last_cutoff.is_some());
         for p in &options.profiles {
-            line(&format!("profile {}", p.name), &|f| {
+            s += &row(&format!("profile {}", p.name), &|f| {
                 f.profile == p.name && f.last_cutoff.is_some()
             });
             if self
@@ -419,7 +449,7 @@ impl BacktestReport {
                 .iter()
                 .any(|f| f.profile == p.name && f.last_cutoff.is_none() && f.outcome.is_some())
             {
-                line(&format!("{} (no round in the year)", p.name), &|f| {
+                s += &row(&format!("{} (no round in the year)", p.name), &|f| {
                     f.profile == p.name && f.last_cutoff.is_none()
                 });
             }
@@ -427,7 +457,27 @@ impl BacktestReport {
         let years: std::collections::BTreeSet<i16> =
             self.forecasts.iter().map(|f| f.origin.year()).collect();
         for y in years {
-            line(&format!("year {y}"), &|f| f.origin.year() == y);
+            s += &row(&format!("year {y}"), &|f| f.origin.year() == y);
+        }
+        if let Some(split) = options.split {
+            for (label, before) in [("closed by", true), ("closed after", false)] {
+                let _ = writeln!(
+                    s,
+                    "  windows {label} {split}{}",
+                    if before {
+                        " (choose on these)"
+                    } else {
+                        " (judge on these)"
+                    }
+                );
+                let half = move |f: &Forecast| f.closed_by(split) == before;
+                s += &row("  all", &|f| half(f));
+                for p in &options.profiles {
+                    s += &row(&format!("  profile {}", p.name), &|f| {
+                        half(f) && f.profile == p.name && f.last_cutoff.is_some()
+                    });
+                }
+            }
         }
         if !self.unscored_origins.is_empty() {
             let list: Vec<String> = self
@@ -506,9 +556,11 @@ pub fn run(
         None => month_starts(options.from, options.to),
     };
     let mut report = BacktestReport::default();
+    let mut records = crate::forecast::Records::new();
     for (i, origin) in origins.iter().enumerate() {
         progress(*origin, i, origins.len());
-        let scenario = Scenario::calibrated(history, *origin)?;
+        let scenario =
+            Scenario::calibrated_with_records(history, *origin, &options.model, &mut records)?;
         let start = Timestamp::start_of_day(*origin);
         let submitted = start.plus_days(-i64::from(options.lead_days));
         let model = ScenarioRun::new(&scenario, None, options.horizon_days)?;

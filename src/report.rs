@@ -114,6 +114,12 @@ pub struct FamilyOutlook {
     pub no_round: Interval,
     /// Why the family's pool is a guess, when it is (one round or none).
     pub guess: Option<String>,
+    /// The share of runs whose rounds of the family keep their simulated cut-offs, the
+    /// others following its previous cut-off, and where it comes from (the scenario's
+    /// combination), as one sentence.
+    pub combination: Option<String>,
+    /// That share alone.
+    pub simulation_weight: Option<f64>,
 }
 
 /// The chance of landing as a permanent resident, from runs that follow the stages after
@@ -319,9 +325,14 @@ impl ChanceReport {
             if families.iter().any(|f: &FamilyOutlook| f.family == name) {
                 continue;
             }
+            let comb = scenario.combination();
             families.push(FamilyOutlook {
                 no_round: tally.no_round(target),
                 guess: scenario.family_pool(&name).and_then(|f| f.guess.clone()),
+                combination: comb.and_then(|c| c.describe(&name)),
+                simulation_weight: comb
+                    .and_then(|c| c.families.get(&name))
+                    .map(|w| w.simulation),
                 family: name,
             });
         }
@@ -380,7 +391,8 @@ impl ChanceReport {
                 "p10": f.quantiles[0], "p25": f.quantiles[1], "p50": f.quantiles[2], "p75": f.quantiles[3], "p90": f.quantiles[4]})).collect::<Vec<_>>(),
             "families": self.families.iter().map(|f| json!({"family": f.family,
                 "p_no_round": f.no_round.p, "no_round_lo": f.no_round.lo, "no_round_hi": f.no_round.hi,
-                "guess": f.guess})).collect::<Vec<_>>(),
+                "guess": f.guess, "simulation_weight": f.simulation_weight,
+                "combination": f.combination})).collect::<Vec<_>>(),
             "score_for": {"p50": self.score_for.0, "p90": self.score_for.1},
             "by_score": self.by_score.iter().map(|(s, i)| json!({"crs": s, "p": i.p, "lo": i.lo, "hi": i.hi})).collect::<Vec<_>>(),
             "landing": self.landing.as_ref().map(|l| json!({
@@ -506,6 +518,9 @@ impl ChanceReport {
             let _ = writeln!(s, "  {:<16} {}", f.family, pct(&f.no_round).trim_start());
             if let Some(g) = &f.guess {
                 let _ = writeln!(s, "  {:<16} ({g})", "");
+            }
+            if let Some(c) = &f.combination {
+                let _ = writeln!(s, "  {:<16} cut-offs: {c}", "");
             }
         }
         let _ = writeln!(

@@ -23,8 +23,6 @@ pub(crate) const ARRIVAL_SPREAD: f64 = 0.15;
 /// The smallest relative spread given to a calibrated share (a family seen in one or two
 /// rounds has no measured spread worth the name).
 const MIN_RELATIVE_SPREAD: f64 = 0.15;
-/// How many of a family's latest rounds its sizes are drawn from.
-const RECENT_SIZES: usize = 12;
 /// The gap given to a family with one round in the window.
 const LONE_ROUND_GAP: u32 = 182;
 
@@ -42,6 +40,51 @@ impl Scenario {
     /// [`ErrorKind::InvalidScenario`] when the history has no snapshot before `as_of`, or too
     /// few to measure arrivals.
     pub fn calibrated(history: &History, as_of: Date) -> Result<Scenario> {
+        Scenario::calibrated_with(history, as_of, &super::ModelOptions::default())
+    }
+
+    /// As [`Scenario::calibrated`], with the model's `options` (the default is the model
+    /// eesim ships; the others are for measuring what each choice is worth).
+    ///
+    /// # Errors
+    /// As [`Scenario::calibrated`].
+    pub fn calibrated_with(
+        history: &History,
+        as_of: Date,
+        options: &super::ModelOptions,
+    ) -> Result<Scenario> {
+        Scenario::calibrated_with_records(history, as_of, options, &mut super::Records::new())
+    }
+
+    /// As [`Scenario::calibrated_with`], keeping the combination's record in `records`: the
+    /// windows it scores are kept for the next calibration (a backtest's next origin, the
+    /// next `chance` on the same feed), and the ones already there are not scored again.
+    ///
+    /// # Errors
+    /// As [`Scenario::calibrated`].
+    pub fn calibrated_with_records(
+        history: &History,
+        as_of: Date,
+        options: &super::ModelOptions,
+        records: &mut super::Records,
+    ) -> Result<Scenario> {
+        let mut scenario = Scenario::simulation_only(history, as_of, options)?;
+        let fixed = match options.combine {
+            super::Combine::Off => return Ok(scenario),
+            super::Combine::Record => None,
+            super::Combine::Fixed(w) => Some(w),
+        };
+        scenario.combination = Some(super::combine::combination(
+            history, &scenario, as_of, options, fixed, records,
+        )?);
+        Ok(scenario)
+    }
+
+    fn simulation_only(
+        history: &History,
+        as_of: Date,
+        options: &super::ModelOptions,
+    ) -> Result<Scenario> {
         let problem = |p: String| -> crate::Error {
             ErrorKind::InvalidScenario {
                 source_name: String::new(),
@@ -74,8 +117,23 @@ impl Scenario {
         let mut draws = BTreeMap::new();
         let mut categories = Categories::new();
         let exit = crate::scenario::exit_per_day(Probability::new(WITHDRAWAL_PER_WEEK)?);
-        let rounds = super::family_rounds(history, as_of);
-        let fits = super::fit_families(&rounds, exit, &mut super::FitCache::new());
+        let ranges = match options.start {
+            super::StartPool::Snapshot => *snapshot.counts(),
+            super::StartPool::LessRounds => less_rounds(&known, snapshot, calibration.model()),
+        };
+        let rounds = super::family_rounds_with(history, as_of, &options.refill);
+        // The programs on the refill dynamics are shaped like the start pool, as the runs
+        // will shape them.
+        let start = crate::feed::ScoreDensity::from_counts(&ranges, calibration.model());
+        let density: Vec<f64> = (0..crate::score::CrsScore::COUNT)
+            .map(|i| {
+                crate::score::CrsScore::from_index(i)
+                    .filter(|s| s.get() <= 600)
+                    .map_or(0.0, |s| start.at(s))
+            })
+            .collect();
+        let fits =
+            super::fit_families_with(&rounds, exit, &mut super::FitCache::new(), Some(&density));
         let mut families = BTreeMap::new();
         for (family, obs) in &rounds {
             let Some(fit) = fits.get(family) else {
@@ -95,19 +153,31 @@ impl Scenario {
             if crate::scenario::needs_pool(name) && !families.contains_key(name) {
                 continue;
             }
-            // The family's rounds of the last two years: its gaps for the hazard of the
-            // next round and for later gaps, its latest sizes.
-            let since = as_of
-                .checked_sub(jiff::Span::new().days(super::fit::FIT_WINDOW_DAYS))
-                .unwrap_or(as_of);
-            let dates: Vec<(Date, u32)> = known
+            // The family's rounds: its gaps for the hazard of the next round and for later
+            // gaps, and its sizes, each over the options' memory.
+            let all: Vec<(Date, u32)> = known
                 .draws()
                 .iter()
-                .filter(|d| d.family() == family && d.date() >= since)
+                .filter(|d| d.family() == family)
                 .map(|d| (d.date(), d.size()))
                 .collect();
-            let Some(&(last, _)) = dates.last() else {
+            let Some(&(last, _)) = all.last() else {
                 continue;
+            };
+            let remembered = |memory: super::Memory| -> &[(Date, u32)] {
+                let within = |days: i64| {
+                    let since = as_of
+                        .checked_sub(jiff::Span::new().days(days))
+                        .unwrap_or(as_of);
+                    all.partition_point(|d| d.0 < since)
+                };
+                let from = match memory {
+                    super::Memory::Rounds(n) => {
+                        within(super::fit::FIT_WINDOW_DAYS).max(all.len().saturating_sub(n))
+                    }
+                    super::Memory::Days(n) => within(i64::from(n)),
+                };
+                &all[from..]
             };
             let silent = (Timestamp::start_of_day(as_of).as_second()
                 - Timestamp::start_of_day(last).as_second())
@@ -115,7 +185,7 @@ impl Scenario {
             if silent > crate::scenario::INACTIVE_AFTER_DAYS {
                 continue;
             }
-            let mut gaps: Vec<u32> = dates
+            let mut gaps: Vec<u32> = remembered(options.gaps)
                 .windows(2)
                 .filter_map(|w| {
                     let days = (Timestamp::start_of_day(w[1].0).as_second()
@@ -127,10 +197,10 @@ impl Scenario {
             if gaps.is_empty() {
                 gaps.push(LONE_ROUND_GAP);
             }
-            let sizes: Vec<u32> = dates[dates.len().saturating_sub(RECENT_SIZES)..]
-                .iter()
-                .map(|d| d.1)
-                .collect();
+            let sizes: Vec<u32> = remembered(options.sizes).iter().map(|d| d.1).collect();
+            if sizes.is_empty() {
+                continue;
+            }
             draws.insert(
                 name.to_string(),
                 DrawPlan::Resample {
@@ -140,6 +210,10 @@ impl Scenario {
                 },
             );
         }
+        // A program on the refill dynamics that holds no round any more needs no pool.
+        families.retain(|name, _| {
+            !options.refill.iter().any(|p| p.as_str() == name) || draws.contains_key(name)
+        });
         // The programs decide who program rounds reach.
         for family in [DrawFamily::Cec, DrawFamily::Fsw] {
             if let Some(s) = calibration.share(&family) {
@@ -165,12 +239,17 @@ impl Scenario {
             validity_months: 12,
             pool: StartPool {
                 candidates: None,
-                ranges: *snapshot.counts(),
+                ranges,
                 density: calibration.model(),
             },
             shares,
             families,
             draws,
+            combination: None,
+            schedule: crate::scenario::Schedule {
+                open_gaps: open_gaps(&known, as_of, options.open_gaps_days),
+                ..options.schedule()
+            },
             arrivals_per_week: arrivals,
             arrival_spread: ARRIVAL_SPREAD,
             withdrawal_per_week: Probability::new(WITHDRAWAL_PER_WEEK)?,
@@ -193,6 +272,48 @@ impl Scenario {
     }
 }
 
+/// The snapshot's counts by range less the rounds held on or after its date (each taken from
+/// the scores at and above its cut-off in proportion to their numbers, as the shares are
+/// calibrated).
+fn less_rounds(
+    known: &History,
+    snapshot: &crate::feed::PoolSnapshot,
+    model: crate::feed::DensityModel,
+) -> [u32; 15] {
+    let mut density = crate::feed::ScoreDensity::new(snapshot, model);
+    for d in known.draws().iter().filter(|d| d.date() >= snapshot.date()) {
+        density.remove_invited(d.cutoff(), f64::from(d.size()));
+    }
+    let mut out = *snapshot.counts();
+    for (slot, r) in out.iter_mut().zip(crate::feed::RANGES) {
+        let n: f64 = (r.low..=r.high)
+            .filter_map(|s| crate::score::CrsScore::new(s).ok())
+            .map(|s| density.at(s))
+            .sum();
+        *slot = n.round().max(0.0) as u32;
+    }
+    out
+}
+
+/// The silences still open on `as_of`, in days, of every family whose last round is at most
+/// `days` old.
+fn open_gaps(known: &History, as_of: Date, days: u32) -> Vec<u32> {
+    let mut last: BTreeMap<&DrawFamily, Date> = BTreeMap::new();
+    for d in known.draws() {
+        if !matches!(d.family(), DrawFamily::Other(_)) {
+            last.insert(d.family(), d.date());
+        }
+    }
+    last.values()
+        .filter_map(|d| {
+            let open = (Timestamp::start_of_day(as_of).as_second()
+                - Timestamp::start_of_day(*d).as_second())
+                / 86_400;
+            u32::try_from(open).ok().filter(|g| *g >= 1 && *g <= days)
+        })
+        .collect()
+}
+
 /// A young family's level: a round of its last size `PRIOR_GAP_DAYS` after its last round
 /// repeats its cut-off.
 const PRIOR_GAP_DAYS: f64 = 30.0;
@@ -210,7 +331,11 @@ fn family_pool(
     let rounds: Vec<_> = known
         .draws()
         .iter()
-        .filter(|d| d.family() == family)
+        // A program's pool is emptied by general rounds too.
+        .filter(|d| {
+            d.family() == family
+                || (super::PoolKind::of(family).is_none() && d.family() == &DrawFamily::General)
+        })
         .filter_map(|d| {
             let at = d.held_at().unwrap_or_else(|| {
                 crate::Timestamp::start_of_day(d.date()).plus_seconds(14 * 3600)
@@ -226,6 +351,7 @@ fn family_pool(
         rounds,
         source: String::new(),
         guess: None,
+        snapshot_shape: super::PoolKind::of(family).is_none(),
     };
     let mae = fit
         .one_step_mae

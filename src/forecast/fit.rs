@@ -15,6 +15,9 @@ pub enum PoolKind {
     Category,
     /// Provincial nominees: scores 601 to 1,200, shape centred on 750.
     Nominees,
+    /// A program (general, CEC, FSW) on the refill dynamics: scores 301 to 600, shaped like
+    /// the snapshot's density, tilted above 450.
+    Program,
 }
 
 impl PoolKind {
@@ -45,13 +48,20 @@ impl PoolKind {
                 )
             }
             PoolKind::Nominees => (601, 1200, 750.0),
+            PoolKind::Program => (301, 600, 450.0),
         }
+    }
+
+    /// The kind of a family's pool when the program families are on the refill dynamics.
+    fn of_refill(family: &DrawFamily) -> PoolKind {
+        PoolKind::of(family).unwrap_or(PoolKind::Program)
     }
 
     fn betas(self) -> &'static [f64] {
         match self {
             PoolKind::Category => &[0.0, 0.01, 0.02, 0.03, 0.045, 0.06, 0.08],
             PoolKind::Nominees => &[-0.02, -0.01, 0.0, 0.005, 0.01, 0.02, 0.04],
+            PoolKind::Program => &[0.0, 0.005, 0.01, 0.015, 0.02, 0.03, 0.05],
         }
     }
 }
@@ -67,6 +77,10 @@ const HALF_LIVES: [f64; 5] = [0.5, 1.0, 2.0, 4.0, 8.0];
 pub(crate) const FIT_WINDOW_DAYS: i64 = 730;
 /// A family needs this many one-step-ahead errors to choose its own shape and residence.
 const MIN_OWN_ERRORS: usize = 4;
+/// The largest level spread: a family's level is rarely known worse than to a factor of
+/// e (a general round's residuals reached 1.5, which with the four spreads a run may draw
+/// made pools of billions).
+const MAX_LEVEL_SPREAD: f64 = 1.0;
 /// The level spread given to a family with fewer than three residuals: a guess.
 pub(crate) const PRIOR_LEVEL_SPREAD: f64 = 0.5;
 
@@ -81,6 +95,9 @@ pub struct RoundObs {
     pub cutoff: u16,
     /// Its tie-break, as a day number, when published.
     pub tie_break_day: Option<f64>,
+    /// Whether it is a round of the family (`false`: a round of another family that empties
+    /// this family's pool too, as a general round empties the CEC's: observed, not predicted).
+    pub own: bool,
 }
 
 impl RoundObs {
@@ -95,6 +112,7 @@ impl RoundObs {
             size: f64::from(d.size()),
             cutoff: d.cutoff().get(),
             tie_break_day: d.tie_break().map(day_of),
+            own: true,
         }
     }
 }
@@ -144,20 +162,44 @@ pub(crate) struct Pass {
     pub(crate) pool: RefillPool,
 }
 
-pub(crate) fn pass(rounds: &[RoundObs], shape: RefillShape, h: f64) -> Pass {
-    let mut passes = passes(rounds, shape, &[h]);
+pub(crate) fn pass(
+    rounds: &[RoundObs],
+    shape: RefillShape,
+    h: f64,
+    density: Option<&[f64]>,
+) -> Pass {
+    let mut passes = passes(rounds, shape, &[h], density);
     passes.swap_remove(0)
+}
+
+/// A pool of `shape`: shaped like `density` (candidates per score) when given.
+pub(crate) fn new_pool(shape: RefillShape, level: f64, density: Option<&[f64]>) -> RefillPool {
+    match density {
+        Some(d) => RefillPool::with_density(shape, level, |s| {
+            d.get(usize::from(s)).copied().unwrap_or(0.0)
+        }),
+        None => RefillPool::new(shape, level),
+    }
 }
 
 /// [`pass`] for several half-lives at once: the pool's state follows the published cut-offs,
 /// whatever the level, so only the predictions differ.
-fn passes(rounds: &[RoundObs], shape: RefillShape, halves: &[f64]) -> Vec<Pass> {
-    let mut pool = RefillPool::new(shape, 1.0);
+fn passes(
+    rounds: &[RoundObs],
+    shape: RefillShape,
+    halves: &[f64],
+    density: Option<&[f64]>,
+) -> Vec<Pass> {
+    let mut pool = new_pool(shape, 1.0, density);
     let mut logs: Vec<f64> = Vec::new();
     let mut seen_clean = false;
     let mut errors = vec![Vec::new(); halves.len()];
     let mut residuals = vec![Vec::new(); halves.len()];
     for r in rounds {
+        if !r.own {
+            pool.observe(r.day, r.cutoff, r.tie_break_day);
+            continue;
+        }
         let priors: Vec<Option<f64>> = halves.iter().map(|h| filtered(&logs, *h)).collect();
         for (k, prior) in priors.iter().enumerate() {
             if let Some(l) = prior {
@@ -239,11 +281,17 @@ fn grid(kind: PoolKind) -> impl Iterator<Item = (f64, f64, f64)> {
 type GridErrors = Vec<(f64, usize)>;
 
 /// The one-step errors of a family's rounds at every grid point.
-fn grid_errors(kind: PoolKind, obs: &[RoundObs], exit_per_day: f64) -> GridErrors {
+fn grid_errors(
+    kind: PoolKind,
+    obs: &[RoundObs],
+    exit_per_day: f64,
+    density: Option<&[f64]>,
+) -> GridErrors {
     let mut out = Vec::new();
     for &b in kind.betas() {
         for &t in &RESIDENCES {
-            for p in passes(obs, shape_of(kind, obs, b, t, exit_per_day), &HALF_LIVES) {
+            let shape = shape_of(kind, obs, b, t, exit_per_day);
+            for p in passes(obs, shape, &HALF_LIVES, density) {
                 let sum = p
                     .errors
                     .iter()
@@ -276,11 +324,12 @@ impl FitCache {
         kind: PoolKind,
         obs: &[RoundObs],
         exit: f64,
+        density: Option<&[f64]>,
     ) -> &GridErrors {
         let first = obs.first().map_or(0, |o| o.day.to_bits());
         self.grids
             .entry((family.clone(), obs.len(), first))
-            .or_insert_with(|| grid_errors(kind, obs, exit))
+            .or_insert_with(|| grid_errors(kind, obs, exit, density))
     }
 }
 
@@ -291,7 +340,7 @@ fn shape_of(
     residence: f64,
     exit_per_day: f64,
 ) -> RefillShape {
-    let (lo, hi, center) = kind.scores(obs.iter().map(|o| o.cutoff).min());
+    let (lo, hi, center) = kind.scores(obs.iter().filter(|o| o.own).map(|o| o.cutoff).min());
     RefillShape {
         lo,
         hi,
@@ -305,6 +354,17 @@ fn shape_of(
 /// The rounds of every refill family known before `as_of`, by family, oldest first.
 #[must_use]
 pub fn family_rounds(history: &History, as_of: Date) -> BTreeMap<DrawFamily, Vec<RoundObs>> {
+    family_rounds_with(history, as_of, &[])
+}
+
+/// As [`family_rounds`], with the program families of `programs` too: a program's own
+/// rounds, and the general rounds that empty its pool (observed, not predicted).
+#[must_use]
+pub fn family_rounds_with(
+    history: &History,
+    as_of: Date,
+    programs: &[DrawFamily],
+) -> BTreeMap<DrawFamily, Vec<RoundObs>> {
     let mut out: BTreeMap<DrawFamily, Vec<RoundObs>> = BTreeMap::new();
     let since = as_of
         .checked_sub(jiff::Span::new().days(FIT_WINDOW_DAYS))
@@ -319,7 +379,22 @@ pub fn family_rounds(history: &History, as_of: Date) -> BTreeMap<DrawFamily, Vec
                 .or_default()
                 .push(RoundObs::of(d));
         }
+        if programs.contains(d.family()) {
+            out.entry(d.family().clone())
+                .or_default()
+                .push(RoundObs::of(d));
+        }
+        if d.family() == &DrawFamily::General {
+            for p in programs.iter().filter(|p| **p != DrawFamily::General) {
+                out.entry(p.clone()).or_default().push(RoundObs {
+                    own: false,
+                    ..RoundObs::of(d)
+                });
+            }
+        }
     }
+    // A program whose only rounds are another family's has nothing to fit.
+    out.retain(|_, v| v.iter().any(|o| o.own));
     out
 }
 
@@ -333,13 +408,27 @@ pub fn fit_families(
     exit_per_day: f64,
     cache: &mut FitCache,
 ) -> BTreeMap<DrawFamily, FamilyFit> {
+    fit_families_with(rounds, exit_per_day, cache, None)
+}
+
+/// As [`fit_families`], with program families on the refill dynamics shaped like `density`
+/// (the snapshot's candidates per score, 0 to 1,200).
+#[must_use]
+pub fn fit_families_with(
+    rounds: &BTreeMap<DrawFamily, Vec<RoundObs>>,
+    exit_per_day: f64,
+    cache: &mut FitCache,
+    density: Option<&[f64]>,
+) -> BTreeMap<DrawFamily, FamilyFit> {
     let mut pooled: BTreeMap<PoolKind, Vec<(f64, usize)>> = BTreeMap::new();
     let mut own: BTreeMap<&DrawFamily, Vec<f64>> = BTreeMap::new();
     for (family, obs) in rounds {
-        let Some(kind) = PoolKind::of(family) else {
+        let kind = PoolKind::of_refill(family);
+        let dens = (kind == PoolKind::Program).then_some(density).flatten();
+        if kind == PoolKind::Program && dens.is_none() {
             continue;
-        };
-        let errors = cache.grid(family, kind, obs, exit_per_day);
+        }
+        let errors = cache.grid(family, kind, obs, exit_per_day, dens);
         let slots = pooled
             .entry(kind)
             .or_insert_with(|| vec![(0.0, 0); errors.len()]);
@@ -371,10 +460,12 @@ pub fn fit_families(
     };
     let mut out = BTreeMap::new();
     for (family, obs) in rounds {
-        let Some(kind) = PoolKind::of(family) else {
+        let kind = PoolKind::of_refill(family);
+        let dens = (kind == PoolKind::Program).then_some(density).flatten();
+        let Some(kind_scores) = pooled.get(&kind) else {
             continue;
         };
-        let pooled_scores: Vec<f64> = pooled[&kind]
+        let pooled_scores: Vec<f64> = kind_scores
             .iter()
             .map(|(sum, n)| {
                 if *n > 0 {
@@ -392,7 +483,7 @@ pub fn fit_families(
             continue;
         };
         let shape = shape_of(kind, obs, b, t, exit_per_day);
-        let p = pass(obs, shape, h);
+        let p = pass(obs, shape, h, dens);
         let spread = spread(&p.residuals);
         out.insert(
             family.clone(),
@@ -400,7 +491,7 @@ pub fn fit_families(
                 shape,
                 half_life_rounds: h,
                 pool: p.pool,
-                level_spread: spread.unwrap_or(PRIOR_LEVEL_SPREAD),
+                level_spread: spread.map_or(PRIOR_LEVEL_SPREAD, |s| s.min(MAX_LEVEL_SPREAD)),
                 rounds: obs.len(),
                 one_step_mae: (!p.errors.is_empty()).then(|| mae(&p.errors)),
                 borrowed: borrowed || spread.is_none(),
@@ -499,6 +590,7 @@ mod tests {
             size: 0.0,
             cutoff: 301,
             tie_break_day: Some(0.0),
+            own: true,
         };
         let rounds: Vec<RoundObs> = std::iter::once(first)
             .chain((1..=10).map(|k| {
@@ -509,11 +601,12 @@ mod tests {
                     size: 140.0,
                     cutoff: t.cutoff.unwrap(),
                     tie_break_day: Some(t.tie_break_day),
+                    own: true,
                 }
             }))
             .collect();
         assert!(rounds[1..].iter().all(|r| r.cutoff == 591));
-        let p = pass(&rounds, shape, 2.0);
+        let p = pass(&rounds, shape, 2.0, None);
         assert!(p.residuals.iter().all(|r| r.abs() < 1e-9));
         assert_eq!(p.errors.len(), 9);
         assert!(p.errors.iter().all(|e| *e == 0), "{:?}", p.errors);

@@ -12,13 +12,22 @@
 //! stores the parameters, and the two engines run them.
 
 mod calibrate;
+mod combine;
 mod fit;
+mod options;
 pub(crate) mod programs;
 mod refill;
 
-pub use fit::{
-    FamilyFit, FitCache, PoolKind, Prior, RoundObs, family_rounds, fit_families, nowcast,
+pub use combine::{
+    Combination, FamilyWeight, PRIOR_SIMULATION, PRIOR_WINDOWS, RECORD_DAYS, RECORD_HORIZON_DAYS,
+    RECORD_RUNS, RECORD_STEP_DAYS, Records, SPREAD, WindowScore, record_origins, score_window,
+    simulation_weight, simulation_weight_with,
 };
+pub use fit::{
+    FamilyFit, FitCache, PoolKind, Prior, RoundObs, family_rounds, family_rounds_with,
+    fit_families, fit_families_with, nowcast,
+};
+pub use options::{Combine, Memory, ModelOptions, StartPool};
 pub use programs::{Calibration, FamilySchedule, ShareEstimate};
 pub(crate) use refill::{DAY, day_of};
 pub use refill::{RefillPool, RefillShape, Taken};
@@ -41,6 +50,7 @@ pub const EXIT_PER_DAY: f64 = 0.000_286_2;
 ///     rounds: vec![("2026-02-06T14:00:00Z".parse()?, 400, None)],
 ///     source: "hand-made".into(),
 ///     guess: None,
+///     snapshot_shape: false,
 /// };
 /// // On the round's day everything from 401 up is gone; 30 days later it has refilled.
 /// let day = |t: &str| t.parse::<eesim::Timestamp>().map(|t| t.as_second() as f64 / 86_400.0);
@@ -63,6 +73,10 @@ pub struct FamilyPool {
     pub source: String,
     /// Why the parameters are a guess, when they are (one round or none).
     pub guess: Option<String>,
+    /// Whether the shape by score is the snapshot's density (relative to its value at the
+    /// centre) times `exp(-beta max(s - center, 0))`, a program family on the refill
+    /// dynamics, and not that exponential alone.
+    pub snapshot_shape: bool,
 }
 
 impl FamilyPool {
@@ -70,7 +84,19 @@ impl FamilyPool {
     /// round observed.
     #[must_use]
     pub fn start_pool(&self, shock: f64) -> RefillPool {
-        let mut pool = RefillPool::new(self.shape, self.level * shock);
+        self.start_pool_with(shock, &[])
+    }
+
+    /// As [`FamilyPool::start_pool`], with the snapshot's candidates per score (0 to 1,200)
+    /// for a pool shaped like it ([`FamilyPool::snapshot_shape`]).
+    #[must_use]
+    pub fn start_pool_with(&self, shock: f64, density: &[f64]) -> RefillPool {
+        let level = self.level * shock;
+        let mut pool = if self.snapshot_shape {
+            fit::new_pool(self.shape, level, Some(density))
+        } else {
+            RefillPool::new(self.shape, level)
+        };
         for (at, cutoff, tie) in &self.rounds {
             pool.observe(day_of(*at), *cutoff, tie.map(day_of));
         }

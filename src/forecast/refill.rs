@@ -119,6 +119,30 @@ impl RefillPool {
         }
     }
 
+    /// A pool never emptied whose shape by score is `density(s) / density(center)` tilted by
+    /// `exp(-beta max(s - center, 0))`, as [`RefillShape::shape`]: a program family's pool,
+    /// shaped like the snapshot's (`density` gives candidates per score).
+    #[must_use]
+    pub fn with_density(shape: RefillShape, level: f64, density: impl Fn(u16) -> f64) -> Self {
+        let mut pool = RefillPool::new(shape, level);
+        let c = shape.center.round().clamp(0.0, 1200.0) as u16;
+        let at_center = density(c).max(1e-12);
+        let mut cum = 0.0;
+        for (i, w) in pool.weights.iter_mut().enumerate() {
+            let s = shape.lo.saturating_add(i as u16);
+            *w = density(s).max(0.0) / at_center * shape.shape(s);
+            cum += *w;
+            pool.cum[i + 1] = cum;
+        }
+        pool
+    }
+
+    /// The shape at score `s` (0 outside the pool).
+    #[must_use]
+    pub fn weight(&self, s: u16) -> f64 {
+        self.index(s).map_or(0.0, |i| self.weights[i])
+    }
+
     /// The shape parameters.
     #[must_use]
     pub fn shape(&self) -> &RefillShape {

@@ -80,6 +80,8 @@ impl Scenario {
                     "shares",
                     "families",
                     "draws",
+                    "schedule",
+                    "combination",
                     "arrivals",
                     "exits",
                     "after_ita",
@@ -103,6 +105,9 @@ impl Scenario {
         let mut families = families(&mut c, get("families"), &mut categories);
         let draws = draws(&mut c, get("draws"), &mut categories);
         let pool = pool(&mut c, get("pool"), base, &mut categories);
+        let schedule = schedule(&mut c, get("schedule"));
+        // A weight for a family without rounds is harmless: nothing follows it.
+        let combination = combination(&mut c, get("combination"));
         let (arrivals, spread) = arrivals(&mut c, get("arrivals"));
         let (withdrawal, responses) = exits(&mut c, get("exits"));
         let after_ita = match get("after_ita") {
@@ -132,6 +137,8 @@ impl Scenario {
             spread,
             withdrawal,
             responses,
+            schedule,
+            combination,
         ) {
             (
                 Some(as_of),
@@ -142,6 +149,8 @@ impl Scenario {
                 Some(arrival_spread),
                 Some(withdrawal_per_week),
                 Some(responses),
+                Some(schedule),
+                Some(combination),
             ) => Ok(Scenario {
                 as_of,
                 source,
@@ -150,6 +159,8 @@ impl Scenario {
                 shares,
                 families,
                 draws,
+                schedule,
+                combination,
                 arrivals_per_week,
                 arrival_spread,
                 withdrawal_per_week,
@@ -255,6 +266,77 @@ impl Scenario {
                         .collect();
                     let _ = writeln!(s, "fixed = [{}]", list.join(", "));
                 }
+            }
+        }
+        let _ = writeln!(
+            s,
+            "\n# How runs draw from the plans: later gaps and sizes with weights halving every"
+        );
+        let _ = writeln!(
+            s,
+            "# half_life_rounds rounds back; the first gap among the gaps longer than the time already"
+        );
+        let _ = writeln!(
+            s,
+            "# elapsed (the family's own, and every family's pooled), each list with the weight of one gap"
+        );
+        let _ = writeln!(
+            s,
+            "# that never ends (a pause: no further round), and the pooled one with each silence still open"
+        );
+        let _ = writeln!(
+            s,
+            "# at the calibration (open_gaps, days since a family's last round) as a pause if longer."
+        );
+        let _ = writeln!(s, "[schedule]");
+        let _ = writeln!(s, "half_life_rounds = {}", self.schedule.half_life_rounds);
+        let _ = writeln!(s, "own_pause = {}", self.schedule.own_pause);
+        let _ = writeln!(s, "pooled_pause = {}", self.schedule.pooled_pause);
+        if let Some(h) = self.schedule.first_half_life_rounds {
+            let _ = writeln!(s, "first_half_life_rounds = {h}");
+        }
+        let _ = writeln!(s, "size_persistence = {}", self.schedule.size_persistence);
+        let _ = writeln!(s, "open_gaps = {:?}", self.schedule.open_gaps);
+        if let Some(comb) = &self.combination {
+            let _ = writeln!(
+                s,
+                "\n# Each family's rounds keep their simulated cut-offs in a share `simulation` of the runs; in"
+            );
+            let _ = writeln!(
+                s,
+                "# the others they cut at its previous cut-off moved by a logistic draw of scale `spread`"
+            );
+            let _ = writeln!(
+                s,
+                "# (one per run), with the simulated dates and sizes. Brier scores: the record the weights come from."
+            );
+            let _ = writeln!(s, "[combination]");
+            let _ = writeln!(s, "source = {}", quote(&comb.source));
+            let _ = writeln!(s, "spread = {}", comb.spread);
+            if let Some(d) = comb.round_within_days {
+                let _ = writeln!(
+                    s,
+                    "# A run that follows a family's previous cut-off holds one of its rounds within this many days."
+                );
+                let _ = writeln!(s, "round_within_days = {d}");
+            }
+            if let Some(h) = comb.record_half_life_days {
+                let _ = writeln!(s, "record_half_life_days = {h}");
+            }
+            let _ = writeln!(s, "[combination.families]");
+            for (name, w) in &comb.families {
+                let mut fields = vec![
+                    format!("simulation = {}", w.simulation),
+                    format!("last_cutoff = {}", w.last_cutoff),
+                    format!("windows = {}", w.windows),
+                ];
+                if let Some(b) = w.brier_simulation {
+                    fields.push(format!("brier_simulation = {b}"));
+                }
+                if let Some(b) = w.brier_last_cutoff {
+                    fields.push(format!("brier_last_cutoff = {b}"));
+                }
+                let _ = writeln!(s, "{name} = {{ {} }}", fields.join(", "));
             }
         }
         let _ = writeln!(
@@ -494,6 +576,9 @@ fn write_families(s: &mut String, families: &BTreeMap<String, crate::forecast::F
         if let Some(g) = &f.guess {
             let _ = writeln!(s, "guess = {}", quote(g));
         }
+        if f.snapshot_shape {
+            let _ = writeln!(s, "shape = \"snapshot\"");
+        }
         let _ = writeln!(s, "scores = [{}, {}]", f.shape.lo, f.shape.hi);
         let _ = writeln!(s, "center = {}", f.shape.center);
         let _ = writeln!(s, "beta = {}", f.shape.beta);
@@ -526,15 +611,19 @@ fn families(
     };
     for (name, item) in m {
         let path = format!("families.{name}");
-        if !super::needs_pool(name) {
+        let snapshot_shape = item
+            .as_object()
+            .and_then(|t| t.get("shape"))
+            .is_some_and(|v| v == "snapshot");
+        if !super::needs_pool(name) && !snapshot_shape {
             c.problem(
                 &path,
-                "pnp or a category (programs draw from the snapshot's pool)",
+                "pnp or a category (programs draw from the snapshot's pool, or from one shaped like it with shape = \"snapshot\")",
                 Some(&Value::String(name.clone())),
             );
             continue;
         }
-        if name != "pnp" && categories.register(name).is_err() {
+        if super::needs_pool(name) && name != "pnp" && categories.register(name).is_err() {
             c.problem(
                 &path,
                 "a lower-case name of letters, digits and '_'",
@@ -551,6 +640,7 @@ fn families(
             &[
                 "source",
                 "guess",
+                "shape",
                 "scores",
                 "center",
                 "beta",
@@ -641,6 +731,7 @@ fn families(
                     rounds,
                     source,
                     guess,
+                    snapshot_shape,
                 },
             );
         }
@@ -834,6 +925,150 @@ fn arrivals(c: &mut Check, v: Option<&Value>) -> (Option<[f64; 15]>, Option<f64>
         v => c.number(v, "arrivals.spread", 0.0, 1.0),
     };
     (weekly, spread)
+}
+
+/// The `[combination]` table: `Some(None)` when it is missing.
+fn combination(c: &mut Check, v: Option<&Value>) -> Option<Option<crate::forecast::Combination>> {
+    if v.is_none() {
+        return Some(None);
+    }
+    let m = c.table(v, "combination")?;
+    c.unknown(
+        m,
+        "combination",
+        &[
+            "source",
+            "spread",
+            "round_within_days",
+            "record_half_life_days",
+            "families",
+        ],
+    );
+    let source = c.string(m.get("source"), "combination.source");
+    let spread = c.number(m.get("spread"), "combination.spread", 0.0, 100.0);
+    let round = match m.get("round_within_days") {
+        None => Some(None),
+        v => c
+            .integer(v, "combination.round_within_days", 1, 3650)
+            .map(|d| Some(d as u32)),
+    };
+    let half = match m.get("record_half_life_days") {
+        None => Some(None),
+        v => c
+            .number(v, "combination.record_half_life_days", 1.0, 3650.0)
+            .map(Some),
+    };
+    let mut families = BTreeMap::new();
+    if let Some(f) = c.table(m.get("families"), "combination.families") {
+        for (name, item) in f {
+            let path = format!("combination.families.{name}");
+            let Some(t) = c.table(Some(item), &path) else {
+                continue;
+            };
+            c.unknown(
+                t,
+                &path,
+                &[
+                    "simulation",
+                    "last_cutoff",
+                    "windows",
+                    "brier_simulation",
+                    "brier_last_cutoff",
+                ],
+            );
+            let w = c.number(t.get("simulation"), &format!("{path}.simulation"), 0.0, 1.0);
+            let last = c.integer(
+                t.get("last_cutoff"),
+                &format!("{path}.last_cutoff"),
+                0,
+                1200,
+            );
+            let windows = match t.get("windows") {
+                None => Some(0),
+                v => c.integer(v, &format!("{path}.windows"), 0, 100_000),
+            };
+            let mut brier = |key: &str| match t.get(key) {
+                None => Some(None),
+                v => c.number(v, &format!("{path}.{key}"), 0.0, 1.0).map(Some),
+            };
+            let bs = brier("brier_simulation");
+            let bl = brier("brier_last_cutoff");
+            if let (Some(w), Some(last), Some(windows), Some(bs), Some(bl)) =
+                (w, last, windows, bs, bl)
+            {
+                families.insert(
+                    name.clone(),
+                    crate::forecast::FamilyWeight {
+                        simulation: w,
+                        last_cutoff: last as u16,
+                        windows: windows as u32,
+                        brier_simulation: bs,
+                        brier_last_cutoff: bl,
+                    },
+                );
+            }
+        }
+    }
+    Some(Some(crate::forecast::Combination {
+        source: source?,
+        spread: spread?,
+        round_within_days: round?,
+        record_half_life_days: half?,
+        families,
+    }))
+}
+
+/// The `[schedule]` table; the defaults when it is missing (files written before it).
+fn schedule(c: &mut Check, v: Option<&Value>) -> Option<super::Schedule> {
+    let default = super::Schedule::default();
+    if v.is_none() {
+        return Some(default);
+    }
+    let m = c.table(v, "schedule")?;
+    c.unknown(
+        m,
+        "schedule",
+        &[
+            "half_life_rounds",
+            "own_pause",
+            "pooled_pause",
+            "first_half_life_rounds",
+            "size_persistence",
+            "open_gaps",
+        ],
+    );
+    let half = match m.get("half_life_rounds") {
+        None => Some(default.half_life_rounds),
+        v => c.number(v, "schedule.half_life_rounds", 0.1, 1e6),
+    };
+    let mut pause = |key: &str| match m.get(key) {
+        None => Some(0.0),
+        v => c.number(v, &format!("schedule.{key}"), 0.0, 1000.0),
+    };
+    let own = pause("own_pause");
+    let pooled = pause("pooled_pause");
+    let persistence = match m.get("size_persistence") {
+        None => Some(0.0),
+        v => c.number(v, "schedule.size_persistence", 0.0, 1.0),
+    };
+    let first = match m.get("first_half_life_rounds") {
+        None => Some(None),
+        v => c
+            .number(v, "schedule.first_half_life_rounds", 0.1, 1e6)
+            .map(Some),
+    };
+    let open = match m.get("open_gaps") {
+        None => Some(Vec::new()),
+        v => c.integers(v, "schedule.open_gaps", 1, 3650, true),
+    };
+    Some(super::Schedule {
+        half_life_rounds: half?,
+        own_pause: own?,
+        pooled_pause: pooled?,
+        first_half_life_rounds: first?,
+        size_persistence: persistence?,
+        open_gaps: open?,
+    })
 }
 
 fn exits(c: &mut Check, v: Option<&Value>) -> (Option<Probability>, Option<ResponseModel>) {

@@ -61,6 +61,10 @@ pub(super) fn sample(run: &ScenarioRun<'_>, rng: &mut ChaCha8Rng) -> RunReport {
     let mut families = run.family_pools(rng);
     let mut rounds = run.rounds_of_run(rng);
     rounds.sort_by_key(|d| d.at);
+    let combined = run.combined_cutoffs(rng);
+    if run.rule_rounds(&combined, &mut rounds, rng) {
+        rounds.sort_by_key(|d| d.at);
+    }
 
     let mut state = State {
         classes: classes.iter().map(|c| c.0).collect(),
@@ -121,15 +125,20 @@ pub(super) fn sample(run: &ScenarioRun<'_>, rng: &mut ChaCha8Rng) -> RunReport {
         }
         let spec = rounds[next_round];
         next_round += 1;
+        let emptied = run.also_emptied_by(spec.target);
         if let Some(k) = run.family_of_round(spec.target) {
-            let record = family_round(&mut families[k], &spec);
+            let mut record = family_round(&mut families[k], &spec);
+            empty(&mut families, &emptied, &record);
+            combine(&mut record, &combined);
             if let Some(f) = focal.as_mut() {
                 f.round(&record, report.draws.len(), rng, sc.responses);
             }
             report.draws.push(record);
             continue;
         }
-        let (record, removed) = state.draw(&spec, decline);
+        let (mut record, removed) = state.draw(&spec, decline);
+        empty(&mut families, &emptied, &record);
+        combine(&mut record, &combined);
         if let Some(f) = focal.as_mut() {
             f.round(&record, report.draws.len(), rng, sc.responses);
         }
@@ -162,6 +171,27 @@ pub(super) fn family_round(pool: &mut crate::forecast::RefillPool, spec: &DrawSp
         tie_break: Timestamp::from_second(tie.min(spec.at.as_second()))
             .ok()
             .filter(|_| invited > 0),
+    }
+}
+
+/// A round's cut-off and tie-break empty the family pools `emptied` too (a general round, the
+/// programs' pools on the refill dynamics).
+fn empty(families: &mut [crate::forecast::RefillPool], emptied: &[usize], record: &DrawRecord) {
+    if let (Some(c), Some(tie)) = (record.cutoff, record.tie_break) {
+        let day = crate::forecast::day_of(record.at);
+        for &k in emptied {
+            families[k].observe(day, c.get(), Some(crate::forecast::day_of(tie)));
+        }
+    }
+}
+
+/// A round of a family that follows its previous cut-off in this run: it keeps its date and
+/// size, and cuts at the run's cut-off, inviting everyone at it (its tie-break is the round).
+fn combine(record: &mut DrawRecord, combined: &[(Target, u16)]) {
+    if let Some(&(_, c)) = combined.iter().find(|f| f.0 == record.target) {
+        record.cutoff = CrsScore::new(c).ok();
+        record.tie_break = Some(record.at);
+        record.invited = u64::from(record.requested);
     }
 }
 

@@ -51,6 +51,45 @@ pub enum DrawPlan {
     Fixed(Vec<(Date, u32)>),
 }
 
+/// How the runs draw each family's future rounds from its plan ([`DrawPlan::Resample`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Schedule {
+    /// Later gaps and sizes are drawn with weights halving every this many rounds back (a
+    /// large value draws them evenly).
+    pub half_life_rounds: f64,
+    /// The weight of a "pause" among the family's own gaps the first gap is drawn from, as if
+    /// one more of its gaps had no end: a family silent for longer than most of its gaps is
+    /// then more likely paused than about to hold a round. 0: no pause.
+    pub own_pause: f64,
+    /// The same among every family's gaps pooled, which the first gap is drawn from too
+    /// (mostly once the time elapsed is longer than the family's own gaps).
+    pub pooled_pause: f64,
+    /// The first gap's own gaps are weighted halving every this many gaps back (`None`:
+    /// equally).
+    pub first_half_life_rounds: Option<f64>,
+    /// The chance that a round of a run keeps the size of the family's previous round in the
+    /// run, instead of a new draw (0: every size drawn anew).
+    pub size_persistence: f64,
+    /// Silences still open at the start, in days since each family's last round: added to
+    /// the pooled gaps as gaps at least that long (a family silent for a year says that
+    /// pauses that long happen).
+    pub open_gaps: Vec<u32>,
+}
+
+impl Default for Schedule {
+    /// Weights halving every 4 rounds, no pause.
+    fn default() -> Self {
+        Schedule {
+            half_life_rounds: 4.0,
+            own_pause: 0.0,
+            pooled_pause: 0.0,
+            first_half_life_rounds: None,
+            size_persistence: 0.0,
+            open_gaps: Vec::new(),
+        }
+    }
+}
+
 /// Where the runs start from: a published snapshot, or an explicit list of candidates.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StartPool {
@@ -94,6 +133,8 @@ pub struct Scenario {
     pub(crate) shares: BTreeMap<String, Share>,
     pub(crate) families: BTreeMap<String, crate::forecast::FamilyPool>,
     pub(crate) draws: BTreeMap<String, DrawPlan>,
+    pub(crate) schedule: Schedule,
+    pub(crate) combination: Option<crate::forecast::Combination>,
     pub(crate) arrivals_per_week: [f64; 15],
     pub(crate) arrival_spread: f64,
     pub(crate) withdrawal_per_week: Probability,
@@ -170,6 +211,27 @@ impl Scenario {
     #[must_use]
     pub fn plan(&self, family: &str) -> Option<&DrawPlan> {
         self.draws.get(family)
+    }
+
+    /// How the runs draw future rounds from the plans.
+    #[must_use]
+    pub fn schedule(&self) -> &Schedule {
+        &self.schedule
+    }
+
+    /// Each family's weight between its simulated cut-offs and its previous cut-off, when the
+    /// scenario combines them.
+    #[must_use]
+    pub fn combination(&self) -> Option<&crate::forecast::Combination> {
+        self.combination.as_ref()
+    }
+
+    /// Replaces the combination with the previous cut-off (`None`: the simulation alone, as
+    /// the exact engine runs it).
+    #[must_use]
+    pub fn with_combination(mut self, combination: Option<crate::forecast::Combination>) -> Self {
+        self.combination = combination;
+        self
     }
 
     /// Replaces (or adds) the plan of a family's rounds: "what if IRCC does X".

@@ -126,7 +126,11 @@ pub enum Engine {
     /// candidate ledger. A scenario with an explicit candidate list always runs exactly.
     #[default]
     Fluid,
-    /// Integer cohorts in the exact [`Pool`], through [`crate::Simulation`]: the reference.
+    /// Integer cohorts in the exact [`Pool`], through [`crate::Simulation`]: the reference
+    /// for the pool's mechanics. It runs the simulation alone: a scenario's combination with
+    /// the previous cut-off ([`crate::forecast::Combination`]) is the fluid engine's. A
+    /// program on the refill dynamics is a family's cohorts with the program's bit (the
+    /// snapshot's classes lose that bit), which a general round reaches too.
     Exact,
 }
 
@@ -165,7 +169,13 @@ impl<'a> ScenarioRun<'a> {
                 .families
                 .values()
                 .map(|f| {
-                    let per_day: f64 = (f.shape.lo..=f.shape.hi).map(|s| f.shape.shape(s)).sum();
+                    // A pool shaped like the snapshot is weighed by its own start.
+                    let per_day: f64 = if f.snapshot_shape {
+                        let pool = f.start_pool_with(1.0, &snapshot_density(scenario));
+                        (f.shape.lo..=f.shape.hi).map(|s| pool.weight(s)).sum()
+                    } else {
+                        (f.shape.lo..=f.shape.hi).map(|s| f.shape.shape(s)).sum()
+                    };
                     f.level
                         * per_day
                         * (f.shape.residence_days + f64::from(horizon_days))
@@ -220,10 +230,25 @@ impl<'a> ScenarioRun<'a> {
         }
         let mut families = Vec::new();
         for name in scenario.families.keys() {
+            let program = |p: Program| {
+                (
+                    crate::Target::Programs(ProgramSet::EMPTY.with(p)),
+                    Eligibility::none().with_program(p),
+                )
+            };
             let (target, bit) = if name == "pnp" {
                 (
                     crate::Target::ProvincialNominees,
                     Eligibility::none().with_nomination(),
+                )
+            } else if name == "cec" {
+                program(Program::Cec)
+            } else if name == "fsw" {
+                program(Program::Fsw)
+            } else if name == "general" {
+                (
+                    crate::Target::Programs(ProgramSet::ALL),
+                    Eligibility::none().with_program(Program::Fst),
                 )
             } else {
                 let id = categories.id(name)?;
@@ -284,7 +309,7 @@ impl<'a> ScenarioRun<'a> {
                     let mut f = f.clone();
                     let validity_days = f64::from(scenario.validity_months) * 30.44;
                     f.shape.residence_days = f.shape.residence_days.min(validity_days);
-                    (f.start_pool(1.0), f.level_spread)
+                    (f.start_pool_with(1.0, &per_score), f.level_spread)
                 })
                 .collect(),
             pooled_gaps: scenario
@@ -412,6 +437,40 @@ impl<'a> ScenarioRun<'a> {
         out
     }
 
+    /// The exact engine's program classes when programs draw from refill pools of their own:
+    /// those candidates are the refill pool's cohorts (with the program's bit), so the
+    /// snapshot's classes lose that program's bit, and a class left with none is dropped.
+    fn without_refill_programs(
+        &self,
+        classes: Vec<(Eligibility, f64, f64)>,
+    ) -> Vec<(Eligibility, f64, f64)> {
+        let mut strip = 0_u64;
+        for (target, bit, _) in &self.families {
+            if matches!(target, crate::Target::Programs(s) if *s != ProgramSet::ALL) {
+                strip |= bit.bits();
+            }
+        }
+        if strip == 0 {
+            return classes;
+        }
+        let mut out: Vec<(Eligibility, f64, f64)> = Vec::new();
+        for (e, a, b) in classes {
+            let bits = e.bits() & !strip;
+            if bits == 0 {
+                continue;
+            }
+            let e = Eligibility::from_bits(bits);
+            match out.iter_mut().find(|c| c.0 == e) {
+                Some(c) => {
+                    c.1 += a;
+                    c.2 += b;
+                }
+                None => out.push((e, a, b)),
+            }
+        }
+        out
+    }
+
     /// The pools of the families with a pool of their own at the start of one run, each with
     /// its own level shock `exp(level_spread * z)` (`z` at most 4, the margin of the size
     /// guard in `ScenarioRun::new`), in the order of [`ScenarioRun::families`].
@@ -424,6 +483,20 @@ impl<'a> ScenarioRun<'a> {
                 pool.set_level(pool.level() * (spread * f64::min(z, 4.0)).exp());
                 pool
             })
+            .collect()
+    }
+
+    /// The family pools a round of `target` empties besides its own: a general round empties
+    /// the pools of the programs on the refill dynamics down to its cut-off.
+    pub(super) fn also_emptied_by(&self, target: crate::Target) -> Vec<usize> {
+        if target != crate::Target::Programs(ProgramSet::ALL) {
+            return Vec::new();
+        }
+        self.families
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| matches!(f.0, crate::Target::Programs(s) if s != ProgramSet::ALL))
+            .map(|(k, _)| k)
             .collect()
     }
 
@@ -524,18 +597,11 @@ impl ScenarioRun<'_> {
         let first_day = self.start.plus_days(1);
         let mut out = Vec::new();
         for (family, plan) in &sc.draws {
-            let target = match sc.target(family) {
-                Ok(crate::Target::Category(_)) => match self.categories.id(family) {
-                    Ok(id) => crate::Target::Category(id),
-                    Err(_) => continue,
-                },
-                // An all-program round draws from the programs' pool; the families with a pool
-                // of their own are not in it (their candidates are, as program candidates).
-                Ok(crate::Target::All) => crate::Target::Programs(ProgramSet::ALL),
-                Ok(other) => other,
-                Err(_) => continue,
+            let Some(target) = self.round_target(family) else {
+                continue;
             };
-            for (date, size) in rounds(plan, self.start, end, &self.pooled_gaps, rng) {
+            for (date, size) in rounds(plan, self.start, end, &self.pooled_gaps, &sc.schedule, rng)
+            {
                 let at = Timestamp::start_of_day(date).plus_seconds(ROUND_SECOND_OF_DAY);
                 if at >= first_day && at <= end {
                     out.push(DrawSpec::new(at, target, size));
@@ -543,6 +609,80 @@ impl ScenarioRun<'_> {
             }
         }
         out
+    }
+
+    /// The target of a family's rounds in a run.
+    fn round_target(&self, family: &str) -> Option<crate::Target> {
+        match self.scenario.target(family) {
+            Ok(crate::Target::Category(_)) => {
+                self.categories.id(family).ok().map(crate::Target::Category)
+            }
+            // An all-program round draws from the programs' pool; the families with a pool
+            // of their own are not in it (their candidates are, as program candidates).
+            Ok(crate::Target::All) => Some(crate::Target::Programs(ProgramSet::ALL)),
+            Ok(other) => Some(other),
+            Err(_) => None,
+        }
+    }
+
+    /// This run's cut-offs of the families whose rounds follow their previous cut-off (the
+    /// scenario's [`crate::forecast::Combination`]), by the target of their rounds; empty
+    /// without a combination (and then no random number is drawn).
+    pub(super) fn combined_cutoffs(&self, rng: &mut ChaCha8Rng) -> Vec<(crate::Target, u16)> {
+        let Some(comb) = &self.scenario.combination else {
+            return Vec::new();
+        };
+        comb.draw(rng)
+            .into_iter()
+            .filter_map(|(name, fixed)| Some((self.round_target(name)?, fixed?)))
+            .collect()
+    }
+
+    /// A family that follows its previous cut-off in this run and has no round within the
+    /// combination's `round_within_days` gets one, on a day drawn evenly in that span, of
+    /// its plan's latest size: the previous-cut-off rule expects a round. Whether one was
+    /// added.
+    pub(super) fn rule_rounds(
+        &self,
+        combined: &[(crate::Target, u16)],
+        rounds: &mut Vec<DrawSpec>,
+        rng: &mut ChaCha8Rng,
+    ) -> bool {
+        let Some(days) = self
+            .scenario
+            .combination
+            .as_ref()
+            .and_then(|c| c.round_within_days)
+        else {
+            return false;
+        };
+        let days = days.min(self.horizon_days).max(1);
+        let by = self.start.plus_days(i64::from(days) + 1);
+        let mut added = false;
+        for &(target, _) in combined {
+            if rounds.iter().any(|r| r.target == target && r.at < by) {
+                continue;
+            }
+            let Some(size) = self
+                .scenario
+                .draws
+                .iter()
+                .find(|(name, _)| self.round_target(name) == Some(target))
+                .and_then(|(_, plan)| match plan {
+                    DrawPlan::Resample { sizes, .. } => sizes.last().copied(),
+                    DrawPlan::Fixed(list) => list.last().map(|r| r.1),
+                })
+            else {
+                continue;
+            };
+            let day = rng.random_range(1..=i64::from(days));
+            let at = Timestamp::start_of_day(self.scenario.as_of)
+                .plus_days(day)
+                .plus_seconds(ROUND_SECOND_OF_DAY);
+            rounds.push(DrawSpec::new(at, target, size));
+            added = true;
+        }
+        added
     }
 
     /// This run's multiplier of the arrival rate, at most four spreads above 1 (the margin
@@ -560,7 +700,7 @@ impl ScenarioRun<'_> {
         let end = self.end();
         let validity = Period::months(sc.validity_months).unwrap_or(Period::TWELVE_MONTHS);
         let span = start.as_second() - validity.latest_start_ended_by(start).as_second();
-        let classes = self.classes(rng);
+        let classes = self.without_refill_programs(self.classes(rng));
         let pool_classes: Vec<(Eligibility, f64)> = classes.iter().map(|c| (c.0, c.1)).collect();
         let arriving: Vec<(Eligibility, f64)> = classes.iter().map(|c| (c.0, c.2)).collect();
         let arrival_rate = self.arrival_rate(rng);
@@ -596,6 +736,12 @@ impl ScenarioRun<'_> {
         let mut events = Vec::new();
         let families = self.family_pools(rng);
         for (k, fam) in families.iter().enumerate() {
+            // An explicit candidate list is the programs' whole pool.
+            if sc.pool.candidates.is_some()
+                && matches!(self.families[k].0, crate::Target::Programs(_))
+            {
+                continue;
+            }
             family_cohorts(
                 fam,
                 self.families[k].1,
@@ -673,6 +819,18 @@ impl ScenarioRun<'_> {
     }
 }
 
+/// The snapshot's candidates per score (0 to 1,200, none above 600) of a scenario's pool.
+fn snapshot_density(scenario: &Scenario) -> Vec<f64> {
+    let density = ScoreDensity::from_counts(&scenario.pool.ranges, scenario.pool.density);
+    (0..CrsScore::COUNT)
+        .map(|i| {
+            CrsScore::from_index(i)
+                .filter(|s| s.get() < NOMINEE_FROM)
+                .map_or(0.0, |s| density.at(s))
+        })
+        .collect()
+}
+
 /// The exact engine's cohorts of a family with a pool of its own: its pool at the start, in
 /// slices of `FAMILY_SLICE_DAYS` by submission time, and its arrivals over the run in slices of
 /// the same length (each cohort submitted at its slice's middle); each leaves at the end of
@@ -725,7 +883,7 @@ fn family_cohorts(
         }
     };
     for s in shape.lo..=shape.hi {
-        let unit = fam.level() * shape.shape(s);
+        let unit = fam.level() * fam.weight(s);
         let from = fam
             .emptied(s)
             .unwrap_or(f64::NEG_INFINITY)
@@ -751,17 +909,15 @@ const FAMILY_SLICE_DAYS: f64 = 7.0;
 
 /// A family silent this many days at the start holds no round in a run.
 pub(crate) const INACTIVE_AFTER_DAYS: i64 = 365;
-/// Later gaps and sizes are drawn with weights halving every this many rounds back.
-pub(crate) const RECENCY_HALF_LIFE: f64 = 4.0;
 /// The first gap comes from the family's own gaps with weight `n / (n + SHRINK)`, `n` being
 /// how many of them are longer than the time already elapsed, else from the gaps of every
 /// family pooled.
 const SHRINK: f64 = 2.0;
 
-/// One of `v` (oldest first) with weights halving every `RECENCY_HALF_LIFE` back.
-fn pick_recent(v: &[u32], rng: &mut ChaCha8Rng) -> u32 {
+/// One of `v` (oldest first) with weights halving every `half_life` back.
+fn pick_recent(v: &[u32], half_life: f64, rng: &mut ChaCha8Rng) -> u32 {
     let n = v.len();
-    let w = |i: usize| 0.5_f64.powf((n - 1 - i) as f64 / RECENCY_HALF_LIFE);
+    let w = |i: usize| 0.5_f64.powf((n - 1 - i) as f64 / half_life);
     let total: f64 = (0..n).map(w).sum();
     let mut u = rng.random::<f64>() * total;
     for (i, x) in v.iter().enumerate() {
@@ -784,6 +940,7 @@ fn rounds(
     start: Timestamp,
     end: Timestamp,
     pooled_gaps: &[u32],
+    schedule: &super::Schedule,
     rng: &mut ChaCha8Rng,
 ) -> Vec<(Date, u32)> {
     match plan {
@@ -808,30 +965,89 @@ fn rounds(
                     .filter(|g| i64::from(*g) > elapsed)
                     .collect()
             };
-            let own = longer(gaps_days);
             let pooled = longer(pooled_gaps);
+            // The family's own gaps longer than the time elapsed, with their weights: equal,
+            // or halving every `first_half_life_rounds` gaps back.
+            let n_own = gaps_days.len();
+            let weight = |i: usize| {
+                schedule
+                    .first_half_life_rounds
+                    .map_or(1.0, |h| 0.5_f64.powf((n_own - 1 - i) as f64 / h))
+            };
+            let own: Vec<(u32, f64)> = gaps_days
+                .iter()
+                .enumerate()
+                .filter(|(_, g)| i64::from(**g) > elapsed)
+                .map(|(i, g)| (*g, weight(i)))
+                .collect();
+            let all_weight: f64 = (0..n_own).map(weight).sum();
+            let own_weight: f64 = own.iter().map(|g| g.1).sum();
+            // A pause counts as one gap of the mean weight.
+            let own_pause = schedule.own_pause * all_weight / n_own.max(1) as f64;
+            // Silences still open at the calibration, longer than this one: pauses that long
+            // happen, and how they end is not known yet.
+            let open = schedule
+                .open_gaps
+                .iter()
+                .filter(|g| i64::from(**g) > elapsed)
+                .count() as f64;
             // The gap's distribution is the family's own gaps (weight n / (n + SHRINK)) mixed
             // with every family's (weight SHRINK / (n + SHRINK)); given that it is longer than
-            // the time elapsed, each part keeps its share of the gaps that long.
-            let n = gaps_days.len() as f64;
-            let survive = |longer: usize, all: usize| longer as f64 / all.max(1) as f64;
-            let a = n / (n + SHRINK) * survive(own.len(), gaps_days.len());
-            let b = SHRINK / (n + SHRINK) * survive(pooled.len(), pooled_gaps.len());
+            // the time elapsed, each part keeps its share of the gaps that long. A pause (a
+            // gap that never ends, with the schedule's weight in each list, and the open
+            // silences in the pooled one) outlasts any time.
+            let n = n_own as f64;
+            let a =
+                n / (n + SHRINK) * (own_weight + own_pause) / (all_weight.max(1e-300) + own_pause);
+            let pooled_pause = schedule.pooled_pause + open;
+            let all_pooled = (pooled_gaps.len() + schedule.open_gaps.len()).max(1) as f64;
+            let b = SHRINK / (n + SHRINK) * (pooled.len() as f64 + pooled_pause)
+                / (all_pooled + pooled_pause);
             if a + b <= 0.0 {
                 // Longer than every gap seen anywhere: paused until a round says otherwise.
                 return out;
             }
             let first = if rng.random::<f64>() * (a + b) < a {
-                own[rng.random_range(0..own.len())]
+                if schedule.first_half_life_rounds.is_none() && own_pause <= 0.0 {
+                    own[rng.random_range(0..own.len())].0
+                } else {
+                    let mut x = rng.random::<f64>() * (own_weight + own_pause);
+                    match own.iter().find(|g| {
+                        x -= g.1;
+                        x < 0.0
+                    }) {
+                        Some(g) => g.0,
+                        // The pause: no round in this run.
+                        None => return out,
+                    }
+                }
+            } else if pooled_pause > 0.0 {
+                let x = rng.random::<f64>() * (pooled.len() as f64 + pooled_pause);
+                match pooled.get(x as usize) {
+                    Some(g) => *g,
+                    // The pause: no round in this run.
+                    None => return out,
+                }
             } else {
                 pooled[rng.random_range(0..pooled.len())]
             };
+            let half = schedule.half_life_rounds;
             let mut at = last_at.plus_days(i64::from(first));
+            let mut size: Option<u32> = None;
             while at <= end {
                 if at >= start {
-                    out.push((at.date(), pick_recent(sizes, rng)));
+                    // A round keeps the run's previous size with the schedule's persistence.
+                    let keep = schedule.size_persistence > 0.0
+                        && size.is_some()
+                        && rng.random::<f64>() < schedule.size_persistence;
+                    let n = match size {
+                        Some(n) if keep => n,
+                        _ => pick_recent(sizes, half, rng),
+                    };
+                    size = Some(n);
+                    out.push((at.date(), n));
                 }
-                at = at.plus_days(i64::from(pick_recent(gaps_days, rng)));
+                at = at.plus_days(i64::from(pick_recent(gaps_days, half, rng)));
             }
             out
         }

@@ -326,3 +326,300 @@ fn a_perfect_forecast_scores_zero_and_skill_one() {
         (0, None, None)
     );
 }
+
+/// One round of a synthetic feed: date, family name, size, cut-off, tie-break date.
+type Round = (jiff::civil::Date, &'static str, u32, u16, jiff::civil::Date);
+
+/// A synthetic feed: CEC rounds every 14 days and French rounds every 28 from 2024-01-03 to
+/// before `until`, each with a pool snapshot two days before it; cut-offs that wander.
+fn synthetic_rounds(until: jiff::civil::Date) -> Vec<Round> {
+    let start = jiff::civil::Date::new(2024, 1, 3).unwrap();
+    let mut out = Vec::new();
+    let mut k = 0_i64;
+    loop {
+        let d = start.checked_add(jiff::Span::new().days(14 * k)).unwrap();
+        if d >= until {
+            break;
+        }
+        let tie = d.checked_sub(jiff::Span::new().days(20)).unwrap();
+        out.push((
+            d,
+            "Canadian Experience Class",
+            1000 + 500 * (k % 3) as u32,
+            515 + ((k * 5) % 7) as u16 * 3,
+            tie,
+        ));
+        if k % 2 == 1 {
+            let f = d.checked_add(jiff::Span::new().days(1)).unwrap();
+            if f < until {
+                out.push((
+                    f,
+                    "French language proficiency (Version 1)",
+                    2000,
+                    420 + ((k * 3) % 5) as u16 * 6,
+                    tie,
+                ));
+            }
+        }
+        k += 1;
+    }
+    out
+}
+
+fn synthetic_feed(rounds: &[Round]) -> String {
+    let items: Vec<String> = rounds
+        .iter()
+        .enumerate()
+        .map(|(i, (d, name, size, cutoff, tie))| {
+            let snap = d.checked_sub(jiff::Span::new().days(2)).unwrap();
+            // The pool grows slowly: 213,500 candidates plus 40 a week in 501-600.
+            let top = 15_000 + 40 * (i as u32);
+            format!(
+                r#"{{"drawNumber": "{}", "drawDate": "{d}", "drawName": "{name}",
+                   "drawSize": "{size}", "drawCRS": "{cutoff}",
+                   "drawDateTime": "{} at 14:00:00 UTC", "drawCutOff": "{} at 09:30:00 UTC",
+                   "drawDistributionAsOn": "{}",
+                   "dd1": "500", "dd2": "{top}", "dd3": "60000", "dd4": "12000", "dd5": "12000",
+                   "dd6": "12000", "dd7": "12000", "dd8": "12000", "dd9": "60000", "dd10": "12000",
+                   "dd11": "12000", "dd12": "12000", "dd13": "12000", "dd14": "12000",
+                   "dd15": "50000", "dd16": "20000", "dd17": "8000", "dd18": "{}"}}"#,
+                i + 1,
+                d.strftime("%B %d, %Y"),
+                tie.strftime("%B %d, %Y"),
+                snap.strftime("%B %d, %Y"),
+                198_500 + top,
+            )
+        })
+        .collect();
+    format!(r#"{{"rounds": [{}]}}"#, items.join(","))
+}
+
+#[test]
+fn backtest_scores_any_horizon_by_hand_on_a_fixture_feed() {
+    use eesim::backtest::{BacktestOptions, BacktestProfile};
+    let until = jiff::civil::Date::new(2024, 9, 1).unwrap();
+    let rounds = synthetic_rounds(until);
+    let (history, _) = FeedReader::new()
+        .read_str(&synthetic_feed(&rounds))
+        .unwrap();
+    let d = |y, m, day| jiff::civil::Date::new(y, m, day).unwrap();
+    for horizon in [30_u32, 45] {
+        let mut options = BacktestOptions::new(d(2024, 5, 6), d(2024, 6, 10), 40);
+        options.every_days = Some(7);
+        options.horizon_days = horizon;
+        options.scores = (500, 540, 5);
+        options.profiles = vec![BacktestProfile::standard().swap_remove(0)];
+        // The model does not matter to the scores' definitions: the simulation alone, fast.
+        options.model = "combine=off".parse().unwrap();
+        let report = eesim::backtest::run(&history, &options, |_, _, _| {}).unwrap();
+        assert_eq!(report.forecasts.len(), 5 * 9);
+        let mut sq = Vec::new();
+        for f in &report.forecasts {
+            assert_eq!(f.horizon_days, horizon);
+            let end = f
+                .origin
+                .checked_add(jiff::Span::new().days(i64::from(horizon)))
+                .unwrap();
+            assert_eq!(f.window_end(), end);
+            // By hand: the latest CEC cut-off before the origin; invited by a CEC round in
+            // (origin, end] cut below the score, or at it with a tie-break after the
+            // submission (60 days before the origin, at midnight).
+            let last = rounds
+                .iter()
+                .rev()
+                .find(|r| r.1.starts_with("Canadian") && r.0 < f.origin)
+                .map(|r| r.3);
+            assert_eq!(f.last_cutoff, last, "{}", f.origin);
+            let submitted = f.origin.checked_sub(jiff::Span::new().days(60)).unwrap();
+            let invited = rounds.iter().any(|r| {
+                r.1.starts_with("Canadian")
+                    && r.0 > f.origin
+                    && r.0 <= end
+                    && (r.3 < f.crs || (r.3 == f.crs && r.4 >= submitted))
+            });
+            assert_eq!(
+                f.outcome,
+                Some(invited),
+                "{} {} {}",
+                f.origin,
+                horizon,
+                f.crs
+            );
+            let y = if invited { 1.0 } else { 0.0 };
+            sq.push((f.p - y) * (f.p - y));
+        }
+        let g = report.group_scores(|_| true);
+        let brier = sq.iter().sum::<f64>() / sq.len() as f64;
+        assert!((g.model.brier.unwrap() - brier).abs() < 1e-12);
+        // Split on a date: the windows closed by it and after it partition the rows.
+        let split = d(2024, 7, 1);
+        let before = report.group_scores(|f| f.closed_by(split));
+        let after = report.group_scores(|f| !f.closed_by(split));
+        assert_eq!(before.model.n + after.model.n, g.model.n);
+        assert!(
+            report
+                .forecasts
+                .iter()
+                .filter(|f| f.closed_by(split))
+                .all(|f| f.window_end() <= split)
+        );
+    }
+}
+
+#[test]
+fn the_combination_is_unchanged_when_later_rounds_are_deleted() {
+    let all = synthetic_rounds(jiff::civil::Date::new(2025, 9, 1).unwrap());
+    let as_of = jiff::civil::Date::new(2025, 4, 1).unwrap();
+    let early: Vec<Round> = all.iter().copied().filter(|r| r.0 < as_of).collect();
+    let (full, _) = FeedReader::new().read_str(&synthetic_feed(&all)).unwrap();
+    let (cut, _) = FeedReader::new().read_str(&synthetic_feed(&early)).unwrap();
+    let a = Scenario::calibrated(&full, as_of).unwrap();
+    let b = Scenario::calibrated(&cut, as_of).unwrap();
+    assert_eq!(a, b);
+    let comb = a.combination().expect("the shipped model combines");
+    for family in ["cec", "french"] {
+        let w = &comb.families[family];
+        assert!((0.0..=1.0).contains(&w.simulation), "{family}: {w:?}");
+        assert!(w.windows > 30, "{family}: {w:?}");
+    }
+    // Later rounds change a later calibration.
+    let later = jiff::civil::Date::new(2025, 9, 1).unwrap();
+    assert_ne!(
+        Scenario::calibrated(&full, later).unwrap().combination(),
+        Some(comb)
+    );
+    // The scenario file keeps the weights and their source.
+    let again = Scenario::from_toml(&a.to_toml()).unwrap();
+    assert_eq!(again, a);
+    assert!(a.to_toml().contains("[combination.families]"));
+}
+
+/// The test scenario with a combination for French: `weight` of the runs keep the simulated
+/// cut-offs, the others cut at 420 (give or take a logistic draw of scale 5).
+fn combined(weight: f64, round_within: Option<u32>, draws: &str) -> Scenario {
+    let round = round_within.map_or_else(String::new, |d| format!("round_within_days = {d}\n"));
+    let base = scenario(draws).to_toml();
+    Scenario::from_toml(&format!(
+        "{base}\n[combination]\nsource = \"test\"\nspread = 5\n{round}[combination.families]\nfrench = {{ simulation = {weight}, last_cutoff = 420 }}\n"
+    ))
+    .unwrap()
+}
+
+#[test]
+fn runs_that_follow_the_previous_cut_off_cut_there() {
+    // French rounds every 14 days from a pool whose cut-offs the simulation puts near 590.
+    let draws = "[draws.french]\nlast = \"2026-02-22\"\ngaps_days = [14]\nsizes = [100]";
+    let chance = |s: &Scenario, score: u16| {
+        let run = ScenarioRun::new(s, Some(focal(s, score, &["french"])), 60).unwrap();
+        MonteCarlo::new(2_000, 5).estimate(&run).chance().p
+    };
+    let sim = scenario(draws);
+    let all_sim = combined(1.0, None, draws);
+    let all_rule = combined(0.0, None, draws);
+    let half = combined(0.5, None, draws);
+    for score in [410_u16, 430, 560] {
+        // Weight 1: the simulation, run for run (the choice draws its numbers after the
+        // schedule, so only what follows them moves).
+        let (a, b) = (chance(&sim, score), chance(&all_sim, score));
+        assert!((a - b).abs() < 0.03, "{score}: {a} vs {b}");
+    }
+    // Weight 0: invited above the previous cut-off, not below it.
+    assert!(chance(&all_rule, 440) > 0.97);
+    assert!(chance(&all_rule, 400) < 0.03);
+    assert!(chance(&sim, 440) < 0.03, "the simulation cuts far higher");
+    // In between: the mixture.
+    let (s, r, h) = (
+        chance(&sim, 440),
+        chance(&all_rule, 440),
+        chance(&half, 440),
+    );
+    assert!((h - (s + r) / 2.0).abs() < 0.05, "{h} vs {s} and {r}");
+}
+
+#[test]
+fn a_run_that_follows_the_previous_cut_off_holds_a_round_within_the_stated_days() {
+    // Gaps of 200 days, the last round 10 days ago: no French round within 60 days.
+    let draws = "[draws.french]\nlast = \"2026-02-19\"\ngaps_days = [200]\nsizes = [100]";
+    assert_eq!(no_round(&combined(0.0, None, draws), "french", 60), 1.0);
+    // Unless the rule holds one within 30 days.
+    assert_eq!(no_round(&combined(0.0, Some(30), draws), "french", 60), 0.0);
+    assert_eq!(no_round(&combined(0.0, Some(30), draws), "french", 30), 0.0);
+    // The simulation's runs keep their own schedule.
+    assert_eq!(no_round(&combined(1.0, Some(30), draws), "french", 60), 1.0);
+}
+
+#[test]
+fn the_chance_report_shows_the_weights() {
+    let draws = "[draws.french]\nlast = \"2026-02-22\"\ngaps_days = [14]\nsizes = [100]";
+    let s = combined(0.7, Some(90), draws);
+    let request = ChanceRequest {
+        crs: 470,
+        categories: vec!["french".into()],
+        runs: 200,
+        horizon_days: 60,
+        ..ChanceRequest::default()
+    };
+    let report = ChanceReport::run(&s, &request, |_| {}).unwrap();
+    let text = report.to_text();
+    assert!(
+        text.contains("simulation 70%, last cut-off (420) 30%"),
+        "{text}"
+    );
+    let json = report.to_json();
+    let french = json["families"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["family"] == "french")
+        .unwrap()
+        .clone();
+    assert_eq!(french["simulation_weight"], 0.7);
+}
+
+#[test]
+fn a_program_on_the_refill_dynamics_draws_from_its_own_pool() {
+    // A CEC pool shaped like the snapshot, never emptied, and one CEC round of 1,000.
+    let base = scenario("[draws.cec]\nfixed = [{ date = \"2026-03-10\", size = 1000 }]").to_toml();
+    let text = base.replace(
+        "[families]\n",
+        "[families]\n[families.cec]\nsource = \"test\"\nshape = \"snapshot\"\nscores = [301, 600]\ncenter = 450\nbeta = 0.0\nresidence_days = 60\nlevel = 1.0\nlevel_spread = 0.0\nrounds = []\n",
+    );
+    let s = Scenario::from_toml(&text).unwrap();
+    assert!(s.family_pool("cec").is_some_and(|f| f.snapshot_shape));
+    assert_eq!(Scenario::from_toml(&s.to_toml()).unwrap(), s);
+    // The pool: the snapshot's density relative to its value at 450, times 60 days (less
+    // withdrawals, none here). The round's cut-off is where its mass above reaches 1,000.
+    let at = |t: &str| t.parse::<Timestamp>().unwrap().as_second() as f64 / 86_400.0;
+    // The flat density of the test pool: 1,000 a range of 10 points from 401 to 500, 1,000
+    // over 501-600, 2,000 over 351-400, 1,000 over 301-350.
+    let density = |score: u16| match score {
+        301..=350 => 20.0,
+        351..=400 => 40.0,
+        401..=500 => 100.0,
+        501..=600 => 10.0,
+        _ => 0.0,
+    };
+    let pool = s
+        .family_pool("cec")
+        .unwrap()
+        .start_pool_with(1.0, &(0..=1200).map(density).collect::<Vec<_>>());
+    let day = at("2026-03-10T14:00:00Z");
+    let expected = pool.cutoff_for(day, 1000.0).unwrap();
+    // By hand: 501-600 hold 0.1 x 60 = 6 a score (600), then 60 a score from 500 down.
+    assert_eq!(expected, 494);
+    let run = ScenarioRun::new(&s, None, 30).unwrap();
+    let report = eesim::montecarlo::RunModel::sample(&run, &mut run_rng(1, 0));
+    let cec = report
+        .draws
+        .iter()
+        .find(|d| d.target == s.target("cec").unwrap())
+        .unwrap();
+    assert_eq!(cec.cutoff.unwrap().get(), expected);
+    // And a name that is neither a category, nominees nor a program on snapshot shape is
+    // refused.
+    let bad = base.replace(
+        "[families]\n",
+        "[families]\n[families.cec]\nsource = \"test\"\nscores = [301, 600]\ncenter = 450\nbeta = 0.0\nresidence_days = 60\nlevel = 1.0\nlevel_spread = 0.0\nrounds = []\n",
+    );
+    assert!(Scenario::from_toml(&bad).is_err());
+}

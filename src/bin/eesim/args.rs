@@ -217,6 +217,9 @@ pub(crate) struct CalibrateArgs {
     /// Write JSON instead of TOML.
     #[arg(long)]
     pub(crate) json: bool,
+    /// The model's options, changed from the default (as `backtest --model`).
+    #[arg(long, value_parser = parse::model, default_value = "")]
+    pub(crate) model: eesim::forecast::ModelOptions,
 }
 
 /// `eesim backtest`.
@@ -233,6 +236,18 @@ pub(crate) struct BacktestArgs {
     /// Origins every N days from --from instead of month starts.
     #[arg(long, value_parser = parse::horizon, allow_hyphen_values = true)]
     pub(crate) every: Option<u32>,
+    /// How far each forecast looks, in days: a forecast is scored on the rounds in
+    /// (origin, origin + N days].
+    #[arg(long, default_value = "90", value_parser = parse::horizon, allow_hyphen_values = true)]
+    pub(crate) horizon_days: u32,
+    /// Report the windows that closed by this date (origin + horizon on or before it: choose
+    /// on these) apart from those that closed after it (judge on these).
+    #[arg(long, value_parser = parse::date, allow_hyphen_values = true)]
+    pub(crate) split: Option<Date>,
+    /// The model's options, changed from the default one at a time to measure what each is
+    /// worth: KEY=VALUE pairs separated by commas (see `eesim::forecast::ModelOptions`).
+    #[arg(long, value_parser = parse::model, default_value = "")]
+    pub(crate) model: eesim::forecast::ModelOptions,
     /// Simulated futures per origin.
     #[arg(long, default_value = "2000", value_parser = parse::runs, allow_hyphen_values = true)]
     pub(crate) runs: u64,

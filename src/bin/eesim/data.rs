@@ -207,7 +207,7 @@ pub(crate) fn scenario(e: &EstimateArgs) -> Result<Data, Failure> {
             day_after_last_round(&feed)?
         }
     };
-    let scenario = Scenario::calibrated(&feed.history, as_of)?;
+    let scenario = calibrate(&feed, as_of, &eesim::forecast::ModelOptions::default())?;
     if e.as_of.is_some() {
         note_rounds_left_out(&feed.history, as_of);
     }
@@ -220,6 +220,52 @@ pub(crate) fn scenario(e: &EstimateArgs) -> Result<Data, Failure> {
         json,
         line,
     })
+}
+
+/// The scenario calibrated from `feed` as of `as_of` with `options`. The costly part, the
+/// combination's record (the simulation scored at a year of weekly origins), is kept in the
+/// cache directory under the feed's hash, so the next command on the same feed reuses it; a
+/// cache that cannot be read or written only costs the time.
+pub(crate) fn calibrate(
+    feed: &Feed,
+    as_of: Date,
+    options: &eesim::forecast::ModelOptions,
+) -> Result<Scenario, Failure> {
+    let path = record_path(&feed.path);
+    let mut records: eesim::forecast::Records = path
+        .as_ref()
+        .and_then(|p| std::fs::read(p).ok())
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default();
+    let before = records.clone();
+    let scenario = Scenario::calibrated_with_records(&feed.history, as_of, options, &mut records)?;
+    if records != before
+        && let Some(path) = path
+        && let Ok(text) = serde_json::to_vec(&records)
+    {
+        let tmp = path.with_extension("json.tmp");
+        let written = path
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| std::fs::write(&tmp, text))
+            .and_then(|()| std::fs::rename(&tmp, &path));
+        if written.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+    }
+    Ok(scenario)
+}
+
+/// Where the combination's record of a feed is kept: `record-HASH.json` in the cache
+/// directory, `HASH` the FNV-1a hash of the feed's bytes.
+fn record_path(feed: &Path) -> Option<PathBuf> {
+    let bytes = std::fs::read(feed).ok()?;
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    Some(cache().ok()?.dir().join(format!("record-{hash:016x}.json")))
 }
 
 /// Notes on stderr how many of the feed's rounds a scenario as of `as_of` leaves out.

@@ -511,7 +511,7 @@ fn calibrate(a: &args::CalibrateArgs) -> Outcome {
             data::day_after_last_round(&feed)?
         }
     };
-    let scenario = Scenario::calibrated(history, as_of)?;
+    let scenario = data::calibrate(&feed, as_of, &a.model)?;
     if a.as_of.is_some() {
         data::note_rounds_left_out(history, as_of);
     }
@@ -564,12 +564,28 @@ fn backtest_cmd(a: &args::BacktestArgs) -> Outcome {
     let mut options = BacktestOptions::new(a.from, a.to, a.runs);
     options.seed = a.seed;
     options.every_days = a.every;
+    options.horizon_days = a.horizon_days;
+    options.split = a.split;
+    options.model = a.model.clone();
     let bar = progress(0, "origins", a.run.quiet);
+    let clock = std::time::Instant::now();
     let report = backtest::run(history, &options, |_, i, n| {
         bar.set_length(n as u64);
         bar.set_position(i as u64);
     })?;
+    let seconds = clock.elapsed().as_secs_f64();
     bar.finish_and_clear();
+    let origins = report
+        .forecasts
+        .iter()
+        .map(|f| f.origin)
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    note!(
+        "the backtest took {seconds:.1} s: {origins} origins of {} runs on {} threads",
+        a.runs,
+        rayon::current_num_threads()
+    );
     // Files first: a closed pipe cutting the printed table short cannot lose them.
     if let Some(path) = &a.csv {
         let file = std::fs::File::create(path).map_err(|e| writing(path, e))?;
@@ -594,8 +610,31 @@ fn backtest_cmd(a: &args::BacktestArgs) -> Outcome {
                 )
             })
             .collect();
+        let split = options.split.map(|split| {
+            let half = |before: bool| {
+                let profiles: serde_json::Map<String, serde_json::Value> = options
+                    .profiles
+                    .iter()
+                    .map(|p| {
+                        let g = report.group_scores(|f| {
+                            f.closed_by(split) == before
+                                && f.profile == p.name
+                                && f.last_cutoff.is_some()
+                        });
+                        (p.name.clone(), serde_json::json!(g))
+                    })
+                    .collect();
+                serde_json::json!({
+                    "all": report.group_scores(|f| f.closed_by(split) == before),
+                    "profiles": profiles,
+                })
+            };
+            serde_json::json!({"date": split, "closed_by": half(true), "closed_after": half(false)})
+        });
         let out = serde_json::json!({
             "feed": feed.to_json(),
+            "horizon_days": options.horizon_days,
+            "split": split,
             "forecasts": report.forecasts.len(),
             "unscored_origins": report.unscored_origins,
             "all": report.group_scores(|_| true),

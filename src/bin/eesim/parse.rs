@@ -95,6 +95,11 @@ pub(crate) fn horizon(s: &str) -> Result<u32, String> {
     whole(s, 1, u64::from(MAX_HORIZON), "a whole number of days")
 }
 
+/// The model's options: `KEY=VALUE` pairs separated by commas.
+pub(crate) fn model(s: &str) -> Result<eesim::forecast::ModelOptions, String> {
+    s.parse()
+}
+
 /// A seed: any whole number that fits in 64 bits.
 pub(crate) fn seed(s: &str) -> Result<u64, String> {
     whole(s, 0, u64::MAX, "a whole number")
