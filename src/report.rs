@@ -172,6 +172,10 @@ pub struct ChanceReport {
     pub by_score: Vec<(u16, Interval)>,
     /// With `to_landing`: the chance of landing, its weekly curve, and runs by stage.
     pub landing: Option<LandingSummary>,
+    /// How forecasts like this one fared: the bin of the scenario's record
+    /// ([`crate::forecast::Combination::reliability`]) that holds the chance within the
+    /// horizon.
+    pub calibration: Option<crate::forecast::ReliabilityBin>,
     /// The tally it was read from.
     #[serde(skip)]
     pub tally: Tally,
@@ -367,6 +371,10 @@ impl ChanceReport {
                 .filter_map(|s| tally.probe_chance("you", s).map(|i| (s, i)))
                 .collect(),
             landing,
+            calibration: scenario
+                .combination()
+                .and_then(|c| c.reliability_at(tally.chance().p))
+                .copied(),
             tally,
         })
     }
@@ -400,6 +408,7 @@ impl ChanceReport {
                 "curve": l.curve.iter().map(|(d, i)| json!({"day": d, "p": i.p, "lo": i.lo, "hi": i.hi})).collect::<Vec<_>>(),
                 "stages": l.stages.iter().cloned().collect::<std::collections::BTreeMap<_, _>>(),
             })),
+            "calibration": self.calibration,
         })
     }
 
@@ -544,6 +553,13 @@ impl ChanceReport {
             show(self.score_for.0),
             show(self.score_for.1)
         );
+        if let Some(b) = &self.calibration {
+            let _ = writeln!(
+                s,
+                "How forecasts like this one fared: in the past year's record (a family's round at or below a\nscore within 90 days, every family and score), {}.",
+                b.describe()
+            );
+        }
         s.push_str(NOTE);
         s
     }

@@ -82,6 +82,38 @@ pub struct Combination {
     pub record_half_life_days: Option<f64>,
     /// By family name.
     pub families: BTreeMap<String, FamilyWeight>,
+    /// How the combined forecasts fared on the record, by tenth of the forecast: every
+    /// family's window and score, with the weights as of the calibration date.
+    pub reliability: Vec<ReliabilityBin>,
+}
+
+/// The forecasts of a record between two chances, and how often they came true.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct ReliabilityBin {
+    /// The lowest forecast of the bin.
+    pub from: f64,
+    /// The highest (excluded, but for the last bin).
+    pub to: f64,
+    /// The mean forecast in the bin.
+    pub forecast: f64,
+    /// The share that came true.
+    pub observed: f64,
+    /// How many forecasts.
+    pub n: u32,
+}
+
+impl ReliabilityBin {
+    /// `forecasts of 80% to 90% came true 84% of the time (n = 412)`.
+    #[must_use]
+    pub fn describe(&self) -> String {
+        format!(
+            "forecasts of {:.0}% to {:.0}% came true {:.0}% of the time (n = {})",
+            100.0 * self.from,
+            100.0 * self.to,
+            100.0 * self.observed,
+            self.n
+        )
+    }
 }
 
 impl Combination {
@@ -101,6 +133,14 @@ impl Combination {
                 (name.as_str(), fixed)
             })
             .collect()
+    }
+
+    /// The bin of the record's reliability table that holds the chance `p`, if any forecast
+    /// of the record fell there.
+    #[must_use]
+    pub fn reliability_at(&self, p: f64) -> Option<&ReliabilityBin> {
+        let k = ((p * 10.0) as usize).min(9) as f64 / 10.0;
+        self.reliability.iter().find(|b| (b.from - k).abs() < 1e-9)
     }
 
     /// The sentence `chance` shows for a family: `simulation 70%, last cut-off 30%, from ...`.
@@ -129,7 +169,7 @@ impl Combination {
 
 /// One family's forecast at one record origin, scored over the grid of scores around its
 /// previous cut-off.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct WindowScore {
     /// The simulation's squared errors, summed over the grid.
     pub simulation: f64,
@@ -142,6 +182,9 @@ pub struct WindowScore {
     pub apart: f64,
     /// How many scores.
     pub points: u32,
+    /// Each score's forecasts and outcome: the simulation's chance and the rule's, in
+    /// thousandths, and whether a round cut at or below it (for the reliability table).
+    pub forecasts: Vec<(u16, u16, bool)>,
 }
 
 /// The record: scored windows by origin and family, kept across calibrations (a backtest
@@ -288,6 +331,7 @@ pub fn score_window(
         cross: 0.0,
         apart: 0.0,
         points: 0,
+        forecasts: Vec::new(),
     };
     let mut s = i32::from(last) - GRID_HALF;
     while s <= i32::from(last) + GRID_HALF {
@@ -307,6 +351,8 @@ pub fn score_window(
         score.cross += (rule - y) * (rule - sim);
         score.apart += (sim - rule) * (sim - rule);
         score.points += 1;
+        let milli = |p: f64| (p * 1000.0).round().clamp(0.0, 1000.0) as u16;
+        score.forecasts.push((milli(sim), milli(rule), y > 0.5));
         s += GRID_STEP;
     }
     score
@@ -398,6 +444,8 @@ pub(crate) fn combination(
         }
     }
     let mut families = BTreeMap::new();
+    // By tenth of the combined forecast: the sum of forecasts, the rounds that came, the count.
+    let mut bins = [(0.0_f64, 0_u32, 0_u32); 10];
     for name in scenario.families() {
         let Some(last) = last_cutoff(history, name, as_of) else {
             continue;
@@ -412,7 +460,7 @@ pub(crate) fn combination(
                         as f64
                         / 86_400.0
                         - f64::from(RECORD_HORIZON_DAYS);
-                    scored.push((age, *w));
+                    scored.push((age, w.clone()));
                 }
             }
         }
@@ -428,6 +476,17 @@ pub(crate) fn combination(
                 options.record_prior_windows,
             ),
         };
+        // The combined forecasts of the record, with the weight as of the calibration date.
+        for (_, w) in &scored {
+            for &(sim, rule, y) in &w.forecasts {
+                let p =
+                    (simulation * f64::from(sim) + (1.0 - simulation) * f64::from(rule)) / 1000.0;
+                let b = ((p * 10.0) as usize).min(9);
+                bins[b].0 += p;
+                bins[b].1 += u32::from(y);
+                bins[b].2 += 1;
+            }
+        }
         let per = |x: f64| (points > 0).then(|| round4(x / f64::from(points)));
         families.insert(
             name.to_string(),
@@ -453,12 +512,25 @@ pub(crate) fn combination(
                 ))
         ),
     };
+    let reliability = bins
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| b.2 > 0)
+        .map(|(k, b)| ReliabilityBin {
+            from: k as f64 / 10.0,
+            to: (k + 1) as f64 / 10.0,
+            forecast: round4(b.0 / f64::from(b.2)),
+            observed: round4(f64::from(b.1) / f64::from(b.2)),
+            n: b.2,
+        })
+        .collect();
     Ok(Combination {
         source,
         spread: SPREAD,
         round_within_days: round,
         record_half_life_days: options.record_half_life_days,
         families,
+        reliability,
     })
 }
 
@@ -557,10 +629,10 @@ mod tests {
         let w = score_window(&lowest, 500, Some(503), false);
         let k = PRIOR_WINDOWS * w.apart;
         let expect = ((w.cross + k * PRIOR_SIMULATION) / (w.apart + k)).clamp(0.0, 1.0);
-        assert!((simulation_weight(&[(0.0, w)], None) - expect).abs() < 1e-12);
+        assert!((simulation_weight(&[(0.0, w.clone())], None) - expect).abs() < 1e-12);
         // Without the prior (the limit of many identical windows), it minimises the squared
         // errors of the combined forecast: check against a fine search.
-        let many: Vec<(f64, WindowScore)> = (0..10_000).map(|_| (0.0, w)).collect();
+        let many: Vec<(f64, WindowScore)> = (0..10_000).map(|_| (0.0, w.clone())).collect();
         let got = simulation_weight(&many, None);
         let error = |x: f64| {
             // sum over the grid of (x sim + (1 - x) rule - y)^2, expanded from the record.
@@ -594,6 +666,7 @@ mod tests {
             spread: SPREAD,
             round_within_days: None,
             record_half_life_days: None,
+            reliability: Vec::new(),
             families: [(
                 "french".to_string(),
                 FamilyWeight {

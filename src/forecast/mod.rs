@@ -20,8 +20,8 @@ mod refill;
 
 pub use combine::{
     Combination, FamilyWeight, PRIOR_SIMULATION, PRIOR_WINDOWS, RECORD_DAYS, RECORD_HORIZON_DAYS,
-    RECORD_RUNS, RECORD_STEP_DAYS, Records, SPREAD, WindowScore, record_origins, score_window,
-    simulation_weight, simulation_weight_with,
+    RECORD_RUNS, RECORD_STEP_DAYS, Records, ReliabilityBin, SPREAD, WindowScore, record_origins,
+    score_window, simulation_weight, simulation_weight_with,
 };
 pub use fit::{
     FamilyFit, FitCache, PoolKind, Prior, RoundObs, family_rounds, family_rounds_with,

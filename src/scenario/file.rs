@@ -323,6 +323,23 @@ impl Scenario {
             if let Some(h) = comb.record_half_life_days {
                 let _ = writeln!(s, "record_half_life_days = {h}");
             }
+            if !comb.reliability.is_empty() {
+                let _ = writeln!(
+                    s,
+                    "# How the combined forecasts fared on the record, by tenth: [from, to, mean forecast, share that came true, n]."
+                );
+                let bins: Vec<String> = comb
+                    .reliability
+                    .iter()
+                    .map(|b| {
+                        format!(
+                            "[{}, {}, {}, {}, {}]",
+                            b.from, b.to, b.forecast, b.observed, b.n
+                        )
+                    })
+                    .collect();
+                let _ = writeln!(s, "reliability = [{}]", bins.join(", "));
+            }
             let _ = writeln!(s, "[combination.families]");
             for (name, w) in &comb.families {
                 let mut fields = vec![
@@ -941,6 +958,7 @@ fn combination(c: &mut Check, v: Option<&Value>) -> Option<Option<crate::forecas
             "spread",
             "round_within_days",
             "record_half_life_days",
+            "reliability",
             "families",
         ],
     );
@@ -1009,12 +1027,43 @@ fn combination(c: &mut Check, v: Option<&Value>) -> Option<Option<crate::forecas
             }
         }
     }
+    let mut reliability = Vec::new();
+    let list = match m.get("reliability") {
+        None => None,
+        v => c.array(v, "combination.reliability", None),
+    };
+    if let Some(list) = list {
+        for (i, item) in list.iter().enumerate() {
+            let path = format!("combination.reliability[{i}]");
+            let numbers: Option<Vec<f64>> = item
+                .as_array()
+                .map(|a| a.iter().filter_map(Value::as_f64).collect())
+                .filter(|v: &Vec<f64>| {
+                    v.len() == 5 && v[..4].iter().all(|x| (0.0..=1.0).contains(x)) && v[4] >= 0.0
+                });
+            match numbers {
+                Some(v) => reliability.push(crate::forecast::ReliabilityBin {
+                    from: v[0],
+                    to: v[1],
+                    forecast: v[2],
+                    observed: v[3],
+                    n: v[4] as u32,
+                }),
+                None => c.problem(
+                    &path,
+                    "[from, to, mean forecast, share that came true, n], the first four from 0 to 1",
+                    Some(item),
+                ),
+            }
+        }
+    }
     Some(Some(crate::forecast::Combination {
         source: source?,
         spread: spread?,
         round_within_days: round?,
         record_half_life_days: half?,
         families,
+        reliability,
     }))
 }
 

@@ -497,7 +497,23 @@ fn the_combination_is_unchanged_when_later_rounds_are_deleted() {
 /// The test scenario with a combination for French: `weight` of the runs keep the simulated
 /// cut-offs, the others cut at 420 (give or take a logistic draw of scale 5).
 fn combined(weight: f64, round_within: Option<u32>, draws: &str) -> Scenario {
-    let round = round_within.map_or_else(String::new, |d| format!("round_within_days = {d}\n"));
+    // A reliability table with a bin for every tenth: forecasts of k/10 to (k+1)/10 came true
+    // (k + 0.4)/10 of the time, 100 + k of them.
+    let bins: Vec<String> = (0..10)
+        .map(|k| {
+            let k = f64::from(k);
+            format!(
+                "[{}, {}, {}, {}, {}]",
+                k / 10.0,
+                (k + 1.0) / 10.0,
+                (k + 0.5) / 10.0,
+                (k + 0.4) / 10.0,
+                100.0 + k
+            )
+        })
+        .collect();
+    let round = round_within.map_or_else(String::new, |d| format!("round_within_days = {d}\n"))
+        + &format!("reliability = [{}]\n", bins.join(", "));
     let base = scenario(draws).to_toml();
     Scenario::from_toml(&format!(
         "{base}\n[combination]\nsource = \"test\"\nspread = 5\n{round}[combination.families]\nfrench = {{ simulation = {weight}, last_cutoff = 420 }}\n"
@@ -574,6 +590,22 @@ fn the_chance_report_shows_the_weights() {
         .unwrap()
         .clone();
     assert_eq!(french["simulation_weight"], 0.7);
+    // How forecasts like this one fared: the record's bin that holds the chance.
+    let p = json["p"].as_f64().unwrap();
+    let bin = &json["calibration"];
+    let (from, to) = (bin["from"].as_f64().unwrap(), bin["to"].as_f64().unwrap());
+    assert!(from <= p && (p < to || to == 1.0), "{p} in {bin}");
+    assert!(text.contains("How forecasts like this one fared"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "forecasts of {:.0}% to {:.0}%",
+            100.0 * from,
+            100.0 * to
+        )),
+        "{text}"
+    );
+    // And the table round-trips through the file.
+    assert_eq!(Scenario::from_toml(&s.to_toml()).unwrap(), s);
 }
 
 #[test]

@@ -297,6 +297,11 @@ fn chance(a: &args::ChanceArgs) -> Outcome {
     if a.crs.is_none() && a.profile.is_none() {
         note!("no --crs or --profile given: estimating for a CRS score of 500");
     }
+    if a.exact && scenario.combination().is_some() {
+        note!(
+            "--exact runs the simulation alone: the scenario's combination with the previous cut-off is the fluid engine's"
+        );
+    }
     // The profile is scored on its own `assessed_on`, as `eesim crs` scores it; its score
     // path (birthdays, rule changes) runs from there to the horizon.
     let mut score_path = Vec::new();
