@@ -85,7 +85,20 @@ pub(crate) fn define(c: &mut Criterion) {
         let as_of = jiff::civil::Date::new(2026, 2, 21).unwrap();
         let mut group = c.benchmark_group("calibrate");
         group.sample_size(10);
+        // With the combination's record kept (the cache directory), as on every command
+        // after the first on a feed; and scoring the record anew, as on the first.
+        let options = eesim::forecast::ModelOptions::default();
+        let mut records = eesim::forecast::Records::new();
+        let _ = Scenario::calibrated_with_records(&history, as_of, &options, &mut records);
         group.bench_function("scenario_from_the_shared_feed", |b| {
+            b.iter(|| {
+                black_box(
+                    Scenario::calibrated_with_records(&history, as_of, &options, &mut records)
+                        .unwrap(),
+                )
+            })
+        });
+        group.bench_function("scenario_and_its_record_from_the_shared_feed", |b| {
             b.iter(|| black_box(Scenario::calibrated(&history, as_of).unwrap()))
         });
         group.finish();

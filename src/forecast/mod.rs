@@ -1,12 +1,15 @@
 //! The forecast model: each family's own pool, calibrated from its past rounds.
 //!
-//! Every family that holds rounds has its own eligible pool by score. The program families
-//! (general, CEC, FSW, FST) draw from the pool snapshot IRCC publishes, with the density of
-//! [`crate::feed::ScoreDensity`] and a calibrated share; every other family (provincial
-//! nominees and each category, as data, so next year's list needs no code) draws from a
-//! [`RefillPool`]: a shape by score, a level filtered from its past rounds, a residence time,
-//! and per score the time it was last emptied. The parameters are chosen at each date from
-//! earlier rounds only, by one-step-ahead cut-off error ([`fit_families`]).
+//! Every family that holds rounds has its own eligible pool by score. Provincial nominees and
+//! each category (as data, so next year's list needs no code) draw from a [`RefillPool`]: a
+//! shape by score, a level filtered from its past rounds, a residence time, and per score the
+//! time it was last emptied. So do CEC and general rounds in the model eesim ships, with the
+//! snapshot's density as their shape ([`ModelOptions::refill`]); FSW and FST rounds draw from
+//! the pool snapshot IRCC publishes, with the density of [`crate::feed::ScoreDensity`] and a
+//! calibrated share. The parameters are chosen at each date from earlier rounds only, by
+//! one-step-ahead cut-off error ([`fit_families`]). Each family's rounds are combined with its
+//! previous cut-off by their record ([`Combination`]), and the model's choices are options
+//! ([`ModelOptions`]) so that each can be measured alone.
 //!
 //! This module holds the model and its calibration; the scenario file (`crate::scenario`)
 //! stores the parameters, and the two engines run them.

@@ -628,10 +628,16 @@ fn families(
     };
     for (name, item) in m {
         let path = format!("families.{name}");
-        let snapshot_shape = item
-            .as_object()
-            .and_then(|t| t.get("shape"))
-            .is_some_and(|v| v == "snapshot");
+        let shape = item.as_object().and_then(|t| t.get("shape"));
+        let snapshot_shape = shape.is_some_and(|v| v == "snapshot");
+        if shape.is_some() && !snapshot_shape {
+            c.problem(
+                &format!("{path}.shape"),
+                "\"snapshot\" (or no shape: exp(-beta max(s - center, 0)))",
+                shape,
+            );
+            continue;
+        }
         if !super::needs_pool(name) && !snapshot_shape {
             c.problem(
                 &path,

@@ -156,6 +156,16 @@ impl<'a> ScenarioRun<'a> {
                 horizon_days.to_string(),
             ));
         }
+        let counts = scenario.pool.ranges;
+        let density = ScoreDensity::from_counts(&counts, scenario.pool.density);
+        // The snapshot's pool is the programs' pool up to 600; nominees have a pool of their own.
+        let per_score: Vec<f64> = (0..CrsScore::COUNT)
+            .map(|i| {
+                CrsScore::from_index(i)
+                    .filter(|s| s.get() < NOMINEE_FROM)
+                    .map_or(0.0, |s| density.at(s))
+            })
+            .collect();
         // Both engines count candidates as 32-bit cohorts and 64-bit totals; a scenario whose
         // pool and arrivals (with four spreads of margin) pass 4 billion is refused here
         // rather than failing inside a run.
@@ -171,7 +181,7 @@ impl<'a> ScenarioRun<'a> {
                 .map(|f| {
                     // A pool shaped like the snapshot is weighed by its own start.
                     let per_day: f64 = if f.snapshot_shape {
-                        let pool = f.start_pool_with(1.0, &snapshot_density(scenario));
+                        let pool = f.start_pool_with(1.0, &per_score);
                         (f.shape.lo..=f.shape.hi).map(|s| pool.weight(s)).sum()
                     } else {
                         (f.shape.lo..=f.shape.hi).map(|s| f.shape.shape(s)).sum()
@@ -259,16 +269,6 @@ impl<'a> ScenarioRun<'a> {
             };
             families.push((target, bit, name.clone()));
         }
-        let counts = scenario.pool.ranges;
-        let density = ScoreDensity::from_counts(&counts, scenario.pool.density);
-        // The snapshot's pool is the programs' pool up to 600; nominees have a pool of their own.
-        let per_score: Vec<f64> = (0..CrsScore::COUNT)
-            .map(|i| {
-                CrsScore::from_index(i)
-                    .filter(|s| s.get() < NOMINEE_FROM)
-                    .map_or(0.0, |s| density.at(s))
-            })
-            .collect();
         let mut arrival_shape = vec![0.0; CrsScore::COUNT];
         for range in RANGES {
             let scores = usize::from(range.low)..=usize::from(range.high);
@@ -817,18 +817,6 @@ impl ScenarioRun<'_> {
             }
         }
     }
-}
-
-/// The snapshot's candidates per score (0 to 1,200, none above 600) of a scenario's pool.
-fn snapshot_density(scenario: &Scenario) -> Vec<f64> {
-    let density = ScoreDensity::from_counts(&scenario.pool.ranges, scenario.pool.density);
-    (0..CrsScore::COUNT)
-        .map(|i| {
-            CrsScore::from_index(i)
-                .filter(|s| s.get() < NOMINEE_FROM)
-                .map_or(0.0, |s| density.at(s))
-        })
-        .collect()
 }
 
 /// The exact engine's cohorts of a family with a pool of its own: its pool at the start, in

@@ -654,4 +654,11 @@ fn a_program_on_the_refill_dynamics_draws_from_its_own_pool() {
         "[families]\n[families.cec]\nsource = \"test\"\nscores = [301, 600]\ncenter = 450\nbeta = 0.0\nresidence_days = 60\nlevel = 1.0\nlevel_spread = 0.0\nrounds = []\n",
     );
     assert!(Scenario::from_toml(&bad).is_err());
+    let e = Scenario::from_toml(&text.replace("shape = \"snapshot\"", "shape = \"round\""))
+        .unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("families.cec.shape: expected \"snapshot\""),
+        "{e}"
+    );
 }
