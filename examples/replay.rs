@@ -92,7 +92,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 },
             );
         }
-        for family in [eesim::feed::DrawFamily::Cec, eesim::feed::DrawFamily::Fsw] {
+        for family in [eesim::Family::CEC, eesim::Family::FSW] {
             if let Some(share) = cal.share(&family) {
                 println!(
                     "{family:<16} share of the snapshot's pool {:.4} (spread {:.4}, {} rounds)",

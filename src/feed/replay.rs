@@ -6,9 +6,9 @@ use std::io;
 use jiff::civil::Date;
 
 use super::density::DensityModel;
-use super::family::DrawFamily;
 use super::history::{DrawNumber, History};
 use crate::error::{ErrorKind, Result};
+use crate::family::Family;
 use crate::forecast::programs::{self as calibrate, Calibration};
 use crate::score::CrsScore;
 
@@ -20,7 +20,7 @@ pub struct Nowcast {
     /// The day it was held.
     pub date: Date,
     /// Its family.
-    pub family: DrawFamily,
+    pub family: Family,
     /// Its size.
     pub size: u32,
     /// The published cut-off.
@@ -76,7 +76,7 @@ impl Replay {
     pub fn run(history: &History) -> Replay {
         let mut calibrations: BTreeMap<Date, [Calibration; 3]> = BTreeMap::new();
         let mut nowcasts = Vec::new();
-        let mut previous: BTreeMap<DrawFamily, CrsScore> = BTreeMap::new();
+        let mut previous: BTreeMap<Family, CrsScore> = BTreeMap::new();
         let mut fits: BTreeMap<usize, DensityModel> = BTreeMap::new();
         let mut refills: BTreeMap<Date, _> = BTreeMap::new();
         let mut cache = crate::forecast::FitCache::new();
@@ -93,7 +93,7 @@ impl Replay {
                     let general = known
                         .draws()
                         .iter()
-                        .filter(|d| d.family() == &DrawFamily::General)
+                        .filter(|d| d.family() == &Family::GENERAL)
                         .count();
                     let model = *fits
                         .entry(general)
@@ -198,7 +198,7 @@ impl DensityStudy {
         let mut fits: BTreeMap<usize, DensityModel> = BTreeMap::new();
         let mut general = 0;
         for draw in history.draws() {
-            if draw.family() != &DrawFamily::General {
+            if draw.family() != &Family::GENERAL {
                 continue;
             }
             general += 1;

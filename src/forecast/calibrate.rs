@@ -6,7 +6,8 @@ use jiff::civil::Date;
 
 use crate::candidate::Categories;
 use crate::error::{ErrorKind, Result};
-use crate::feed::{Calibration, DrawFamily, History};
+use crate::family::Family;
+use crate::feed::{Calibration, History};
 use crate::ita::ResponseModel;
 use crate::probability::Probability;
 use crate::scenario::{DrawPlan, Scenario, Share, StartPool};
@@ -81,18 +82,14 @@ impl Scenario {
             let Some(fit) = fits.get(family) else {
                 continue;
             };
-            families.insert(
-                family.as_str().to_string(),
-                family_pool(&known, family, obs, fit, as_of),
-            );
+            families.insert(family.clone(), family_pool(&known, family, obs, fit, as_of));
         }
         for draw in known.draws() {
             let family = draw.family();
-            let name = family.as_str();
-            if matches!(family, DrawFamily::Other(_)) || draws.contains_key(name) {
+            if *family == Family::OTHER || draws.contains_key(family) {
                 continue;
             }
-            if crate::scenario::needs_pool(name) && !families.contains_key(name) {
+            if family.has_own_pool() && !families.contains_key(family) {
                 continue;
             }
             // The family's rounds of the last two years: its gaps for the hazard of the
@@ -132,7 +129,7 @@ impl Scenario {
                 .map(|d| d.1)
                 .collect();
             draws.insert(
-                name.to_string(),
+                family.clone(),
                 DrawPlan::Resample {
                     last,
                     gaps_days: gaps,
@@ -141,15 +138,15 @@ impl Scenario {
             );
         }
         // The programs decide who program rounds reach.
-        for family in [DrawFamily::Cec, DrawFamily::Fsw] {
+        for family in [Family::CEC, Family::FSW] {
             if let Some(s) = calibration.share(&family) {
-                shares.insert(family.as_str().to_string(), share_of(s));
+                shares.insert(family.clone(), share_of(s));
             }
         }
         // The same registry order as reading the file back: families, then rounds.
-        for name in families.keys().chain(draws.keys()) {
-            if crate::scenario::needs_pool(name) && name != "pnp" {
-                categories.register(name)?;
+        for family in families.keys().chain(draws.keys()) {
+            if family.is_category() {
+                categories.register(family.as_str())?;
             }
         }
         let last_round = known.draws().iter().map(|d| d.date()).max();
@@ -200,7 +197,7 @@ const PRIOR_GAP_DAYS: f64 = 30.0;
 /// The scenario's pool of one family, from its fit and its rounds before `as_of`.
 fn family_pool(
     known: &History,
-    family: &DrawFamily,
+    family: &Family,
     obs: &[super::RoundObs],
     fit: &super::FamilyFit,
     as_of: Date,

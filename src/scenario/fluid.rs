@@ -488,27 +488,27 @@ impl Follow {
                 FollowState::Done(FocalFate::ProfileExpired)
             };
         }
-        if self.state != FollowState::Waiting
-            || t < self.submitted
-            || t >= self.expires
-            || !d.target.matches(self.eligibility)
-        {
-            return;
-        }
-        let (Some(cutoff), Some(tie)) = (d.cutoff, d.tie_break) else {
-            return;
+        let who = crate::draw::Standing {
+            eligibility: self.eligibility,
+            score: self.score,
+            submitted_at: self.submitted,
+            expires: self.expires,
         };
-        let reached =
-            d.is_short() || self.score > cutoff || (self.score == cutoff && self.submitted <= tie);
-        if !reached {
+        if self.state != FollowState::Waiting || !d.invites(&who) {
             return;
         }
+        // In a short round the focal candidate may be below everyone else invited (or the
+        // only one): then they are its last invitee, as in the exact engine's pool.
+        let (cutoff, tie_break) = match (d.cutoff, d.tie_break) {
+            (Some(c), Some(tie)) if c <= self.score => (c, tie),
+            _ => (self.score, self.submitted),
+        };
         self.invitations.push(FocalInvitation {
             at: t,
             draw: index,
             score: self.score,
             cutoff,
-            tie_break: tie,
+            tie_break,
         });
         // Only a random response draws a number, so that candidates who differ only in score
         // share their runs' streams up to their invitation.

@@ -7,8 +7,9 @@ use rand_distr::{Distribution, Normal};
 
 use super::{DrawPlan, Scenario};
 use crate::candidate::{Candidate, CandidateId, Categories, Eligibility, Program};
-use crate::draw::{DrawSpec, ProgramSet};
+use crate::draw::DrawSpec;
 use crate::error::{ErrorKind, Result};
+use crate::family::{Family, Membership};
 use crate::feed::{RANGES, ScoreDensity};
 use crate::montecarlo::RunModel;
 use crate::pool::{Cohort, Pool};
@@ -32,12 +33,8 @@ pub struct FocalSpec {
     pub score: CrsScore,
     /// Later changes of score (a birthday, a new test result), in date order.
     pub changes: Vec<(Date, CrsScore)>,
-    /// The programs the candidate is eligible for.
-    pub programs: ProgramSet,
-    /// Whether the candidate holds a provincial nomination.
-    pub nominee: bool,
-    /// The categories the candidate qualifies for.
-    pub categories: Vec<String>,
+    /// The candidate's programs, categories and nomination.
+    pub membership: Membership,
     /// When the profile was submitted.
     pub submitted_at: Timestamp,
     /// How the candidate answers an invitation.
@@ -45,6 +42,44 @@ pub struct FocalSpec {
 }
 
 impl FocalSpec {
+    /// A candidate at `score` with `membership`, submitted at `submitted_at`, whose score
+    /// does not change and who applies when invited.
+    ///
+    /// # Example
+    /// ```
+    /// use eesim::scenario::FocalSpec;
+    /// use eesim::{CrsScore, FocalResponse, Membership};
+    ///
+    /// let focal = FocalSpec::new(CrsScore::new(505)?, Membership::from_names(["cec"], ["french"])?, "2026-01-22T00:00:00Z".parse()?)
+    ///     .response(FocalResponse::Decline);
+    /// assert_eq!(focal.response, FocalResponse::Decline);
+    /// # Ok::<(), eesim::Error>(())
+    /// ```
+    #[must_use]
+    pub fn new(score: CrsScore, membership: Membership, submitted_at: Timestamp) -> Self {
+        FocalSpec {
+            score,
+            changes: Vec::new(),
+            membership,
+            submitted_at,
+            response: FocalResponse::Apply,
+        }
+    }
+
+    /// The same candidate answering invitations with `response`.
+    #[must_use]
+    pub fn response(mut self, response: FocalResponse) -> Self {
+        self.response = response;
+        self
+    }
+
+    /// The same candidate with later changes of score, in date order.
+    #[must_use]
+    pub fn changes(mut self, changes: Vec<(Date, CrsScore)>) -> Self {
+        self.changes = changes;
+        self
+    }
+
     /// Takes the score from a CRS score path: the score on `start` (the scenario's start
     /// date), and every later change as a change of score, so that a birthday during the wait
     /// really lowers the score in the simulation.
@@ -100,7 +135,7 @@ pub struct ScenarioRun<'a> {
     pub(super) density: Vec<f64>,
     /// The families with a pool of their own: the target of their rounds, their eligibility
     /// bit in the exact engine's pool, and their name in the scenario.
-    pub(super) families: Vec<(crate::Target, Eligibility, String)>,
+    pub(super) families: Vec<(crate::Target, Eligibility, Family)>,
     /// Each family's pool at the start (before its run's level shock) and its level spread,
     /// in the order of `families`: built once, copied per run.
     family_starts: Vec<(crate::forecast::RefillPool, f64)>,
@@ -203,9 +238,7 @@ impl<'a> ScenarioRun<'a> {
                     f.submitted_at.to_string(),
                 ));
             }
-            for c in &f.categories {
-                categories.id(c)?;
-            }
+            f.membership.eligibility(&categories)?;
             for (date, _) in &f.changes {
                 let at = Timestamp::start_of_day(*date);
                 let from = start.max(f.submitted_at);
@@ -220,13 +253,13 @@ impl<'a> ScenarioRun<'a> {
         }
         let mut families = Vec::new();
         for name in scenario.families.keys() {
-            let (target, bit) = if name == "pnp" {
+            let (target, bit) = if name.is_nominees() {
                 (
                     crate::Target::ProvincialNominees,
                     Eligibility::none().with_nomination(),
                 )
             } else {
-                let id = categories.id(name)?;
+                let id = categories.id(name.as_str())?;
                 (
                     crate::Target::Category(id),
                     Eligibility::none().with_category(id),
@@ -259,8 +292,10 @@ impl<'a> ScenarioRun<'a> {
         }
         let mut relevant = 0;
         for p in Program::ALL {
-            if scenario.draws.contains_key(p.name())
-                || focal.as_ref().is_some_and(|f| f.programs.contains(p))
+            if scenario.draws.contains_key(&Family::of_program(p))
+                || focal
+                    .as_ref()
+                    .is_some_and(|f| f.membership.programs().contains(p))
             {
                 relevant |= Eligibility::none().with_program(p).bits();
             }
@@ -346,17 +381,7 @@ impl<'a> ScenarioRun<'a> {
         let Some(f) = &self.focal else {
             return Ok(None);
         };
-        let mut e = Program::ALL
-            .into_iter()
-            .filter(|p| f.programs.contains(*p))
-            .fold(Eligibility::none(), Eligibility::with_program);
-        if f.nominee {
-            e = e.with_nomination();
-        }
-        for c in &f.categories {
-            e = e.with_category(self.categories.id(c)?);
-        }
-        Ok(Some(e))
+        Ok(Some(f.membership.eligibility(&self.categories)?))
     }
 
     /// The program classes of one run's snapshot pool, with their weights in the start pool
@@ -365,14 +390,14 @@ impl<'a> ScenarioRun<'a> {
     /// their own ([`ScenarioRun::family_pools`]). Classes that no round or focal candidate
     /// tells apart are merged: it keeps the pool small without changing any round.
     pub(super) fn classes(&self, rng: &mut ChaCha8Rng) -> Vec<(Eligibility, f64, f64)> {
-        let share = |name: &str, rng: &mut ChaCha8Rng| {
-            self.scenario.shares.get(name).map_or(0.0, |s| {
+        let share = |family: &Family, rng: &mut ChaCha8Rng| {
+            self.scenario.shares.get(family).map_or(0.0, |s| {
                 let x = Normal::new(s.mean, s.spread.max(1e-12)).map_or(s.mean, |n| n.sample(rng));
                 x.clamp(0.0005, 1.0)
             })
         };
-        let cec = share("cec", rng);
-        let fsw = share("fsw", rng);
+        let cec = share(&Family::CEC, rng);
+        let fsw = share(&Family::FSW, rng);
         let both = (cec + fsw - 1.0).max(0.0);
         let programs = [
             (Eligibility::none().with_program(Program::Cec), cec - both),
@@ -524,16 +549,10 @@ impl ScenarioRun<'_> {
         let first_day = self.start.plus_days(1);
         let mut out = Vec::new();
         for (family, plan) in &sc.draws {
-            let target = match sc.target(family) {
-                Ok(crate::Target::Category(_)) => match self.categories.id(family) {
-                    Ok(id) => crate::Target::Category(id),
-                    Err(_) => continue,
-                },
-                // An all-program round draws from the programs' pool; the families with a pool
-                // of their own are not in it (their candidates are, as program candidates).
-                Ok(crate::Target::All) => crate::Target::Programs(ProgramSet::ALL),
-                Ok(other) => other,
-                Err(_) => continue,
+            // An all-program round draws from the programs' pool; the families with a pool of
+            // their own are not in it (their candidates are, as program candidates).
+            let Ok(target) = family.target(&self.categories) else {
+                continue;
             };
             for (date, size) in rounds(plan, self.start, end, &self.pooled_gaps, rng) {
                 let at = Timestamp::start_of_day(date).plus_seconds(ROUND_SECOND_OF_DAY);
