@@ -120,7 +120,7 @@ impl ChanceReport {
     /// use eesim::scenario::Scenario;
     ///
     /// let scenario = Scenario::default_calibrated()?;
-    /// let request = ChanceRequest { crs: 505, runs: 300, ..ChanceRequest::default() };
+    /// let request = ChanceRequest { runs: 300, ..ChanceRequest::new(eesim::CrsScore::new(505)?) };
     /// let report = ChanceReport::run(&scenario, &request, |_| {})?;
     /// assert_eq!(report.to_json()["runs"], 300);
     /// assert!(report.to_text().contains("95% interval"));
