@@ -12,7 +12,8 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::Parser;
-use eesim::feed::{Calibration, DensityStudy, FeedReader, RANGES, Replay};
+use eesim::feed::{FeedReader, RANGES};
+use eesim::forecast::{Calibration, DensityStudy, Replay};
 
 /// Nowcast every round of an IRCC rounds feed and score the nowcasts.
 #[derive(Debug, Parser)]

@@ -4,7 +4,8 @@
 //! provincial nominees (`pnp`), or a category (`french`, `healthcare`, any name IRCC uses
 //! next year). This module is the one place that maps a family to the [`Target`] of its
 //! rounds and back, and the one place that says which families a candidate is in
-//! ([`Membership`]), from names on a command line or in a file, or from a CRS profile.
+//! ([`Membership`]), from names on a command line or in a file (a CRS profile adds to it:
+//! [`crate::crs::Profile::membership`]).
 
 use std::borrow::Cow;
 use std::fmt;
@@ -219,8 +220,8 @@ impl PartialEq<&str> for Family {
 /// The families a candidate is in: programs, categories, and a provincial nomination.
 ///
 /// This is the one place that reads them from names (a command line, a CSV row, a web
-/// form) and from a CRS profile, and that turns them into the candidate's families and
-/// [`Eligibility`].
+/// form) and turns them into the candidate's families and [`Eligibility`]; what a CRS profile
+/// adds is [`crate::crs::Profile::membership`].
 ///
 /// # Example
 /// ```
@@ -325,22 +326,6 @@ impl Membership {
     pub fn with_nominee(mut self, nominee: bool) -> Self {
         self.nominee = nominee;
         self
-    }
-
-    /// This membership with what a CRS profile adds: the French category for French at
-    /// [`crate::crs::FRENCH_CATEGORY_NCLC`] in every ability, and a nomination.
-    #[must_use]
-    pub fn with_profile(self, profile: &crate::crs::Profile) -> Self {
-        let m = if crate::crs::qualifies_for_french(profile) {
-            self.add_category(Family::FRENCH)
-        } else {
-            self
-        };
-        if profile.provincial_nomination {
-            m.with_nominee(true)
-        } else {
-            m
-        }
     }
 
     /// The programs.

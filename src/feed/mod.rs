@@ -44,27 +44,20 @@
 //! ```
 
 mod convert;
-mod density;
 mod family;
 mod history;
 mod parse;
 mod raw;
-mod replay;
 mod report;
 mod snapshot;
-mod summary;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-pub use crate::forecast::{Calibration, FamilySchedule, ShareEstimate};
-pub use density::{DensityModel, ScoreDensity};
 pub use family::family_of_draw_name;
 pub use history::{DrawNumber, DrawRecord, History};
-pub use replay::{DensityStudy, ErrorStats, Nowcast, Replay};
 pub use report::{FeedWarning, LoadReport, WarningKind};
 pub use snapshot::{PoolSnapshot, RANGES, ScoreRange};
-pub use summary::SummaryRow;
 
 use crate::error::{Error, ErrorKind, Result};
 use raw::{RawFeed, RawField, RawRecord};

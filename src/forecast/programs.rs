@@ -9,8 +9,9 @@ use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 
+use super::density::{DensityModel, ScoreDensity};
 use crate::family::Family;
-use crate::feed::{DensityModel, DrawRecord, History, RANGES, ScoreDensity};
+use crate::feed::{DrawRecord, History, RANGES};
 use crate::score::CrsScore;
 use crate::time::Timestamp;
 
@@ -53,7 +54,8 @@ pub struct FamilySchedule {
 /// # Example
 /// ```
 /// use eesim::Family;
-/// use eesim::feed::{Calibration, DensityModel, FeedReader};
+/// use eesim::feed::FeedReader;
+/// use eesim::forecast::{Calibration, DensityModel};
 ///
 /// let json = r#"{"rounds": [
 ///   {"drawNumber": "1", "drawDate": "2024-03-05", "drawName": "Canadian Experience Class",

@@ -197,7 +197,7 @@ impl Batch {
                     let file: PathBuf = base.join(p);
                     let profile =
                         Profile::from_path(&file).map_err(|e| at(path, line, "profile", e))?;
-                    membership = membership.with_profile(&profile);
+                    membership = profile.membership(membership);
                     profile
                         .breakdown()
                         .map_err(|e| at(path, line, "profile", e))?

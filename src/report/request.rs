@@ -116,7 +116,7 @@ impl ChanceRequest {
             // An age without a birth date: the score stays as assessed.
             vec![(profile.assessed_on, total)]
         };
-        self.membership = self.membership.clone().with_profile(profile);
+        self.membership = profile.membership(self.membership.clone());
         Ok(ProfileScore { path, born })
     }
 

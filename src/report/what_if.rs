@@ -92,10 +92,7 @@ impl WhatIfReport {
             .into());
         }
         let eligibility_of = |p: &crate::crs::Profile| {
-            request
-                .membership
-                .clone()
-                .with_profile(p)
+            p.membership(request.membership.clone())
                 .eligibility(model.categories())
         };
         let crs = profile.breakdown()?.total;

@@ -11,7 +11,7 @@ use super::{DrawPlan, Scenario, Share, StartPool};
 use crate::candidate::Categories;
 use crate::error::{ErrorKind, Result};
 use crate::family::Family;
-use crate::feed::DensityModel;
+use crate::forecast::DensityModel;
 use crate::ita::ResponseModel;
 use crate::probability::Probability;
 

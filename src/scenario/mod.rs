@@ -1,20 +1,20 @@
 //! `Scenario`: every assumption about the future, explicit, validated and serialisable.
 
+mod calibrate;
 mod file;
-mod fluid;
 mod run;
 
 use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 
-pub(crate) use run::INACTIVE_AFTER_DAYS;
+pub use crate::forecast::DrawPlan;
 pub use run::{Engine, FocalSpec, ScenarioRun};
 
 use crate::candidate::Categories;
 use crate::error::Result;
 use crate::family::Family;
-use crate::feed::DensityModel;
+use crate::forecast::DensityModel;
 use crate::ita::ResponseModel;
 use crate::probability::Probability;
 
@@ -31,24 +31,6 @@ pub struct Share {
     pub mean: f64,
     /// Its standard deviation across runs.
     pub spread: f64,
-}
-
-/// How a family's future rounds are scheduled.
-#[derive(Clone, Debug, PartialEq)]
-pub enum DrawPlan {
-    /// Resampled from a trailing window of real rounds: after the last real round, each gap
-    /// is drawn from `gaps_days` and each size from `sizes` (with replacement).
-    Resample {
-        /// The family's last real round before the scenario's start.
-        last: Date,
-        /// Observed gaps between its rounds, in days (a family seen once gets one gap: the
-        /// length of the window, 182 days).
-        gaps_days: Vec<u32>,
-        /// Observed sizes.
-        sizes: Vec<u32>,
-    },
-    /// An explicit list of rounds, for "what if IRCC does X".
-    Fixed(Vec<(Date, u32)>),
 }
 
 /// Where the runs start from: a published snapshot, or an explicit list of candidates.

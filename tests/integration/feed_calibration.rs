@@ -2,7 +2,8 @@
 //! nothing).
 
 use eesim::Family;
-use eesim::feed::{Calibration, DensityModel, FeedReader, History};
+use eesim::feed::{FeedReader, History};
+use eesim::forecast::{Calibration, DensityModel};
 use jiff::civil::Date;
 
 use crate::feed_reader::fixture;

@@ -6,7 +6,8 @@
 //! `G(t) = 3t^2 - 2t^3` and `t = (s - 601) / 600`. The flat density is 10 per point.
 
 use eesim::Family;
-use eesim::feed::{ErrorStats, FeedReader, Replay};
+use eesim::feed::FeedReader;
+use eesim::forecast::{ErrorStats, Replay};
 
 use crate::feed_reader::fixture;
 

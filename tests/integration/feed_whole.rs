@@ -55,12 +55,12 @@ fn strict_mode_reads_the_shared_feed_too() {
 #[test]
 fn replay_of_the_shared_feed_meets_the_targets() {
     use eesim::Family;
-    use eesim::feed::{ErrorStats, Replay};
+    use eesim::forecast::{ErrorStats, Replay};
     let Some((history, _)) = shared_feed() else {
         return;
     };
     let replay = Replay::run(&history);
-    let stats = |keep: &dyn Fn(&eesim::feed::Nowcast) -> bool| {
+    let stats = |keep: &dyn Fn(&eesim::forecast::Nowcast) -> bool| {
         ErrorStats::of(
             replay
                 .nowcasts()
@@ -81,7 +81,7 @@ fn replay_of_the_shared_feed_meets_the_targets() {
 
 #[test]
 fn density_study_of_the_shared_feed() {
-    use eesim::feed::DensityStudy;
+    use eesim::forecast::DensityStudy;
     let Some((history, _)) = shared_feed() else {
         return;
     };

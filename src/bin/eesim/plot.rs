@@ -9,7 +9,7 @@ use std::error::Error;
 use std::path::Path;
 
 use eesim::backtest::{BacktestOptions, BacktestReport};
-use eesim::feed::Replay;
+use eesim::forecast::Replay;
 use eesim::montecarlo::Interval;
 use eesim::report::ChanceReport;
 use jiff::civil::Date;

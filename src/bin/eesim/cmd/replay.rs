@@ -1,6 +1,6 @@
 //! `eesim replay`: every published round nowcast from the rounds before it.
 
-use eesim::feed::Replay;
+use eesim::forecast::Replay;
 
 use crate::out::{check_writable, writing};
 use crate::{Outcome, args, data, plot};

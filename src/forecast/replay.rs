@@ -6,10 +6,10 @@ use std::io;
 use jiff::civil::Date;
 
 use super::density::DensityModel;
-use super::history::{DrawNumber, History};
+use super::programs::{self as calibrate, Calibration};
 use crate::error::{ErrorKind, Result};
 use crate::family::Family;
-use crate::forecast::programs::{self as calibrate, Calibration};
+use crate::feed::{DrawNumber, History};
 use crate::score::CrsScore;
 
 /// One round's nowcast beside its actual cut-off and two baselines.
@@ -48,7 +48,8 @@ impl Nowcast {
 ///
 /// # Example
 /// ```
-/// use eesim::feed::{FeedReader, Replay};
+/// use eesim::feed::FeedReader;
+/// use eesim::forecast::Replay;
 ///
 /// let dist = r#""dd1": "6,000", "dd2": "0", "dd3": "0", "dd4": "0", "dd5": "0", "dd6": "0",
 ///   "dd7": "0", "dd8": "0", "dd9": "0", "dd10": "0", "dd11": "0", "dd12": "0", "dd13": "0",
@@ -244,7 +245,7 @@ impl ErrorStats {
     ///
     /// # Example
     /// ```
-    /// use eesim::feed::ErrorStats;
+    /// use eesim::forecast::ErrorStats;
     ///
     /// let s = ErrorStats::of([2, -4, 10]).unwrap();
     /// assert_eq!((s.count, s.mae, s.median, s.bias), (3, 16.0 / 3.0, 4.0, 8.0 / 3.0));
