@@ -114,7 +114,7 @@ impl FeedReader {
         let path = path.as_ref();
         let text = std::fs::read_to_string(path).map_err(|e| ErrorKind::Io {
             context: format!("reading feed {}", path.display()),
-            message: e.to_string(),
+            source: crate::error::Cause::new(e),
         })?;
         self.read_str(&text)
     }
