@@ -1,51 +1,10 @@
 //! One checker for the files people write (scenarios, CRS profiles): it walks a parsed
 //! value and collects every problem with its key path, instead of stopping at the first.
 
-use std::fmt;
-
 use jiff::civil::Date;
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-/// One problem in a file: where it is (the key path, such as `draws.cec.sizes[1]`) and what
-/// was expected and found there.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct Problem {
-    /// The key path (`draws.cec.sizes[1]`, `first_language.reading`), or the syntax
-    /// (`TOML`, `JSON`) for a file that does not parse.
-    pub path: String,
-    /// The 1-based line and column, for a syntax error.
-    pub at: Option<(usize, usize)>,
-    /// What was expected and found (`expected a positive integer, found -5`).
-    pub message: String,
-}
-
-impl Problem {
-    /// A problem at a key path.
-    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
-        Problem {
-            path: path.into(),
-            at: None,
-            message: message.into(),
-        }
-    }
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.at {
-            Some((line, column)) if self.path.is_empty() => {
-                write!(f, "line {line}, column {column}: {}", self.message)
-            }
-            Some((line, column)) => write!(
-                f,
-                "{}, line {line}, column {column}: {}",
-                self.path, self.message
-            ),
-            None => write!(f, "{}: {}", self.path, self.message),
-        }
-    }
-}
+use crate::error::Problem;
 
 /// Collects every problem of a parsed file (a scenario, a CRS profile) while walking it,
 /// each with its key path.

@@ -217,7 +217,7 @@ pub enum ErrorKind {
         /// The file the profile came from, or empty.
         source_name: String,
         /// Each problem with its field path, in the order of the fields.
-        problems: Vec<crate::check::Problem>,
+        problems: Vec<Problem>,
     },
     /// A score path that cannot be computed.
     #[error("score path: {what}: expected {expected}, found {found}")]
@@ -235,7 +235,7 @@ pub enum ErrorKind {
         /// The file the scenario came from, or empty.
         source_name: String,
         /// Each problem with its key path (`draws.cec.sizes[1]: expected X, found Y`).
-        problems: Vec<crate::check::Problem>,
+        problems: Vec<Problem>,
     },
 }
 
@@ -276,7 +276,7 @@ pub(crate) fn describe_json(v: Option<&serde_json::Value>) -> String {
     }
 }
 
-fn join_problems(problems: &[crate::check::Problem]) -> String {
+fn join_problems(problems: &[Problem]) -> String {
     problems
         .iter()
         .map(ToString::to_string)
@@ -367,3 +367,43 @@ impl PartialEq for Cause {
 }
 
 impl Eq for Cause {}
+
+/// One problem in a file: where it is (the key path, such as `draws.cec.sizes[1]`) and what
+/// was expected and found there.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct Problem {
+    /// The key path (`draws.cec.sizes[1]`, `first_language.reading`), or the syntax
+    /// (`TOML`, `JSON`) for a file that does not parse.
+    pub path: String,
+    /// The 1-based line and column, for a syntax error.
+    pub at: Option<(usize, usize)>,
+    /// What was expected and found (`expected a positive integer, found -5`).
+    pub message: String,
+}
+
+impl Problem {
+    /// A problem at a key path.
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Problem {
+            path: path.into(),
+            at: None,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.at {
+            Some((line, column)) if self.path.is_empty() => {
+                write!(f, "line {line}, column {column}: {}", self.message)
+            }
+            Some((line, column)) => write!(
+                f,
+                "{}, line {line}, column {column}: {}",
+                self.path, self.message
+            ),
+            None => write!(f, "{}: {}", self.path, self.message),
+        }
+    }
+}

@@ -157,7 +157,8 @@ fn load(text: &str, format: Format, source: &str) -> Result<Profile> {
     }
 }
 
-use crate::check::{Check, Problem};
+use crate::check::Check;
+use crate::error::Problem;
 use crate::error::line_column;
 
 /// TOML values as JSON ones, so one checker reads both; dates become strings.

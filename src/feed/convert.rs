@@ -2,7 +2,8 @@
 
 use jiff::civil::Date;
 
-use super::history::{DrawNumber, DrawRecord};
+use super::history::DrawRecord;
+use super::number::DrawNumber;
 use super::parse::{self, Guess, Parts};
 use super::raw::{RawField, RawRound};
 use super::report::{FeedWarning, WarningKind};

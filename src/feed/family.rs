@@ -29,7 +29,7 @@ const RULES: &[(&[&str], Family)] = &[
 /// IRCC renames categories from year to year ("French language proficiency (Version 1)",
 /// "French-Language proficiency 2026-Version 2"); a family groups every spelling of the same
 /// kind of round. A name eesim does not recognise is [`Family::OTHER`]; the round keeps its
-/// name as written ([`crate::feed::Draw::name`]), never dropped.
+/// name as written ([`crate::feed::DrawRecord::name`]), never dropped.
 ///
 /// # Example
 /// ```

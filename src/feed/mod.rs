@@ -1,5 +1,5 @@
-//! The IRCC rounds feed: a strict or lenient reader, draw families, pool snapshots, the score
-//! density inside published ranges, calibration as of a date and the cut-off replay.
+//! The IRCC rounds feed read into a [`History`], and nothing else: the model fitted on it is
+//! [`crate::forecast`], a scenario calibrated from it [`crate::Scenario::calibrated`].
 //!
 //! IRCC publishes every round of invitations in one JSON feed, `ee_rounds_123_en.json`,
 //! hand-maintained for a decade: numbers with thousands separators, timestamps typed in a dozen
@@ -9,22 +9,8 @@
 //! # Overview
 //! - [`FeedReader`]: strict or lenient; [`LoadReport`] positions every problem and warning.
 //! - [`History`]: [`DrawRecord`]s sorted by date and unique by [`DrawNumber`], each with its
-//!   [`Family`], and the [`PoolSnapshot`]s (15 disjoint [`RANGES`]) unique by date, each
-//!   knowing the rounds that published it.
-//! - [`ScoreDensity`]: candidates per score inside the published ranges, continuous across
-//!   edges and reproducing every range count ([`DensityModel`]).
-//! - [`Calibration`]: eligible shares, schedules and arrivals as of a date, without
-//!   look-ahead.
-//! - [`Replay`]: every round nowcast from its snapshot and the calibration as of its date.
-//!
-//! # Why model the density inside ranges?
-//! Today's CEC cut-offs sit inside the 100-point 501-600 range, where candidates crowd near
-//! 501 and thin out fast. On the 37 all-program rounds of 2022-08 to 2024-04 of the shared
-//! feed, predicting each cut-off from its snapshot and size (share 1) gives a mean absolute
-//! error of 28.1 points with a flat density, 16.3 with [`DensityModel::Smooth`] and 4.0 with
-//! [`DensityModel::Decay`] fitted on earlier rounds only ([`DensityStudy`]). With calibrated
-//! shares the replay's error is 3.3 points on those rounds and 3.7 on CEC rounds of 2025 and
-//! later (`cargo run --release --example replay -- FEED.json`).
+//!   [`crate::Family`] ([`family_of_draw_name`]), and the [`PoolSnapshot`]s (15 disjoint
+//!   [`RANGES`]) unique by date, each knowing the rounds that published it.
 //!
 //! # Example
 //! ```
@@ -46,6 +32,7 @@
 mod convert;
 mod family;
 mod history;
+mod number;
 mod parse;
 mod raw;
 mod report;
@@ -55,7 +42,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 pub use family::family_of_draw_name;
-pub use history::{DrawNumber, DrawRecord, History};
+pub use history::{DrawRecord, History};
+pub use number::DrawNumber;
 pub use report::{FeedWarning, LoadReport, WarningKind};
 pub use snapshot::{PoolSnapshot, RANGES, ScoreRange};
 

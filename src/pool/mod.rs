@@ -2,6 +2,7 @@
 
 mod select;
 
+pub use rank::RankKey;
 pub use select::Selection;
 
 pub(crate) mod rank;
@@ -18,7 +19,7 @@ use crate::error::{ErrorKind, Result};
 use crate::probability::Probability;
 use crate::score::CrsScore;
 use crate::time::{Period, Timestamp};
-use rank::{RankKey, TieKey};
+use rank::TieKey;
 
 /// What a round did.
 ///

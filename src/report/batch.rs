@@ -71,7 +71,8 @@ fn names(s: &str) -> Vec<String> {
 }
 
 impl Batch {
-    /// Reads the batch file at `path`: a header naming some of [`COLUMNS`] (`id` among
+    /// Reads the batch file at `path`: a header naming some of the columns `id`, `crs`, `profile`, `programs`,
+    /// `categories`, `nominee`, `submitted` (`id` among
     /// them), then one candidate per line with `crs` or `profile` (a CRS profile file,
     /// relative to the batch file). Empty cells take the programs, categories, nominee and
     /// submission of `defaults`; categories must be the scenario's.

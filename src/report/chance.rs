@@ -109,10 +109,9 @@ impl ChanceReport {
     /// Runs the estimate for `request` on `scenario`, telling `progress` after each batch.
     ///
     /// # Errors
-    /// [`ErrorKind::ScoreOutOfRange`], [`ErrorKind::UnknownProgram`],
-    /// [`ErrorKind::UnknownCategory`], [`ErrorKind::InvalidTimestamp`] for a submission date
-    /// whose midnight is outside eesim's time range (9999-12-31), or
-    /// [`ErrorKind::InvalidSimulation`] for a request the scenario cannot run.
+    /// [`crate::ErrorKind::UnknownCategory`], [`crate::ErrorKind::InvalidTimestamp`] for a
+    /// submission date whose midnight is outside eesim's time range (9999-12-31), or
+    /// [`crate::ErrorKind::InvalidSimulation`] for a request the scenario cannot run.
     ///
     /// # Example
     /// ```

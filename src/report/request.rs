@@ -108,7 +108,7 @@ impl ChanceRequest {
         let total = profile.breakdown()?.total;
         self.crs = total;
         let path = if born.is_some() {
-            let path = ScorePlan::new(profile.clone())?.path(until)?;
+            let path = ScorePlan::new(*profile)?.path(until)?;
             self.crs = path.initial().unwrap_or(total);
             self.changes = path.points().iter().skip(1).copied().collect();
             path.points().to_vec()

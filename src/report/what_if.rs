@@ -58,7 +58,7 @@ impl WhatIfReport {
     /// does.
     ///
     /// # Errors
-    /// As [`ChanceReport::run`] (including a submission outside the profile validity), and
+    /// As [`super::ChanceReport::run`] (including a submission outside the profile validity), and
     /// for a profile the CRS rules cannot score.
     pub fn run(
         scenario: &Scenario,

@@ -49,7 +49,7 @@ impl Scenario {
             let (path, message) = p.split_once(": ").unwrap_or(("scenario", p.as_str()));
             ErrorKind::InvalidScenario {
                 source_name: String::new(),
-                problems: vec![crate::check::Problem::new(path, message)],
+                problems: vec![crate::error::Problem::new(path, message)],
             }
             .into()
         };

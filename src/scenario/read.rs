@@ -6,7 +6,8 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::Scenario;
-use crate::check::{NON_FINITE, Problem, marked};
+use crate::check::{NON_FINITE, marked};
+use crate::error::Problem;
 use crate::error::{ErrorKind, Result};
 
 impl Scenario {

@@ -319,7 +319,7 @@ proptest::proptest! {
                     panic!("{e:?}")
                 };
                 // `spouse` problems can surface as `partner` ones (a partner is then required).
-                let ok = |p: &eesim::check::Problem| p.path.starts_with(field) || (field == "spouse" && p.path.starts_with("partner"));
+                let ok = |p: &eesim::Problem| p.path.starts_with(field) || (field == "spouse" && p.path.starts_with("partner"));
                 proptest::prop_assert!(problems.iter().all(ok), "{field}: {problems:?}");
             }
         }

@@ -27,6 +27,7 @@ mod forecast;
 mod invitation_rule;
 mod ita_lifecycle;
 mod landing;
+mod layout;
 mod limits;
 mod montecarlo;
 mod oracle;
