@@ -153,6 +153,29 @@ pub enum ErrorKind {
         /// What came instead.
         found: String,
     },
+    /// A downloaded feed with rounds that break the plausibility rules
+    /// ([`feed::plausible`](crate::feed::plausible)), new or changed since the cached copy;
+    /// nothing was installed.
+    #[error("downloading {url}: expected plausible rounds, found {} anomalous: {}", .anomalies.len(), anomaly_list(.anomalies))]
+    FeedAnomalies {
+        /// The address downloaded.
+        url: String,
+        /// Each anomaly, oldest round first.
+        anomalies: Vec<crate::feed::Anomaly>,
+    },
+    /// A downloaded feed older than the cached one: its newest plausible round comes before
+    /// the cached feed's; nothing was installed.
+    #[error("downloading {url}: expected the rounds of the cached feed {cache} up to {cached}, found an older feed whose newest round is {found}")]
+    FeedOlder {
+        /// The address downloaded.
+        url: String,
+        /// The cached feed's path.
+        cache: String,
+        /// The cached feed's newest plausible round, as `No. 437 of 2026-02-20`.
+        cached: String,
+        /// The downloaded feed's newest plausible round, or `none`.
+        found: String,
+    },
     /// A rounds-feed record with a field that could not be read.
     ///
     /// In lenient mode the record is skipped and the error is listed in the load report; the
@@ -225,6 +248,12 @@ pub enum ErrorKind {
         /// Each problem as `key.path: expected X, found Y`.
         problems: Vec<String>,
     },
+}
+
+/// Anomalies joined with `; `.
+fn anomaly_list(anomalies: &[crate::feed::Anomaly]) -> String {
+    let all: Vec<String> = anomalies.iter().map(ToString::to_string).collect();
+    all.join("; ")
 }
 
 /// An `ErrorKind::InvalidSimulation` error.

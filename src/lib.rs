@@ -42,6 +42,7 @@
 //! - [`feed`]: IRCC's rounds feed read leniently, draw families, pool snapshots, the score
 //!   density inside published ranges, calibration as of a date, and the cut-off replay.
 //! - [`cache`]: the local copy of the feed, replaced only by a download that reads, atomically.
+//! - [`input`]: bounded reads of every input file (regular files only, under a size limit).
 //! - [`crs`]: the CRS points grid with dated rules, language tests to CLB, score paths, and the
 //!   improvements a candidate can act on.
 //! - [`scenario`]: every assumption about the future as a validated TOML/JSON value (an
@@ -79,6 +80,7 @@ mod draw;
 mod error;
 pub mod feed;
 pub mod forecast;
+pub mod input;
 mod ita;
 pub mod landing;
 pub mod montecarlo;

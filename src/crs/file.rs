@@ -96,7 +96,7 @@ impl Profile {
     /// and listing every problem.
     pub fn from_path(path: impl AsRef<Path>) -> Result<Profile> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|e| ErrorKind::Io {
+        let text = crate::input::read_text(path, crate::input::FILE_LIMIT).map_err(|e| ErrorKind::Io {
             context: format!("CRS profile {}", path.display()),
             message: e.to_string(),
         })?;

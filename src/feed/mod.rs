@@ -47,6 +47,7 @@ mod density;
 mod family;
 mod history;
 mod parse;
+pub mod plausible;
 mod raw;
 mod replay;
 mod report;
@@ -60,6 +61,7 @@ pub use crate::forecast::{Calibration, FamilySchedule, ShareEstimate};
 pub use density::{DensityModel, ScoreDensity};
 pub use family::DrawFamily;
 pub use history::{DrawNumber, DrawRecord, History};
+pub use plausible::Anomaly;
 pub use replay::{DensityStudy, ErrorStats, Nowcast, Replay};
 pub use report::{FeedWarning, LoadReport, WarningKind};
 pub use snapshot::{PoolSnapshot, RANGES, ScoreRange};
@@ -118,7 +120,7 @@ impl FeedReader {
     /// [`ErrorKind::Io`] when the file cannot be read; otherwise as [`FeedReader::read_str`].
     pub fn read_path(self, path: impl AsRef<Path>) -> Result<(History, LoadReport)> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|e| ErrorKind::Io {
+        let text = crate::input::read_text(path, crate::input::FEED_LIMIT).map_err(|e| ErrorKind::Io {
             context: format!("reading feed {}", path.display()),
             message: e.to_string(),
         })?;
@@ -131,6 +133,8 @@ impl FeedReader {
     /// [`ErrorKind::FeedShape`] when the text is not JSON or has no `rounds` array; in strict
     /// mode, the first record problem as [`ErrorKind::Feed`].
     pub fn read_str(self, json: &str) -> Result<(History, LoadReport)> {
+        // A UTF-8 byte-order mark is not JSON, but editors save one.
+        let json = json.strip_prefix('\u{feff}').unwrap_or(json);
         let feed: RawFeed = serde_json::from_str(json).map_err(|e| ErrorKind::FeedShape {
             expected: "a JSON object with a \"rounds\" array".to_string(),
             found: format!("invalid JSON ({e})"),

@@ -43,7 +43,7 @@ impl Scenario {
     /// the file.
     pub fn from_path(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|e| ErrorKind::Io {
+        let text = crate::input::read_text(path, crate::input::FILE_LIMIT).map_err(|e| ErrorKind::Io {
             context: format!("reading {}", path.display()),
             message: e.to_string(),
         })?;

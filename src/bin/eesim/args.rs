@@ -71,6 +71,14 @@ pub(crate) struct FetchArgs {
     /// Print one JSON document.
     #[arg(long)]
     pub(crate) json: bool,
+    /// Install rounds that break the plausibility rules (a size, cut-off or date far outside
+    /// the family's history); estimates still leave them out.
+    #[arg(long)]
+    pub(crate) accept_anomalies: bool,
+    /// Install a readable feed even when it is older than the cached one (which is kept as
+    /// the previous copy).
+    #[arg(long)]
+    pub(crate) force: bool,
 }
 
 /// How a simulation runs: threads and progress.

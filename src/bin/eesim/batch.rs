@@ -72,7 +72,7 @@ pub(crate) fn read(
     scenario: &Scenario,
     defaults: &ChanceRequest,
 ) -> Result<Vec<Row>, Error> {
-    let text = std::fs::read_to_string(path)
+    let text = eesim::input::read_text(path, eesim::input::FILE_LIMIT)
         .map_err(|e| format!("reading batch {}: {e}", path.display()))?;
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)

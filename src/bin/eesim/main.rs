@@ -232,7 +232,7 @@ pub(crate) fn load_scenario(
         return Ok(Scenario::default_calibrated()?);
     };
     Scenario::from_path(path).map_err(|e| {
-        let is_feed = std::fs::read_to_string(path)
+        let is_feed = eesim::input::read_text(path, eesim::input::FEED_LIMIT)
             .ok()
             .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
             .is_some_and(|v| v.get("rounds").is_some_and(serde_json::Value::is_array));
