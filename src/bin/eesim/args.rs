@@ -115,7 +115,7 @@ pub(crate) struct EstimateArgs {
     /// Days to look ahead from the scenario's start.
     #[arg(long, default_value = "182", value_parser = parse::horizon, allow_hyphen_values = true)]
     pub(crate) horizon_days: u32,
-    /// Simulated futures.
+    /// Simulated futures (at most 10,000,000).
     #[arg(long, default_value = "10000", value_parser = parse::runs, allow_hyphen_values = true)]
     pub(crate) runs: u64,
     /// The master seed: the same seed gives the same answer on any number of threads.
@@ -241,7 +241,7 @@ pub(crate) struct BacktestArgs {
     /// Origins every N days from --from instead of month starts.
     #[arg(long, value_parser = parse::horizon, allow_hyphen_values = true)]
     pub(crate) every: Option<u32>,
-    /// Simulated futures per origin.
+    /// Simulated futures per origin (at most 10,000,000).
     #[arg(long, default_value = "2000", value_parser = parse::runs, allow_hyphen_values = true)]
     pub(crate) runs: u64,
     /// The master seed.
@@ -266,16 +266,16 @@ pub(crate) struct DrawArgs {
     /// The candidate file (CSV: id,crs,submitted_at,programs,categories).
     #[arg(long)]
     pub(crate) candidates: PathBuf,
-    /// Who the round targets: all, cec, fsw, fst, pnp, cec;fsw, category:NAME.
-    #[arg(long)]
+    /// Who the round targets: all, cec, fsw, fst, pnp, cec;fsw, category:NAME (any case).
+    #[arg(long, value_parser = parse::target)]
     pub(crate) target: String,
     /// How many invitations.
     #[arg(long, value_parser = parse::size, allow_hyphen_values = true)]
     pub(crate) size: u32,
     /// When the round is held (RFC 3339, as 2025-05-01T00:00:00Z); profiles expired by then
     /// are removed first.
-    #[arg(long)]
-    pub(crate) at: Option<String>,
+    #[arg(long, value_parser = parse::timestamp, allow_hyphen_values = true)]
+    pub(crate) at: Option<eesim::Timestamp>,
     /// Print the JSON object only (the default prints a table).
     #[arg(long)]
     pub(crate) json: bool,
