@@ -318,8 +318,7 @@ impl FeedCache {
         validators: Validators,
         how: FeedInstall,
     ) -> Result<FeedUpdate> {
-        self.lock(DEFAULT_WAIT)?
-            .install(url, body, validators, how)
+        self.lock(DEFAULT_WAIT)?.install(url, body, validators, how)
     }
 
     fn io(&self, doing: &str, path: &Path, e: &std::io::Error) -> crate::Error {
@@ -469,8 +468,8 @@ impl CacheLock<'_> {
         for (name, bytes) in files {
             let path = dir.join(name);
             let tmp = dir.join(temporary_name(name));
-            let done = File::create(&tmp)
-                .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()));
+            let done =
+                File::create(&tmp).and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()));
             if let Err(e) = done {
                 let _ = std::fs::remove_file(&tmp);
                 for (t, _) in &written {

@@ -165,7 +165,9 @@ pub enum ErrorKind {
     },
     /// A downloaded feed older than the cached one: its newest plausible round comes before
     /// the cached feed's; nothing was installed.
-    #[error("downloading {url}: expected the rounds of the cached feed {cache} up to {cached}, found an older feed whose newest round is {found}")]
+    #[error(
+        "downloading {url}: expected the rounds of the cached feed {cache} up to {cached}, found an older feed whose newest round is {found}"
+    )]
     FeedOlder {
         /// The address downloaded.
         url: String,

@@ -49,8 +49,7 @@ pub fn read_bytes(path: impl AsRef<Path>, limit: u64) -> io::Result<Vec<u8>> {
     }
     let mut bytes = Vec::new();
     // The file may grow after the check: never read more than one byte past the limit.
-    file.take(limit.saturating_add(1))
-        .read_to_end(&mut bytes)?;
+    file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > limit {
         return Err(too_large(limit, bytes.len() as u64));
     }
@@ -137,8 +136,7 @@ mod tests {
     use super::*;
 
     fn temp(name: &str, bytes: &[u8]) -> std::path::PathBuf {
-        let path =
-            std::env::temp_dir().join(format!("eesim-input-{name}-{}", std::process::id()));
+        let path = std::env::temp_dir().join(format!("eesim-input-{name}-{}", std::process::id()));
         std::fs::write(&path, bytes).unwrap();
         path
     }
@@ -169,7 +167,11 @@ mod tests {
     fn byte_order_marks_are_dropped_or_named() {
         assert_eq!(decode_text(b"\xef\xbb\xbfa"), Ok("a"));
         assert_eq!(decode_text(b"a"), Ok("a"));
-        assert!(decode_text(b"\xfe\xff\0a").unwrap_err().contains("big-endian"));
+        assert!(
+            decode_text(b"\xfe\xff\0a")
+                .unwrap_err()
+                .contains("big-endian")
+        );
         assert_eq!(
             decode_text(b"ab\xff").unwrap_err(),
             "expected UTF-8 text, found 3 bytes that are not (at byte 2)"

@@ -120,10 +120,11 @@ impl FeedReader {
     /// [`ErrorKind::Io`] when the file cannot be read; otherwise as [`FeedReader::read_str`].
     pub fn read_path(self, path: impl AsRef<Path>) -> Result<(History, LoadReport)> {
         let path = path.as_ref();
-        let text = crate::input::read_text(path, crate::input::FEED_LIMIT).map_err(|e| ErrorKind::Io {
-            context: format!("reading feed {}", path.display()),
-            message: e.to_string(),
-        })?;
+        let text =
+            crate::input::read_text(path, crate::input::FEED_LIMIT).map_err(|e| ErrorKind::Io {
+                context: format!("reading feed {}", path.display()),
+                message: e.to_string(),
+            })?;
         self.read_str(&text)
     }
 

@@ -111,7 +111,10 @@ pub fn anomalies(history: &History, today: Date) -> Vec<Anomaly> {
     let mut bad = vec![false; draws.len()];
     for (i, d) in draws.iter().enumerate() {
         let mut own = round_anomalies(d, today);
-        let window_start = d.date().checked_sub(HISTORY_DAYS.days()).unwrap_or(Date::MIN);
+        let window_start = d
+            .date()
+            .checked_sub(HISTORY_DAYS.days())
+            .unwrap_or(Date::MIN);
         let earlier: Vec<&DrawRecord> = draws
             .iter()
             .zip(&bad)
@@ -238,7 +241,7 @@ fn grouped(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

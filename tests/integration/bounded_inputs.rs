@@ -118,7 +118,13 @@ fn oversized_profiles_scenarios_candidates_and_batches_are_refused() {
             format!("error: CRS profile {}: {too_big}", profile.display()),
         ),
         (
-            vec!["chance", "--scenario", scenario.to_str().unwrap(), "--runs", "100"],
+            vec![
+                "chance",
+                "--scenario",
+                scenario.to_str().unwrap(),
+                "--runs",
+                "100",
+            ],
             format!("error: reading {}: {too_big}", scenario.display()),
         ),
         (
@@ -134,7 +140,13 @@ fn oversized_profiles_scenarios_candidates_and_batches_are_refused() {
             format!("error: reading {}: {too_big}", candidates.display()),
         ),
         (
-            vec!["chance", "--batch", batch.to_str().unwrap(), "--runs", "100"],
+            vec![
+                "chance",
+                "--batch",
+                batch.to_str().unwrap(),
+                "--runs",
+                "100",
+            ],
             format!("error: reading batch {}: {too_big}", batch.display()),
         ),
     ];

@@ -9,7 +9,9 @@ use std::process::{Command, Output};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use eesim::cache::{FEED_FILE, FeedCache, FeedInstall, LOCK_FILE, META_FILE, PREVIOUS_FILE, Validators};
+use eesim::cache::{
+    FEED_FILE, FeedCache, FeedInstall, LOCK_FILE, META_FILE, PREVIOUS_FILE, Validators,
+};
 use proptest::prelude::*;
 
 use crate::feed_reader::fixture;
@@ -316,7 +318,11 @@ fn err_a_failed_download_leaves_the_cache_as_it_was() {
     let cache = temp_cache("failures");
     assert!(fetch(&cache, &server.url, &[]).status.success());
     let before = snapshot(&cache);
-    assert_eq!(before.len(), 3, "the feed, its fetch record and the lock file");
+    assert_eq!(
+        before.len(),
+        3,
+        "the feed, its fetch record and the lock file"
+    );
     let truncated = four[..four.len() / 2].to_vec();
     let mut cut_short = format!(
         "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",

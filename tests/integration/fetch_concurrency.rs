@@ -90,7 +90,7 @@ fn race(name: &str, processes: usize, tries: usize) {
     let count = Arc::new(AtomicUsize::new(0));
     let c = Arc::clone(&count);
     let server = Server::start(move |_| {
-        if c.fetch_add(1, Ordering::SeqCst) % 2 == 0 {
+        if c.fetch_add(1, Ordering::SeqCst).is_multiple_of(2) {
             Reply::ok(five.clone())
         } else {
             Reply::ok(four.clone())

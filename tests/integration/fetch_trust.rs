@@ -12,9 +12,7 @@ use std::time::Duration;
 use eesim::cache::{FEED_FILE, FeedCache, LOCK_FILE, META_FILE, PREVIOUS_FILE};
 use serde_json::{Value, json};
 
-use crate::fetch::{
-    Reply, Server, eesim_env, feeds, snapshot, stderr, stdout, temp_cache,
-};
+use crate::fetch::{Reply, Server, eesim_env, feeds, snapshot, stderr, stdout, temp_cache};
 
 /// The date the tests take as today: after the fixture's rounds (March 2024).
 const TODAY: (&str, &str) = ("EESIM_TODAY", "2024-03-20");
@@ -64,7 +62,7 @@ fn server(first: Vec<u8>) -> (Server, Arc<Mutex<Vec<u8>>>) {
 
 /// A file in a fresh temporary folder of this test.
 fn temp_file(test: &str, name: &str, bytes: &[u8]) -> PathBuf {
-    let dir = temp_cache(&format!("{test}-files"));
+    let dir = std::env::temp_dir().join(format!("eesim-files-{test}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(name);
     std::fs::write(&path, bytes).unwrap();
@@ -80,11 +78,23 @@ fn fetch_refuses_anomalous_rounds_and_installs_nothing() {
     let before = snapshot(&cache);
     let cases = [
         (
-            with_round(&five, "5", "2024-03-14", "Canadian Experience Class", "400,000"),
+            with_round(
+                &five,
+                "5",
+                "2024-03-14",
+                "Canadian Experience Class",
+                "400,000",
+            ),
             "round 5 of 2024-03-14 (cec), field drawSize: expected at most 50,000 invitations, found 400,000",
         ),
         (
-            with_round(&five, "5", "2062-03-14", "Canadian Experience Class", "1,000"),
+            with_round(
+                &five,
+                "5",
+                "2062-03-14",
+                "Canadian Experience Class",
+                "1,000",
+            ),
             "round 5 of 2062-03-14 (cec), field drawDate: expected a date no later than today (2024-03-20), found 2062-03-14",
         ),
         (
@@ -127,7 +137,13 @@ fn fetch_refuses_anomalous_rounds_and_installs_nothing() {
 fn readers_leave_anomalous_rounds_out_with_a_warning() {
     let (_, five, _) = feeds();
     let good = temp_file("readers", "good.json", &five);
-    let typo = with_round(&five, "5", "2024-03-14", "Canadian Experience Class", "400,000");
+    let typo = with_round(
+        &five,
+        "5",
+        "2024-03-14",
+        "Canadian Experience Class",
+        "400,000",
+    );
     let bad = temp_file("readers", "bad.json", &typo);
     let cache = temp_cache("readers-cache");
     let chance = |feed: &Path| {
@@ -165,14 +181,28 @@ fn readers_leave_anomalous_rounds_out_with_a_warning() {
     let huge = temp_file(
         "readers",
         "huge.json",
-        &with_round(&five, "5", "2024-03-14", "Canadian Experience Class", "4,000,000,000"),
+        &with_round(
+            &five,
+            "5",
+            "2024-03-14",
+            "Canadian Experience Class",
+            "4,000,000,000",
+        ),
     );
     let out = chance(&huge);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(stderr(&out).contains("found 4,000,000,000"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("found 4,000,000,000"),
+        "{}",
+        stderr(&out)
+    );
 
     // Replay and calibrate name it too, and replay's JSON lists it.
-    let out = eesim_env(&cache, &[TODAY], &["replay", bad.to_str().unwrap(), "--json"]);
+    let out = eesim_env(
+        &cache,
+        &[TODAY],
+        &["replay", bad.to_str().unwrap(), "--json"],
+    );
     assert!(stderr(&out).contains(&warning), "{}", stderr(&out));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["rounds"], 5);
@@ -187,7 +217,13 @@ fn readers_leave_anomalous_rounds_out_with_a_warning() {
 #[test]
 fn a_bad_cached_round_never_blocks_updates() {
     let (_, five, _) = feeds();
-    let future = with_round(&five, "9", "2062-01-01", "Canadian Experience Class", "1,000");
+    let future = with_round(
+        &five,
+        "9",
+        "2062-01-01",
+        "Canadian Experience Class",
+        "1,000",
+    );
     let (server, serving) = server(future);
     let cache = temp_cache("never-blocked");
     let out = fetch_today(&cache, &server.url, &["--accept-anomalies"]);
@@ -322,7 +358,10 @@ fn a_waiting_fetch_gives_up_with_a_clear_error() {
             dir.display()
         )
     );
-    assert!(server.heads().is_empty(), "nothing downloaded while waiting");
+    assert!(
+        server.heads().is_empty(),
+        "nothing downloaded while waiting"
+    );
     drop(lock);
     assert!(fetch_today(&dir, &server.url, &[]).status.success());
     assert!(dir.join(LOCK_FILE).exists());
@@ -339,7 +378,11 @@ fn fetch_accepts_a_feed_with_a_byte_order_mark() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(stdout(&out).contains(": 4 rounds"), "{}", stdout(&out));
     let file = temp_file("bom", "feed.json", &bom);
-    let out = eesim_env(&cache, &[TODAY], &["replay", file.to_str().unwrap(), "--json"]);
+    let out = eesim_env(
+        &cache,
+        &[TODAY],
+        &["replay", file.to_str().unwrap(), "--json"],
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
 
@@ -443,7 +486,13 @@ fn fetch_names_the_rounds_revised_and_dropped() {
 fn draw_arguments_name_the_option_and_ignore_case() {
     let cache = temp_cache("draw-args");
     let draw = |extra: &[&str]| {
-        let mut args = vec!["draw", "--candidates", "examples/data/candidates.csv", "--size", "2"];
+        let mut args = vec![
+            "draw",
+            "--candidates",
+            "examples/data/candidates.csv",
+            "--size",
+            "2",
+        ];
         args.extend_from_slice(extra);
         eesim_env(&cache, &[], &args)
     };
@@ -469,7 +518,11 @@ fn draw_arguments_name_the_option_and_ignore_case() {
     );
     let out = draw(&["--target", "category:Frnch"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("(did you mean french?)"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("(did you mean french?)"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -505,7 +558,9 @@ fn runs_have_a_documented_maximum() {
         let out = eesim_env(&cache, &[], args);
         assert_eq!(out.status.code(), Some(2));
         assert!(
-            stderr(&out).starts_with("error: --runs: expected a whole number of runs from 1 to 10000000, found "),
+            stderr(&out).starts_with(
+                "error: --runs: expected a whole number of runs from 1 to 10000000, found "
+            ),
             "{}",
             stderr(&out)
         );

@@ -71,9 +71,9 @@ pub(crate) fn fetch(a: &FetchArgs) -> Outcome {
                 changed: false,
             }
         }
-        Answer::Body(body, validators) => lock
-            .install(&url, &body, validators, how)
-            .map_err(hint)?,
+        Answer::Body(body, validators) => {
+            lock.install(&url, &body, validators, how).map_err(hint)?
+        }
     };
     drop(lock);
     for anomaly in &update.anomalies {
@@ -149,7 +149,11 @@ fn check_scheme(url: &str) -> Result<(), eesim::Error> {
     let scheme = url.split_once(':').map(|(s, _)| s.to_ascii_lowercase());
     match scheme.as_deref() {
         Some("http" | "https") => Ok(()),
-        Some(s) if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) => {
+        Some(s)
+            if !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) =>
+        {
             let hint = if s == "file" {
                 " (a feed file is read directly: give it to the command, as `eesim replay FILE` or `--feed FILE`)"
             } else {

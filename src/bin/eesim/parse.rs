@@ -106,7 +106,11 @@ pub(crate) fn target(s: &str) -> Result<String, String> {
     {
         let categories = eesim::Categories::ircc_2026();
         let names: Vec<&str> = categories.names().collect();
-        let name = known(name.trim(), &names, &format!("a category, one of {}", names.join(", ")))?;
+        let name = known(
+            name.trim(),
+            &names,
+            &format!("a category, one of {}", names.join(", ")),
+        )?;
         return Ok(format!("category:{name}"));
     }
     let expected = "all, a program (cec, fsw, fst, pnp; several joined by ';') or category:NAME";
@@ -115,7 +119,9 @@ pub(crate) fn target(s: &str) -> Result<String, String> {
         .map(|p| known(p.trim(), &TARGETS, expected))
         .collect::<Result<Vec<_>, _>>()?;
     if parts.len() > 1 && parts.contains(&"all") {
-        return Err(format!("expected {expected}, found {t:?} (all stands alone)"));
+        return Err(format!(
+            "expected {expected}, found {t:?} (all stands alone)"
+        ));
     }
     Ok(parts.join(";"))
 }
@@ -185,8 +191,16 @@ mod tests {
             target("cex").unwrap_err(),
             "expected all, a program (cec, fsw, fst, pnp; several joined by ';') or category:NAME, found \"cex\" (did you mean cec?)"
         );
-        assert!(target("category:frnch").unwrap_err().contains("(did you mean french?)"));
-        assert!(timestamp("2025-13-01").unwrap_err().starts_with("expected a time like"));
+        assert!(
+            target("category:frnch")
+                .unwrap_err()
+                .contains("(did you mean french?)")
+        );
+        assert!(
+            timestamp("2025-13-01")
+                .unwrap_err()
+                .starts_with("expected a time like")
+        );
     }
 
     #[test]
