@@ -437,7 +437,7 @@ fn err_output_paths_are_checked_before_the_run() {
         vec![
             "chance",
             "--runs",
-            "100000000",
+            "10000000",
             "--plot",
             "/nonexistent/x.svg",
         ],
