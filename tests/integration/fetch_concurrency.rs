@@ -1,5 +1,6 @@
 //! Several `eesim fetch` processes at once, against a local server (127.0.0.1, an ephemeral
-//! port) that alternates a newer and an older feed: after every try the cache is readable,
+//! port) that alternates a newer and an older feed: while they run, a reader never sees a torn
+//! feed; after every try the cache is readable,
 //! holds the newest feed any process said it installed, `fetch.json` describes it and no
 //! temporary file is left. The property: any sequence of good, bad, truncated and concurrent
 //! fetches keeps those promises.
@@ -98,9 +99,16 @@ fn race(name: &str, processes: usize, tries: usize) {
     });
     for t in 0..tries {
         let dir = temp_cache(&format!("{name}-{t}"));
-        let children: Vec<Child> = (0..processes)
+        let mut children: Vec<Child> = (0..processes)
             .map(|_| spawn_fetch(&dir, &server.url))
             .collect();
+        // Meanwhile a reader never sees a torn feed: no feed yet, or one that reads.
+        let reader = FeedCache::new(&dir);
+        while children.iter_mut().any(|c| c.try_wait().unwrap().is_none()) {
+            if let Err(e) = reader.load() {
+                panic!("try {t}: a reader saw a torn feed: {e}");
+            }
+        }
         let newest = children.into_iter().filter_map(finish).max();
         assert!(newest.is_some(), "try {t}: every fetch failed");
         if let Err(e) = check_cache(&dir, newest) {
