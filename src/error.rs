@@ -134,6 +134,18 @@ pub enum ErrorKind {
         /// What was expected and found.
         message: String,
     },
+    /// A problem in a batch file of candidates.
+    #[error("batch {file}, line {line}, field {field}: {message}")]
+    Batch {
+        /// The batch file.
+        file: String,
+        /// The 1-based line of the file (the header is line 1).
+        line: u64,
+        /// The field's name.
+        field: String,
+        /// What was expected and found.
+        message: String,
+    },
     /// An error reading input.
     #[error("{context}: {message}")]
     Io {

@@ -78,6 +78,7 @@ mod candidate_file;
 pub mod crs;
 mod draw;
 mod error;
+mod family;
 pub mod feed;
 pub mod forecast;
 pub mod input;
@@ -91,15 +92,17 @@ pub mod scenario;
 mod score;
 mod sim;
 pub mod suggest;
-mod time;
+pub mod time;
 
+pub use candidate::ProgramSet;
 pub use candidate::{Candidate, CandidateId, Categories, CategoryId, Eligibility, Program};
 pub use candidate_file::{CandidateList, HeldRound};
-pub use draw::{DrawOutcome, DrawRecord, DrawSpec, ProgramSet, Target};
+pub use draw::{DrawRecord, DrawSpec, Standing, Target};
 pub use error::{Error, ErrorKind, Result};
+pub use family::{Family, Membership};
 pub use ita::{Invitation, Resolution, Response, ResponseModel, ResponseSplit};
 pub use pool::rank::RankKey;
-pub use pool::{Cohort, Pool, Selection};
+pub use pool::{Cohort, DrawOutcome, Pool, Selection};
 pub use probability::Probability;
 pub use score::CrsScore;
 pub use sim::{

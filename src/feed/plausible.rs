@@ -50,8 +50,8 @@ use std::fmt;
 use jiff::ToSpan as _;
 use jiff::civil::Date;
 
-use super::family::DrawFamily;
 use super::history::{DrawNumber, DrawRecord, History};
+use crate::family::Family;
 
 /// No round may invite more than this many candidates.
 pub const MAX_SIZE: u32 = 50_000;
@@ -83,7 +83,7 @@ pub struct Anomaly {
     /// The round's date.
     pub date: Date,
     /// The round's family.
-    pub family: DrawFamily,
+    pub family: Family,
     /// The feed's name for the field: `drawSize`, `drawCRS` or `drawDate`.
     pub field: &'static str,
     /// What the rule expected.

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::interval::Interval;
 use super::{MonteCarlo, RunModel, run_rng};
 use crate::candidate::Eligibility;
-use crate::draw::DrawRecord;
+use crate::draw::{DrawRecord, Standing};
 use crate::score::CrsScore;
 use crate::time::Timestamp;
 
@@ -100,21 +100,6 @@ impl PairedCounts {
     }
 }
 
-/// Whether round `d` reaches a candidate at `score` who submitted at `submitted`: its
-/// cut-off is below the score, or equal with a tie-break at or after the submission, or the
-/// round ran short of eligible candidates (it then invited all of them).
-pub(crate) fn reaches(d: &DrawRecord, score: u16, submitted: Timestamp) -> bool {
-    if d.is_short() && d.requested > 0 {
-        return true;
-    }
-    match (d.cutoff, d.tie_break) {
-        (Some(cutoff), Some(tie)) => {
-            score > cutoff.get() || (score == cutoff.get() && submitted <= tie)
-        }
-        _ => false,
-    }
-}
-
 /// The first round of `draws` that invites `point`, submitted at `submitted` and valid
 /// `validity`.
 fn first_invitation(
@@ -126,10 +111,12 @@ fn first_invitation(
     draws
         .iter()
         .find(|d| {
-            d.at >= submitted
-                && d.at < expires
-                && d.target.matches(point.eligibility)
-                && reaches(d, point.score.get(), submitted)
+            d.invites(&Standing {
+                eligibility: point.eligibility,
+                score: point.score,
+                submitted_at: submitted,
+                expires,
+            })
         })
         .map(|d| d.at)
 }

@@ -7,10 +7,11 @@ use std::path::Path;
 use jiff::civil::Date;
 use serde_json::{Map, Value};
 
-use super::{DrawPlan, PROGRAM_FAMILIES, Scenario, Share, StartPool};
+use super::{DrawPlan, Scenario, Share, StartPool};
 use crate::candidate::Categories;
 use crate::error::{ErrorKind, Result};
-use crate::feed::DensityModel;
+use crate::family::Family;
+use crate::forecast::DensityModel;
 use crate::ita::ResponseModel;
 use crate::probability::Probability;
 
@@ -111,7 +112,7 @@ impl Scenario {
             v => after_ita(&mut c, v),
         };
         for family in draws.keys() {
-            if super::needs_pool(family) && !families.contains_key(family) {
+            if family.has_own_pool() && !families.contains_key(family) {
                 c.problems.push(format!("families.{family}: expected the pool of a family that holds rounds, found nothing"));
             }
         }
@@ -471,7 +472,7 @@ fn density(c: &mut Check, v: Option<&Value>) -> Option<DensityModel> {
     }
 }
 
-fn write_families(s: &mut String, families: &BTreeMap<String, crate::forecast::FamilyPool>) {
+fn write_families(s: &mut String, families: &BTreeMap<Family, crate::forecast::FamilyPool>) {
     let _ = writeln!(
         s,
         "\n# Families with a pool of their own (nominees and categories), by the refill model:"
@@ -517,7 +518,7 @@ fn families(
     c: &mut Check,
     v: Option<&Value>,
     categories: &mut Categories,
-) -> BTreeMap<String, crate::forecast::FamilyPool> {
+) -> BTreeMap<Family, crate::forecast::FamilyPool> {
     let mut out = BTreeMap::new();
     if v.is_none() {
         return out;
@@ -527,15 +528,15 @@ fn families(
     };
     for (name, item) in m {
         let path = format!("families.{name}");
-        if !super::needs_pool(name) {
+        let Some(family) = family_key(name).filter(Family::has_own_pool) else {
             c.problem(
                 &path,
                 "pnp or a category (programs draw from the snapshot's pool)",
                 Some(&Value::String(name.clone())),
             );
             continue;
-        }
-        if name != "pnp" && categories.register(name).is_err() {
+        };
+        if family.is_category() && categories.register(name).is_err() {
             c.problem(
                 &path,
                 "a lower-case name of letters, digits and '_'",
@@ -627,7 +628,7 @@ fn families(
             source, guess, scores, center, beta, residence, level, spread,
         ) {
             out.insert(
-                name.clone(),
+                family,
                 crate::forecast::FamilyPool {
                     shape: crate::forecast::RefillShape {
                         lo,
@@ -649,7 +650,7 @@ fn families(
     out
 }
 
-fn shares(c: &mut Check, v: Option<&Value>) -> (BTreeMap<String, Share>, Categories) {
+fn shares(c: &mut Check, v: Option<&Value>) -> (BTreeMap<Family, Share>, Categories) {
     let mut out = BTreeMap::new();
     let categories = Categories::new();
     let Some(m) = c.table(v, "shares") else {
@@ -657,14 +658,14 @@ fn shares(c: &mut Check, v: Option<&Value>) -> (BTreeMap<String, Share>, Categor
     };
     for (name, item) in m {
         let path = format!("shares.{name}");
-        if !["cec", "fsw", "fst"].contains(&name.as_str()) {
+        let Some(family) = family_key(name).filter(|f| f.program().is_some()) else {
             c.problem(
                 &path,
                 "a program: cec, fsw or fst (categories have a pool of their own under [families])",
                 Some(&Value::String(name.clone())),
             );
             continue;
-        }
+        };
         let Some(t) = c.table(Some(item), &path) else {
             continue;
         };
@@ -672,7 +673,7 @@ fn shares(c: &mut Check, v: Option<&Value>) -> (BTreeMap<String, Share>, Categor
         let mean = c.number(t.get("mean"), &format!("{path}.mean"), 0.0, 1.0);
         let spread = c.number(t.get("spread"), &format!("{path}.spread"), 0.0, 1.0);
         if let (Some(mean), Some(spread)) = (mean, spread) {
-            out.insert(name.clone(), Share { mean, spread });
+            out.insert(family, Share { mean, spread });
         }
     }
     (out, categories)
@@ -682,21 +683,23 @@ fn draws(
     c: &mut Check,
     v: Option<&Value>,
     categories: &mut Categories,
-) -> BTreeMap<String, DrawPlan> {
+) -> BTreeMap<Family, DrawPlan> {
     let mut out = BTreeMap::new();
     let Some(m) = c.table(v, "draws") else {
         return out;
     };
     for (name, item) in m {
         let path = format!("draws.{name}");
-        if !PROGRAM_FAMILIES.contains(&name.as_str()) && categories.register(name).is_err() {
+        let Some(family) =
+            family_key(name).filter(|f| !f.is_category() || categories.register(name).is_ok())
+        else {
             c.problem(
                 &path,
                 "a family: general, cec, fsw, fst, pnp or a lower-case category name",
                 Some(&Value::String(name.clone())),
             );
             continue;
-        }
+        };
         let Some(t) = c.table(Some(item), &path) else {
             continue;
         };
@@ -741,7 +744,7 @@ fn draws(
             }
         };
         if let Some(plan) = plan {
-            out.insert(name.clone(), plan);
+            out.insert(family, plan);
         }
     }
     out
@@ -1034,4 +1037,9 @@ fn describe(v: Option<&Value>) -> String {
         Some(Value::Object(m)) if marked(m).is_some() => marked(m).unwrap_or("NaN").to_string(),
         _ => crate::error::describe_json(v),
     }
+}
+
+/// A family named by a table key: lower-case, as eesim writes it (`CEC` is not a key).
+fn family_key(name: &str) -> Option<Family> {
+    Family::new(name).ok().filter(|f| f.as_str() == name)
 }
