@@ -65,7 +65,8 @@ pub(crate) struct FetchArgs {
     /// Download from this address [default: $EESIM_FEED_URL, else IRCC's official address].
     #[arg(long)]
     pub(crate) url: Option<String>,
-    /// Seconds to wait for the whole download (connecting takes at most 10 of them).
+    /// Seconds to wait for the whole download (connecting takes at most 10 of them), and at
+    /// most as long for another fetch writing the cache to finish.
     #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub(crate) timeout: u64,
     /// Print one JSON document.
