@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use eesim::cache::FEED_FILE;
+use eesim::cache::{FEED_FILE, PREVIOUS_FILE};
 
 use crate::fetch::{Reply, Server, feeds, stderr, temp_cache};
 
@@ -76,6 +76,10 @@ fn a_cached_feed_linked_to_a_huge_file_or_a_device_is_refused() {
     assert!(
         !cache.join(FEED_FILE).is_symlink(),
         "the link is replaced, not followed"
+    );
+    assert!(
+        !cache.join(PREVIOUS_FILE).exists(),
+        "what could not be read is not copied as the previous copy"
     );
 }
 
