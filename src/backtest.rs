@@ -467,7 +467,7 @@ impl BacktestReport {
         let io = |e: std::io::Error| -> crate::Error {
             ErrorKind::Io {
                 context: "writing the backtest CSV".into(),
-                message: e.to_string(),
+                source: crate::error::Cause::new(e),
             }
             .into()
         };

@@ -55,7 +55,7 @@ use std::time::{Duration, Instant};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{ErrorKind, Result};
+use crate::error::{Cause, ErrorKind, Result};
 use crate::feed::{Anomaly, DrawNumber, DrawRecord, FeedReader, History, LoadReport, plausible};
 use crate::input::{FEED_LIMIT, decode_text, read_bytes};
 
@@ -269,18 +269,18 @@ impl FeedCache {
         {
             return Err(ErrorKind::Io {
                 context: format!("feed cache {}", self.dir.display()),
-                message: "expected a directory, found a file".to_string(),
+                source: Cause::new(std::io::Error::other("expected a directory, found a file")),
             }
             .into());
         }
-        std::fs::create_dir_all(&self.dir).map_err(|e| self.io("creating", &self.dir, &e))?;
+        std::fs::create_dir_all(&self.dir).map_err(|e| self.io("creating", &self.dir, e))?;
         let path = self.dir.join(LOCK_FILE);
         let file = OpenOptions::new()
             .create(true)
             .truncate(false)
             .write(true)
             .open(&path)
-            .map_err(|e| self.io("locking", &path, &e))?;
+            .map_err(|e| self.io("locking", &path, e))?;
         let start = Instant::now();
         loop {
             match file.try_lock() {
@@ -291,14 +291,14 @@ impl FeedCache {
                 Err(TryLockError::WouldBlock) => {
                     return Err(ErrorKind::Io {
                         context: format!("locking the feed cache {}", self.dir.display()),
-                        message: format!(
+                        source: Cause::new(std::io::Error::other(format!(
                             "expected it free within {} seconds, found it held by another writer (another `eesim fetch`?)",
                             wait.as_secs()
-                        ),
+                        ))),
                     }
                     .into());
                 }
-                Err(TryLockError::Error(e)) => return Err(self.io("locking", &path, &e)),
+                Err(TryLockError::Error(e)) => return Err(self.io("locking", &path, e)),
             }
         }
         let lock = CacheLock { cache: self, file };
@@ -321,10 +321,10 @@ impl FeedCache {
         self.lock(DEFAULT_WAIT)?.install(url, body, validators, how)
     }
 
-    fn io(&self, doing: &str, path: &Path, e: &std::io::Error) -> crate::Error {
+    fn io(&self, doing: &str, path: &Path, e: std::io::Error) -> crate::Error {
         ErrorKind::Io {
             context: format!("{doing} the feed cache {}", path.display()),
-            message: e.to_string(),
+            source: Cause::new(e),
         }
         .into()
     }
@@ -435,7 +435,7 @@ impl CacheLock<'_> {
         };
         let meta = serde_json::to_string_pretty(&meta).map_err(|e| ErrorKind::Io {
             context: "writing the fetch record".to_string(),
-            message: e.to_string(),
+            source: crate::error::Cause::new(e),
         })?;
         let mut files: Vec<(&str, &[u8])> = Vec::new();
         if changed {
@@ -475,7 +475,7 @@ impl CacheLock<'_> {
                 for (t, _) in &written {
                     let _ = std::fs::remove_file(t);
                 }
-                return Err(self.cache.io("writing", &path, &e));
+                return Err(self.cache.io("writing", &path, e));
             }
             written.push((tmp, path));
         }
@@ -486,7 +486,7 @@ impl CacheLock<'_> {
                 for (t, _) in written.iter().skip(i) {
                     let _ = std::fs::remove_file(t);
                 }
-                return Err(self.cache.io("writing", path, &e));
+                return Err(self.cache.io("writing", path, e));
             }
         }
         // Makes the renames durable where a directory can be synced (not on Windows).

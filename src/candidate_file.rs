@@ -58,7 +58,7 @@ impl CandidateList {
     pub fn from_path(path: impl AsRef<Path>, categories: Categories) -> Result<Self> {
         let path = path.as_ref();
         let bytes = crate::input::read_bytes(path, crate::input::FILE_LIMIT)
-            .map_err(|e| io_error(path, &e))?;
+            .map_err(|e| io_error(path, e))?;
         Self::from_reader(bytes.as_slice(), categories).map_err(|e| match e.into_kind() {
             ErrorKind::CandidateFile {
                 line,
@@ -359,10 +359,10 @@ fn file_error(line: u64, field: &str, message: String) -> Error {
     .into()
 }
 
-fn io_error(path: &Path, e: &io::Error) -> Error {
+fn io_error(path: &Path, e: io::Error) -> Error {
     ErrorKind::Io {
         context: format!("reading {}", path.display()),
-        message: e.to_string(),
+        source: crate::error::Cause::new(e),
     }
     .into()
 }

@@ -75,6 +75,7 @@ pub mod backtest;
 pub mod cache;
 mod candidate;
 mod candidate_file;
+pub mod check;
 pub mod crs;
 mod draw;
 mod error;

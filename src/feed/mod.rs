@@ -117,7 +117,7 @@ impl FeedReader {
         let text =
             crate::input::read_text(path, crate::input::FEED_LIMIT).map_err(|e| ErrorKind::Io {
                 context: format!("reading feed {}", path.display()),
-                message: e.to_string(),
+                source: crate::error::Cause::new(e),
             })?;
         self.read_str(&text)
     }

@@ -153,7 +153,7 @@ impl Replay {
     pub fn write_csv<W: io::Write>(&self, out: W) -> Result<()> {
         let io_err = |e: csv::Error| ErrorKind::Io {
             context: "writing replay CSV".to_string(),
-            message: e.to_string(),
+            source: crate::error::Cause::new(e),
         };
         let mut w = csv::Writer::from_writer(out);
         w.write_record(["draw", "date", "family", "size", "actual", "predicted"])
@@ -171,7 +171,7 @@ impl Replay {
         }
         w.flush().map_err(|e| ErrorKind::Io {
             context: "writing replay CSV".to_string(),
-            message: e.to_string(),
+            source: crate::error::Cause::new(e),
         })?;
         Ok(())
     }

@@ -87,7 +87,7 @@ impl Batch {
         let text =
             crate::input::read_text(path, crate::input::FILE_LIMIT).map_err(|e| ErrorKind::Io {
                 context: format!("reading batch {}", path.display()),
-                message: e.to_string(),
+                source: crate::error::Cause::new(e),
             })?;
         let mut reader = csv::ReaderBuilder::new()
             .trim(csv::Trim::All)
@@ -262,7 +262,7 @@ impl Batch {
         scenario: &Scenario,
         rows: Vec<BatchRow>,
         request: &ChanceRequest,
-        progress: impl FnMut(u64),
+        progress: impl FnMut(&crate::montecarlo::Progress),
     ) -> Result<Batch> {
         let model = ScenarioRun::new(scenario, None, request.horizon_days)?;
         let validity = model.profile_validity();

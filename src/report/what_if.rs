@@ -68,7 +68,7 @@ impl WhatIfReport {
         Self::run_with_progress(scenario, profile, request, |_| {})
     }
 
-    /// [`WhatIfReport::run`], calling `progress` with the runs done after each batch.
+    /// [`WhatIfReport::run`], calling `progress` after each batch of runs.
     ///
     /// # Errors
     /// As [`WhatIfReport::run`].
@@ -76,7 +76,7 @@ impl WhatIfReport {
         scenario: &Scenario,
         profile: &crate::crs::Profile,
         request: &ChanceRequest,
-        progress: impl FnMut(u64),
+        progress: impl FnMut(&crate::montecarlo::Progress),
     ) -> Result<WhatIfReport> {
         use crate::montecarlo::Point;
         let submitted = request.submitted_at(scenario)?;

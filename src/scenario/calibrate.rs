@@ -44,10 +44,12 @@ impl Scenario {
     /// [`ErrorKind::InvalidScenario`] when the history has no snapshot before `as_of`, or too
     /// few to measure arrivals.
     pub fn calibrated(history: &History, as_of: Date) -> Result<Scenario> {
+        // Each problem is written `key: expected ..., found ...`.
         let problem = |p: String| -> crate::Error {
+            let (path, message) = p.split_once(": ").unwrap_or(("scenario", p.as_str()));
             ErrorKind::InvalidScenario {
                 source_name: String::new(),
-                problems: vec![p],
+                problems: vec![crate::check::Problem::new(path, message)],
             }
             .into()
         };

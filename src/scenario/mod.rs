@@ -1,8 +1,10 @@
 //! `Scenario`: every assumption about the future, explicit, validated and serialisable.
 
 mod calibrate;
-mod file;
+mod check;
+mod read;
 mod run;
+mod write;
 
 use std::collections::BTreeMap;
 
@@ -151,7 +153,7 @@ impl Scenario {
     /// As [`Scenario::from_toml`] for an invalid plan (a size of 0, a gap of 0 days, no sizes).
     pub fn with_plan(mut self, family: &Family, plan: DrawPlan) -> Result<Self> {
         let path = format!("draws.{family}");
-        let mut problems = Vec::new();
+        let mut c = crate::check::Check::new("scenario");
         let (sizes, gaps): (Vec<u32>, Vec<u32>) = match &plan {
             DrawPlan::Resample {
                 gaps_days, sizes, ..
@@ -159,37 +161,41 @@ impl Scenario {
             DrawPlan::Fixed(rounds) => (rounds.iter().map(|r| r.1).collect(), Vec::new()),
         };
         if matches!(plan, DrawPlan::Resample { .. }) && sizes.is_empty() {
-            problems.push(format!(
-                "{path}.sizes: expected at least one value, found an empty list"
-            ));
+            c.push(
+                &format!("{path}.sizes"),
+                "expected at least one value, found an empty list",
+            );
         }
         for (i, n) in sizes
             .iter()
             .enumerate()
             .filter(|(_, n)| !(1..=100_000).contains(*n))
         {
-            problems.push(format!(
-                "{path}.sizes[{i}]: expected a positive integer, found {n}"
-            ));
+            c.push(
+                &format!("{path}.sizes[{i}]"),
+                format!("expected a positive integer, found {n}"),
+            );
         }
         for (i, g) in gaps
             .iter()
             .enumerate()
             .filter(|(_, g)| !(1..=3650).contains(*g))
         {
-            problems.push(format!(
-                "{path}.gaps_days[{i}]: expected an integer from 1 to 3650, found {g}"
-            ));
+            c.push(
+                &format!("{path}.gaps_days[{i}]"),
+                format!("expected an integer from 1 to 3650, found {g}"),
+            );
         }
         if family.has_own_pool() && !self.families.contains_key(family) {
-            problems.push(format!(
-                "families.{family}: expected the pool of a family that holds rounds, found nothing"
-            ));
+            c.push(
+                &format!("families.{family}"),
+                "expected the pool of a family that holds rounds, found nothing",
+            );
         }
-        if !problems.is_empty() {
+        if !c.problems.is_empty() {
             return Err(crate::ErrorKind::InvalidScenario {
                 source_name: String::new(),
-                problems,
+                problems: c.problems,
             }
             .into());
         }

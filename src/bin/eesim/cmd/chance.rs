@@ -118,7 +118,7 @@ fn chance_batch(a: &args::ChanceArgs, path: &Path, scenario: &Scenario) -> Outco
     let n = rows.len();
     let bar = progress(request.runs, "runs", a.estimate.run.quiet);
     let clock = std::time::Instant::now();
-    let done = Batch::run(scenario, rows, &request, |d| bar.set_position(d))?;
+    let done = Batch::run(scenario, rows, &request, |p| bar.set_position(p.done))?;
     let seconds = clock.elapsed().as_secs_f64();
     bar.finish_and_clear();
     note!(

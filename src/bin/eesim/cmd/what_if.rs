@@ -13,7 +13,7 @@ pub(crate) fn what_if(a: &args::WhatIfArgs) -> Outcome {
     let request = super::chance::request(&a.estimate, scenario)?;
     let bar = progress(a.estimate.runs, "runs", a.estimate.run.quiet);
     let report = WhatIfReport::run_with_progress(scenario, &profile, &request, |done| {
-        bar.set_position(done);
+        bar.set_position(done.done);
     })?;
     bar.finish_and_clear();
     if a.estimate.json {
