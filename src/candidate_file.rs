@@ -57,8 +57,9 @@ impl CandidateList {
     /// [`CandidateList::from_reader`].
     pub fn from_path(path: impl AsRef<Path>, categories: Categories) -> Result<Self> {
         let path = path.as_ref();
-        let file = std::fs::File::open(path).map_err(|e| io_error(path, e))?;
-        Self::from_reader(file, categories).map_err(|e| match e.into_kind() {
+        let bytes = crate::input::read_bytes(path, crate::input::FILE_LIMIT)
+            .map_err(|e| io_error(path, e))?;
+        Self::from_reader(bytes.as_slice(), categories).map_err(|e| match e.into_kind() {
             ErrorKind::CandidateFile {
                 line,
                 field,

@@ -165,6 +165,33 @@ pub enum ErrorKind {
         /// What came instead.
         found: String,
     },
+    /// A downloaded feed with rounds that break the plausibility rules
+    /// (`crate::feed::plausible`), new or changed since the cached copy;
+    /// nothing was installed.
+    #[error("downloading {url}: expected plausible rounds, found {} anomalous: {}", .anomalies.len(), anomaly_list(.anomalies))]
+    FeedAnomalies {
+        /// The address downloaded.
+        url: String,
+        /// Each anomaly, oldest round first: where (`round 431 of 2026-02-20 (cec), field
+        /// drawSize`) and what (`expected ..., found ...`); the full values are
+        /// `crate::feed::plausible::anomalies`.
+        anomalies: Vec<Problem>,
+    },
+    /// A downloaded feed older than the cached one: its newest plausible round comes before
+    /// the cached feed's; nothing was installed.
+    #[error(
+        "downloading {url}: expected the rounds of the cached feed {cache} up to {cached}, found an older feed whose newest round is {found}"
+    )]
+    FeedOlder {
+        /// The address downloaded.
+        url: String,
+        /// The cached feed's path.
+        cache: String,
+        /// The cached feed's newest plausible round, as `No. 437 of 2026-02-20`.
+        cached: String,
+        /// The downloaded feed's newest plausible round, or `none`.
+        found: String,
+    },
     /// A rounds-feed record with a field that could not be read.
     ///
     /// In lenient mode the record is skipped and the error is listed in the load report; the
@@ -237,6 +264,12 @@ pub enum ErrorKind {
         /// Each problem with its key path (`draws.cec.sizes[1]: expected X, found Y`).
         problems: Vec<Problem>,
     },
+}
+
+/// Anomalies joined with `; `.
+fn anomaly_list(anomalies: &[Problem]) -> String {
+    let all: Vec<String> = anomalies.iter().map(ToString::to_string).collect();
+    all.join("; ")
 }
 
 /// An `ErrorKind::InvalidSimulation` error.

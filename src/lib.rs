@@ -53,6 +53,7 @@
 //!   and [`Membership`] (the one place that says which families a candidate is in and which
 //!   target a family's rounds have), [`Eligibility`], [`Target`], and [`DrawRecord`], whose
 //!   [`DrawRecord::invites`] is the one rule for whether a round reaches a candidate.
+//! - [`input`]: bounded reads of every input file (regular files only, under a size limit).
 //!
 //! # Guarantees
 //! 1. **One rank order.** Rounds invite in [`pool::RankKey`] order: CRS score, highest first; then
@@ -84,6 +85,7 @@ mod error;
 mod family;
 pub mod feed;
 pub mod forecast;
+pub mod input;
 pub mod ita;
 pub mod landing;
 pub mod montecarlo;

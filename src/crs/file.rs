@@ -96,10 +96,11 @@ impl Profile {
     /// and listing every problem.
     pub fn from_path(path: impl AsRef<Path>) -> Result<Profile> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|e| ErrorKind::Io {
-            context: format!("CRS profile {}", path.display()),
-            source: crate::error::Cause::new(e),
-        })?;
+        let text =
+            crate::input::read_text(path, crate::input::FILE_LIMIT).map_err(|e| ErrorKind::Io {
+                context: format!("CRS profile {}", path.display()),
+                source: crate::error::Cause::new(e),
+            })?;
         let format = match path.extension().and_then(|e| e.to_str()) {
             Some(ext) if ext.eq_ignore_ascii_case("json") => Format::Json,
             _ => Format::Toml,

@@ -34,6 +34,7 @@ mod family;
 mod history;
 mod number;
 mod parse;
+pub mod plausible;
 mod raw;
 mod report;
 mod snapshot;
@@ -44,6 +45,7 @@ use std::path::Path;
 pub use family::family_of_draw_name;
 pub use history::{DrawRecord, History};
 pub use number::DrawNumber;
+pub use plausible::Anomaly;
 pub use report::{FeedWarning, LoadReport, WarningKind};
 pub use snapshot::{PoolSnapshot, RANGES, ScoreRange};
 
@@ -100,10 +102,11 @@ impl FeedReader {
     /// [`ErrorKind::Io`] when the file cannot be read; otherwise as [`FeedReader::read_str`].
     pub fn read_path(self, path: impl AsRef<Path>) -> Result<(History, LoadReport)> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|e| ErrorKind::Io {
-            context: format!("reading feed {}", path.display()),
-            source: crate::error::Cause::new(e),
-        })?;
+        let text =
+            crate::input::read_text(path, crate::input::FEED_LIMIT).map_err(|e| ErrorKind::Io {
+                context: format!("reading feed {}", path.display()),
+                source: crate::error::Cause::new(e),
+            })?;
         self.read_str(&text)
     }
 
@@ -113,6 +116,8 @@ impl FeedReader {
     /// [`ErrorKind::FeedShape`] when the text is not JSON or has no `rounds` array; in strict
     /// mode, the first record problem as [`ErrorKind::Feed`].
     pub fn read_str(self, json: &str) -> Result<(History, LoadReport)> {
+        // A UTF-8 byte-order mark is not JSON, but editors save one.
+        let json = json.strip_prefix('\u{feff}').unwrap_or(json);
         let feed: RawFeed = serde_json::from_str(json).map_err(|e| ErrorKind::FeedShape {
             expected: "a JSON object with a \"rounds\" array".to_string(),
             found: format!("invalid JSON ({e})"),

@@ -85,10 +85,11 @@ impl Batch {
         scenario: &Scenario,
         defaults: &ChanceRequest,
     ) -> Result<Vec<BatchRow>> {
-        let text = std::fs::read_to_string(path).map_err(|e| ErrorKind::Io {
-            context: format!("reading batch {}", path.display()),
-            source: crate::error::Cause::new(e),
-        })?;
+        let text =
+            crate::input::read_text(path, crate::input::FILE_LIMIT).map_err(|e| ErrorKind::Io {
+                context: format!("reading batch {}", path.display()),
+                source: crate::error::Cause::new(e),
+            })?;
         let mut reader = csv::ReaderBuilder::new()
             .trim(csv::Trim::All)
             .from_reader(text.as_bytes());

@@ -37,10 +37,11 @@ impl Scenario {
     /// the file.
     pub fn from_path(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|e| ErrorKind::Io {
-            context: format!("reading {}", path.display()),
-            source: crate::error::Cause::new(e),
-        })?;
+        let text =
+            crate::input::read_text(path, crate::input::FILE_LIMIT).map_err(|e| ErrorKind::Io {
+                context: format!("reading {}", path.display()),
+                source: crate::error::Cause::new(e),
+            })?;
         let base = path.parent().unwrap_or(Path::new("."));
         let parsed = if path.extension().is_some_and(|e| e == "json") {
             serde_json::from_str::<Value>(&text)

@@ -65,7 +65,7 @@ fn err_every_argument_says_what_it_expected_and_found() {
     );
     assert_eq!(
         refused(&["chance", "--runs", "0"]),
-        "error: --runs: expected a whole number of runs of at least 1, found 0"
+        "error: --runs: expected a whole number of runs from 1 to 10000000, found 0"
     );
     assert_eq!(
         refused(&["chance", "--submitted", "2026-11-15T10:00:00Z"]),
@@ -437,7 +437,7 @@ fn err_output_paths_are_checked_before_the_run() {
         vec![
             "chance",
             "--runs",
-            "100000000",
+            "10000000",
             "--plot",
             "/nonexistent/x.svg",
         ],

@@ -73,14 +73,18 @@ fn err_a_bad_scenario_reports_every_problem_with_its_key_path() {
     );
     let e = Scenario::from_json("{").unwrap_err();
     assert!(
-        e.to_string().starts_with("scenario: 1 problem: JSON, line 1, column 1: "),
+        e.to_string()
+            .starts_with("scenario: 1 problem: JSON, line 1, column 1: "),
         "{e}"
     );
     // The syntax error's position is data, not only text.
     let eesim::ErrorKind::InvalidScenario { problems, .. } = e.kind() else {
         panic!("{e:?}")
     };
-    assert_eq!((problems[0].path.as_str(), problems[0].at), ("JSON", Some((1, 1))));
+    assert_eq!(
+        (problems[0].path.as_str(), problems[0].at),
+        ("JSON", Some((1, 1)))
+    );
     // A category family that holds rounds needs its own pool.
     let toml = s.to_toml();
     let from = toml.find("[families.french]").unwrap();

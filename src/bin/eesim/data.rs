@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use eesim::cache::FeedCache;
-use eesim::feed::{DrawRecord, FeedReader, History, LoadReport};
+use eesim::feed::{Anomaly, DrawRecord, FeedReader, History, LoadReport, plausible};
 use eesim::scenario::Scenario;
 use jiff::civil::Date;
 use serde_json::{Value, json};
@@ -30,36 +30,67 @@ pub(crate) fn today() -> Result<Date, Failure> {
     }
 }
 
-/// The feed cache: `EESIM_CACHE_DIR`, else the platform's user cache directory.
+/// The feed cache: `EESIM_CACHE_DIR` (an absolute path), else the platform's user cache
+/// directory; an error when the path exists and is not a directory.
 pub(crate) fn cache() -> Result<FeedCache, Failure> {
-    if let Some(dir) = std::env::var_os("EESIM_CACHE_DIR").filter(|d| !d.is_empty()) {
-        return Ok(FeedCache::new(PathBuf::from(dir)));
+    let dir = if let Some(dir) = std::env::var_os("EESIM_CACHE_DIR").filter(|d| !d.is_empty()) {
+        let dir = PathBuf::from(dir);
+        if !dir.is_absolute() {
+            return Err(format!(
+                "EESIM_CACHE_DIR: expected an absolute path, found {:?} (the cache must not depend on the working directory)",
+                dir.display().to_string()
+            )
+            .into());
+        }
+        dir
+    } else {
+        directories::ProjectDirs::from("", "", "eesim")
+            .map(|p| p.cache_dir().to_path_buf())
+            .ok_or(
+                "feed cache: expected a home directory for the user cache, found none (set EESIM_CACHE_DIR)",
+            )?
+    };
+    if let Ok(meta) = std::fs::metadata(&dir)
+        && !meta.is_dir()
+    {
+        return Err(format!(
+            "feed cache {}: expected a directory, found a file (remove it, or set EESIM_CACHE_DIR to a directory)",
+            dir.display()
+        )
+        .into());
     }
-    directories::ProjectDirs::from("", "", "eesim")
-        .map(|p| FeedCache::new(p.cache_dir()))
-        .ok_or_else(|| {
-            "feed cache: expected a home directory for the user cache, found none (set EESIM_CACHE_DIR)"
-                .into()
-        })
+    Ok(FeedCache::new(dir))
 }
 
 /// A rounds feed read from a file.
 pub(crate) struct Feed {
     pub(crate) path: PathBuf,
     pub(crate) cached: bool,
+    /// The plausible rounds: anomalous ones are left out, with a warning.
     pub(crate) history: History,
     pub(crate) load: LoadReport,
+    /// The rounds left out as implausible.
+    pub(crate) anomalies: Vec<Anomaly>,
 }
 
 impl Feed {
     /// Reads the feed at `path`.
+    /// Reads the feed at `path`, leaving its anomalous rounds out with a warning each.
     fn read(path: &Path, cached: bool) -> Result<Feed, Failure> {
         let (history, load) = FeedReader::new().read_path(path)?;
+        let (history, anomalies) = plausible::screen(&history, today()?);
+        for a in &anomalies {
+            eprintln!(
+                "warning: feed {}: an implausible round left out of the model: {a}",
+                path.display()
+            );
+        }
         Ok(Feed {
             path: path.to_path_buf(),
             cached,
             history,
             load,
+            anomalies,
         })
     }
 
@@ -102,6 +133,12 @@ impl Feed {
                 "date": d.date().to_string(),
                 "family": d.family().to_string(),
             })),
+            "left_out": self.anomalies.iter().map(|a| json!({
+                "number": a.number.to_string(),
+                "date": a.date.to_string(),
+                "field": a.field,
+                "found": a.found,
+            })).collect::<Vec<_>>(),
         })
     }
 
@@ -261,7 +298,7 @@ pub(crate) fn load_scenario(
         return Ok(Scenario::default_calibrated()?);
     };
     Scenario::from_path(path).map_err(|e| {
-        let is_feed = std::fs::read_to_string(path)
+        let is_feed = eesim::input::read_text(path, eesim::input::FEED_LIMIT)
             .ok()
             .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
             .is_some_and(|v| v.get("rounds").is_some_and(serde_json::Value::is_array));

@@ -29,3 +29,21 @@ pub(crate) fn note() -> &'static str {
         "note:"
     }
 }
+
+/// `text` with its control characters escaped (`\u{1b}`), so that data printed in a table
+/// cannot move the cursor, recolour or clear the terminal.
+pub(crate) fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return text.into();
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect::<String>()
+        .into()
+}

@@ -1,19 +1,13 @@
 //! `eesim draw`: one round held on a list of named candidates.
 
-use eesim::{CandidateList, Categories, HeldRound, Timestamp};
+use eesim::{CandidateList, Categories, HeldRound};
 
-use crate::{Outcome, args};
+use crate::{Outcome, args, style};
 
 pub(crate) fn draw(a: &args::DrawArgs) -> Outcome {
     let list = CandidateList::from_path(&a.candidates, Categories::ircc_2026())?;
-    let at = a.at.as_deref().map(str::parse::<Timestamp>).transpose()?;
-    // Programs in a target are separated by `;` or `,`, as everywhere.
-    let target = if a.target.starts_with("category:") {
-        a.target.clone()
-    } else {
-        a.target.replace(',', ";")
-    };
-    let round = list.hold_round(&target, a.size, at)?;
+    // The target was checked and written in lower case with `;` by its parser.
+    let round = list.hold_round(&a.target, a.size, a.at)?;
     for n in round.notes() {
         note!("{n}");
     }
@@ -35,8 +29,9 @@ pub(crate) fn draw(a: &args::DrawArgs) -> Outcome {
     outln!("  rank  id                    CRS  submitted");
     for (i, (c, name)) in outcome.invitees.iter().zip(invited).enumerate() {
         outln!(
-            "  {:>4}  {name:<20} {:>4}  {}",
+            "  {:>4}  {:<20} {:>4}  {}",
             i + 1,
+            style::printable(name),
             c.score,
             c.submitted_at
         );

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use eesim::ErrorKind;
-use eesim::cache::{FeedUpdate, Validators};
+use eesim::cache::{FeedInstall, FeedUpdate, Validators, redact_url};
 use eesim::feed::DrawRecord;
 use serde_json::{Value, json};
 
@@ -16,7 +16,7 @@ pub(crate) const OFFICIAL_URL: &str =
     "https://www.canada.ca/content/dam/ircc/documents/json/ee_rounds_123_en.json";
 
 /// The largest answer read: the feed is under 1 MB in 2026.
-const MAX_BYTES: u64 = 64 << 20;
+const MAX_BYTES: u64 = eesim::input::FEED_LIMIT;
 
 /// Connecting takes at most this long (less when `--timeout` is shorter).
 const CONNECT_SECS: u64 = 10;
@@ -37,13 +37,21 @@ pub(crate) fn fetch(a: &FetchArgs) -> Outcome {
                 .filter(|u| !u.is_empty())
         })
         .unwrap_or_else(|| OFFICIAL_URL.to_string());
+    check_scheme(&url)?;
+    let shown = redact_url(&url);
+    let how = FeedInstall::new(data::today()?)
+        .accept_anomalies(a.accept_anomalies)
+        .force(a.force);
     let cache = data::cache()?;
+    // Held from the conditional request to the install: a second fetch waits, then sees
+    // this one's result.
+    let lock = cache.lock(Duration::from_secs(a.timeout))?;
     let validators = cache.validators(&url);
     let answer = download(&url, &validators, a.timeout)?;
     let path = cache.feed_path();
     let update = match answer {
         Answer::NotModified => {
-            let Some((history, _)) = cache.load()? else {
+            let Some((history, load)) = cache.load()? else {
                 return Err(refused(
                     &url,
                     "the feed (the cache has no copy to keep)",
@@ -55,14 +63,29 @@ pub(crate) fn fetch(a: &FetchArgs) -> Outcome {
                 rounds: history.draws().len(),
                 previous_rounds: Some(history.draws().len()),
                 added: Vec::new(),
+                dropped: Vec::new(),
+                revised: Vec::new(),
+                anomalies: Vec::new(),
+                load,
                 last_round: history.draws().last().cloned(),
                 changed: false,
             }
         }
-        Answer::Body(body, validators) => cache.install(&url, &body, validators)?,
+        Answer::Body(body, validators) => {
+            lock.install(&url, &body, validators, how).map_err(hint)?
+        }
     };
+    drop(lock);
+    for anomaly in &update.anomalies {
+        eprintln!(
+            "warning: installed an anomalous round (--accept-anomalies): {anomaly}; estimates leave it out"
+        );
+    }
+    for problem in update.load.problems() {
+        eprintln!("warning: the reader skipped a record of the download: {problem}");
+    }
     if a.json {
-        outln!("{}", to_json(&url, &path, &update));
+        outln!("{}", to_json(&shown, &path, &update));
         return Ok(());
     }
     let last = update.last_round.as_ref().map_or_else(String::new, |d| {
@@ -70,42 +93,101 @@ pub(crate) fn fetch(a: &FetchArgs) -> Outcome {
     });
     match update.previous_rounds {
         Some(_) if update.changed && update.added.is_empty() => outln!(
-            "Fetched {url}: no new rounds (other records changed), {} in all{last}, into {}",
+            "Fetched {shown}: no new rounds (other records changed), {} in all{last}, into {}",
             update.rounds,
             path.display()
         ),
         _ if update.added.is_empty() => outln!(
-            "Up to date: {} holds {} rounds{last} ({url})",
+            "Up to date: {} holds {} rounds{last} ({shown})",
             path.display(),
             update.rounds
         ),
         None => outln!(
-            "Fetched {url}: {} rounds{last}, into {}",
+            "Fetched {shown}: {} rounds{last}, into {}",
             update.rounds,
             path.display()
         ),
         Some(_) => {
             let n = update.added.len();
             outln!(
-                "Fetched {url}: {n} round{} added since the last fetch, {} in all, into {}",
+                "Fetched {shown}: {n} round{} added since the last fetch, {} in all, into {}",
                 if n == 1 { "" } else { "s" },
                 update.rounds,
                 path.display()
             );
-            outln!("  number  date        family         size  cut-off");
-            for d in &update.added {
-                outln!(
-                    "  {:>6}  {}  {:<12} {:>6}  {:>7}",
-                    d.number().to_string(),
-                    d.date(),
-                    d.family().to_string(),
-                    d.size(),
-                    d.cutoff().get()
-                );
-            }
+            rounds_table(update.added.iter());
         }
     }
+    if !update.revised.is_empty() {
+        outln!("Revised since the last fetch (before, then now):");
+        rounds_table(update.revised.iter().flat_map(|(old, new)| [old, new]));
+    }
+    if !update.dropped.is_empty() {
+        outln!("Dropped since the last fetch (no longer in the feed):");
+        rounds_table(update.dropped.iter());
+    }
     Ok(())
+}
+
+/// Rounds as a table: number, date, family, size, cut-off.
+fn rounds_table<'a>(rounds: impl Iterator<Item = &'a DrawRecord>) {
+    outln!("  number  date        family         size  cut-off");
+    for d in rounds {
+        outln!(
+            "  {:>6}  {}  {:<12} {:>6}  {:>7}",
+            d.number().to_string(),
+            d.date(),
+            d.family().to_string(),
+            d.size(),
+            d.cutoff().get()
+        );
+    }
+}
+
+/// Only HTTP and HTTPS addresses are downloaded.
+fn check_scheme(url: &str) -> Result<(), eesim::Error> {
+    let scheme = url.split_once(':').map(|(s, _)| s.to_ascii_lowercase());
+    match scheme.as_deref() {
+        Some("http" | "https") => Ok(()),
+        Some(s)
+            if !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) =>
+        {
+            let hint = if s == "file" {
+                " (a feed file is read directly: give it to the command, as `eesim replay FILE` or `--feed FILE`)"
+            } else {
+                ""
+            };
+            Err(refused(
+                url,
+                "an http:// or https:// address",
+                &format!("a {s}: address{hint}"),
+            ))
+        }
+        _ => Err(refused(url, "an http:// or https:// address", "no scheme")),
+    }
+}
+
+/// The library's refusals, with the option that waives them.
+fn hint(e: eesim::Error) -> Box<dyn std::error::Error + Send + Sync> {
+    match e.kind() {
+        ErrorKind::FeedAnomalies { url, anomalies } => {
+            let n = anomalies.len();
+            let mut m = format!(
+                "downloading {url}: expected plausible rounds, found {n} anomalous round{} (installed nothing; `eesim fetch --accept-anomalies` installs them, and estimates leave them out):",
+                if n == 1 { "" } else { "s" }
+            );
+            for a in anomalies {
+                m.push_str(&format!("\n  {a}"));
+            }
+            m.into()
+        }
+        ErrorKind::FeedOlder { .. } => {
+            format!("{e} (installed nothing; `eesim fetch --force` installs it, keeping the cached feed as the previous copy)").into()
+        }
+        _ => e.into(),
+    }
 }
 
 /// The download of `url`, conditional on `validators`.
@@ -176,7 +258,7 @@ fn download(url: &str, validators: &Validators, timeout: u64) -> Result<Answer, 
 
 fn refused(url: &str, expected: &str, found: &str) -> eesim::Error {
     ErrorKind::FeedDownload {
-        url: url.to_string(),
+        url: redact_url(url),
         expected: expected.to_string(),
         found: found.to_string(),
     }
@@ -203,5 +285,16 @@ fn to_json(url: &str, path: &std::path::Path, u: &FeedUpdate) -> Value {
         "previous_rounds": u.previous_rounds,
         "last_round": u.last_round.as_ref().map(round_json),
         "added": u.added.iter().map(round_json).collect::<Vec<_>>(),
+        "dropped": u.dropped.iter().map(round_json).collect::<Vec<_>>(),
+        "revised": u.revised.iter().map(|(old, new)| json!({"before": round_json(old), "now": round_json(new)})).collect::<Vec<_>>(),
+        "anomalies": u.anomalies.iter().map(|a| json!({
+            "number": a.number.to_string(),
+            "date": a.date.to_string(),
+            "family": a.family.to_string(),
+            "field": a.field,
+            "expected": a.expected,
+            "found": a.found,
+        })).collect::<Vec<_>>(),
+        "skipped": u.load.problems().iter().map(ToString::to_string).collect::<Vec<_>>(),
     })
 }
