@@ -32,4 +32,6 @@ mod oracle;
 mod parser_props;
 mod pool_invariants;
 mod scenario;
+#[cfg(feature = "serve")]
+mod serve;
 mod simulation;

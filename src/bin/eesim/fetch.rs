@@ -28,39 +28,9 @@ enum Answer {
 }
 
 pub(crate) fn fetch(a: &FetchArgs) -> Outcome {
-    let url = a
-        .url
-        .clone()
-        .or_else(|| {
-            std::env::var("EESIM_FEED_URL")
-                .ok()
-                .filter(|u| !u.is_empty())
-        })
-        .unwrap_or_else(|| OFFICIAL_URL.to_string());
-    let cache = data::cache()?;
-    let validators = cache.validators(&url);
-    let answer = download(&url, &validators, a.timeout)?;
-    let path = cache.feed_path();
-    let update = match answer {
-        Answer::NotModified => {
-            let Some((history, _)) = cache.load()? else {
-                return Err(refused(
-                    &url,
-                    "the feed (the cache has no copy to keep)",
-                    "304 Not Modified",
-                )
-                .into());
-            };
-            FeedUpdate {
-                rounds: history.draws().len(),
-                previous_rounds: Some(history.draws().len()),
-                added: Vec::new(),
-                last_round: history.draws().last().cloned(),
-                changed: false,
-            }
-        }
-        Answer::Body(body, validators) => cache.install(&url, &body, validators)?,
-    };
+    let url = feed_url(a.url.as_deref());
+    let path = data::cache()?.feed_path();
+    let update = update(&url, a.timeout)?;
     if a.json {
         outln!("{}", to_json(&url, &path, &update));
         return Ok(());
@@ -106,6 +76,48 @@ pub(crate) fn fetch(a: &FetchArgs) -> Outcome {
         }
     }
     Ok(())
+}
+
+/// The address to download from: `given`, else `$EESIM_FEED_URL`, else IRCC's.
+pub(crate) fn feed_url(given: Option<&str>) -> String {
+    given
+        .map(str::to_string)
+        .or_else(|| {
+            std::env::var("EESIM_FEED_URL")
+                .ok()
+                .filter(|u| !u.is_empty())
+        })
+        .unwrap_or_else(|| OFFICIAL_URL.to_string())
+}
+
+/// Downloads `url` (conditionally, with the cache's validators) into the cache: what
+/// `eesim fetch` does before it prints, and what `eesim serve` does every `--refresh`.
+pub(crate) fn update(
+    url: &str,
+    timeout: u64,
+) -> Result<FeedUpdate, Box<dyn std::error::Error + Send + Sync>> {
+    let cache = data::cache()?;
+    let validators = cache.validators(url);
+    Ok(match download(url, &validators, timeout)? {
+        Answer::NotModified => {
+            let Some((history, _)) = cache.load()? else {
+                return Err(refused(
+                    url,
+                    "the feed (the cache has no copy to keep)",
+                    "304 Not Modified",
+                )
+                .into());
+            };
+            FeedUpdate {
+                rounds: history.draws().len(),
+                previous_rounds: Some(history.draws().len()),
+                added: Vec::new(),
+                last_round: history.draws().last().cloned(),
+                changed: false,
+            }
+        }
+        Answer::Body(body, validators) => cache.install(url, &body, validators)?,
+    })
 }
 
 /// The download of `url`, conditional on `validators`.
