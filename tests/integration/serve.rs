@@ -170,7 +170,7 @@ fn http(addr: &str, method: &str, target: &str, body: Option<&[u8]>) -> Answer {
 fn chance_answers_the_document_of_chance_json_and_keeps_it() {
     let cache = cached("chance");
     let served = Served::start(&cache, &[], &[]);
-    let api = served.get("/api/chance?crs=505&runs=300&categories=french&seed=7");
+    let api = served.get("/api/chance?crs=505&runs=300&programs=cec,fsw&seed=7");
     assert_eq!(api.status, 200, "{}", String::from_utf8_lossy(&api.body));
     assert_eq!(api.header("x-eesim-cache"), Some("miss"));
     assert!(api.header("content-type").unwrap().starts_with("application/json"));
@@ -179,19 +179,19 @@ fn chance_answers_the_document_of_chance_json_and_keeps_it() {
     let cli = eesim_env(
         &cache,
         &[("EESIM_TODAY", TODAY)],
-        &["chance", "--crs", "505", "--runs", "300", "--categories", "french", "--seed", "7", "--json"],
+        &["chance", "--crs", "505", "--runs", "300", "--programs", "cec,fsw", "--seed", "7", "--json"],
     );
     assert!(cli.status.success(), "{}", String::from_utf8_lossy(&cli.stderr));
     let cli: Value = serde_json::from_slice(&cli.stdout).unwrap();
     assert_eq!(api.json(), cli, "the API and `chance --json` differ");
     assert_eq!(api.json()["data"]["kind"], "cached feed");
     // The same question, its parameters in another order: the kept answer, the same bytes.
-    let again = served.get("/api/chance?seed=7&categories=french&runs=300&crs=505");
+    let again = served.get("/api/chance?seed=7&programs=cec,fsw&runs=300&crs=505");
     assert_eq!(again.status, 200);
     assert_eq!(again.header("x-eesim-cache"), Some("hit"));
     assert_eq!(again.body, api.body);
     // Another seed is another question.
-    let other = served.get("/api/chance?crs=505&runs=300&categories=french&seed=8");
+    let other = served.get("/api/chance?crs=505&runs=300&programs=cec,fsw&seed=8");
     assert_eq!(other.header("x-eesim-cache"), Some("miss"));
     assert_ne!(other.json()["p"], Value::Null);
     // A profile in the body: the document of `chance --profile FILE --json`.
@@ -217,13 +217,22 @@ fn chance_answers_the_document_of_chance_json_and_keeps_it() {
 fn crs_what_if_data_health_openapi_and_the_page() {
     let cache = cached("endpoints");
     let served = Served::start(&cache, &[], &[]);
-    let crs = served.post("/api/crs?until=2027-01-01", PROFILE);
+    let crs = served.post("/api/crs", PROFILE);
     assert_eq!(crs.status, 200, "{}", String::from_utf8_lossy(&crs.body));
-    let cli = eesim_env(&cache, &[], &["crs", "examples/data/profile.toml", "--until", "2027-01-01", "--json"]);
+    let cli = eesim_env(&cache, &[], &["crs", "examples/data/profile.toml", "--json"]);
     assert!(cli.status.success());
     assert_eq!(crs.json(), serde_json::from_slice::<Value>(&cli.stdout).unwrap());
     assert_eq!(crs.json()["total"], 513);
-    assert!(crs.json()["path"].as_array().is_some_and(|p| !p.is_empty()));
+    // With a birth date, the score path to `until`, as `crs --until`.
+    let born = PROFILE.replace(r#""age": 29"#, r#""birth_date": "1996-05-10""#);
+    let file = cache.join("born.json");
+    std::fs::write(&file, &born).unwrap();
+    let crs = served.post("/api/crs?until=2027-06-01", &born);
+    assert_eq!(crs.status, 200, "{}", String::from_utf8_lossy(&crs.body));
+    let cli = eesim_env(&cache, &[], &["crs", file.to_str().unwrap(), "--until", "2027-06-01", "--json"]);
+    assert!(cli.status.success(), "{}", String::from_utf8_lossy(&cli.stderr));
+    assert_eq!(crs.json(), serde_json::from_slice::<Value>(&cli.stdout).unwrap());
+    assert!(crs.json()["path"].as_array().is_some_and(|p| p.len() >= 2), "{}", crs.json());
 
     let what_if = served.post("/api/what-if?runs=200&programs=cec,fsw", PROFILE);
     assert_eq!(what_if.status, 200, "{}", String::from_utf8_lossy(&what_if.body));
@@ -237,7 +246,6 @@ fn crs_what_if_data_health_openapi_and_the_page() {
     assert_eq!(data["last_round"], "2024-03-12");
     assert_eq!(data["as_of"], "2024-03-13");
     assert_eq!(data["today"], TODAY);
-    assert!(data["categories"].as_array().unwrap().iter().any(|c| c == "french"));
     assert_eq!(data["limits"]["max_runs"], 50_000);
     // Twenty days after the last round: no warning yet.
     assert_eq!(data["warnings"], Value::Array(Vec::new()));
@@ -274,7 +282,8 @@ fn crs_what_if_data_health_openapi_and_the_page() {
 
 #[test]
 fn bad_parameters_and_limits_are_refused_in_the_project_style() {
-    let cache = cached("bad");
+    // The embedded scenario (an empty cache), whose categories include french.
+    let cache = temp_cache("serve-bad");
     let served = Served::start(&cache, &[], &["--max-runs", "20000"]);
     let cases = [
         ("/api/chance?runs=0", "runs: expected a whole number of runs of at least 1, found 0"),
@@ -296,7 +305,13 @@ fn bad_parameters_and_limits_are_refused_in_the_project_style() {
     }
     let a = served.get("/api/chance?crs=505&runs=100&categories=frnch");
     assert_eq!(a.status, 400);
-    assert!(a.error().contains("found \"frnch\" (did you mean french?)"), "{}", a.error());
+    assert!(a.error().starts_with("categories: expected one of "), "{}", a.error());
+    assert!(a.error().ends_with("found \"frnch\" (did you mean french?)"), "{}", a.error());
+    let data = served.get("/api/data").json();
+    assert_eq!(data["data"]["kind"], "embedded");
+    assert!(data["categories"].as_array().unwrap().iter().any(|c| c == "french"));
+    assert!(data["warnings"][0].as_str().unwrap().starts_with("no cached feed: these answers use the scenario embedded in eesim"));
+    assert!(served.get("/healthz").header("x-eesim-data").unwrap().starts_with("embedded scenario as of "));
     let a = served.post("/api/chance?crs=505", PROFILE);
     assert_eq!(a.error(), "crs: expected either crs or a profile in the body, found both");
     let a = served.post("/api/crs", r#"{"assessed_on": "2026-03-01", "age": 29, "education": "phd"}"#);
@@ -330,7 +345,7 @@ fn a_saturated_server_answers_503_with_retry_after_and_nothing_else() {
                 let addr = served.addr.clone();
                 s.spawn(move || {
                     barrier.wait();
-                    http(&addr, "GET", &format!("/api/chance?crs={}&runs=20000", 450 + i), None)
+                    http(&addr, "GET", &format!("/api/chance?crs={}&runs=1000", 450 + i), None)
                 })
             })
             .collect();
@@ -349,7 +364,7 @@ fn a_saturated_server_answers_503_with_retry_after_and_nothing_else() {
     // Once the work is done, the server answers again.
     let health = served.get("/healthz").json();
     assert_eq!(health["simulations"]["capacity"], 2);
-    assert_eq!(served.get("/api/chance?crs=450&runs=20000").status, 200);
+    assert_eq!(served.get("/api/chance?crs=450&runs=1000").status, 200);
 }
 
 #[test]
@@ -357,7 +372,7 @@ fn sigterm_lets_the_request_under_way_finish_then_stops() {
     let cache = cached("term");
     let mut served = Served::start(&cache, &[], &["--workers", "1"]);
     let addr = served.addr.clone();
-    let request = std::thread::spawn(move || http(&addr, "GET", "/api/chance?crs=480&runs=30000", None));
+    let request = std::thread::spawn(move || http(&addr, "GET", "/api/chance?crs=480&runs=5000", None));
     // Wait until the request is admitted.
     let start = Instant::now();
     while served.get("/healthz").json()["simulations"]["admitted"] == 0 {

@@ -144,10 +144,19 @@ pub(crate) struct ApiError {
 }
 
 impl ApiError {
+    /// A refused request: 400. The command line's `--option-name: ...` is said as the
+    /// parameter's `option_name: ...`.
     fn bad(message: impl Into<String>) -> ApiError {
+        let message = message.into();
+        let message = match message.strip_prefix("--").and_then(|m| m.split_once(':')) {
+            Some((name, rest)) if !name.contains(' ') => {
+                format!("{}:{rest}", name.replace('-', "_"))
+            }
+            _ => message,
+        };
         ApiError {
             status: StatusCode::BAD_REQUEST,
-            message: message.into(),
+            message,
             problems: Vec::new(),
             retry_after: None,
         }

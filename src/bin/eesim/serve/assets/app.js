@@ -188,7 +188,7 @@ function busy(on, text) {
 // A chart: a line with its 95% band, axes, and optionally a marked x.
 function chart(box, points, opts) {
   const NS = "http://www.w3.org/2000/svg";
-  const W = 640, H = 300, L = 48, R = 12, T = 12, B = 40;
+  const W = 640, H = 300, L = 48, R = 36, T = 12, B = 40;
   const svg = document.createElementNS(NS, "svg");
   svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
   svg.setAttribute("role", "img");
