@@ -64,7 +64,14 @@ impl Served {
             .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        for proxy in ["ALL_PROXY", "all_proxy", "HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy"] {
+        for proxy in [
+            "ALL_PROXY",
+            "all_proxy",
+            "HTTP_PROXY",
+            "http_proxy",
+            "HTTPS_PROXY",
+            "https_proxy",
+        ] {
             command.env_remove(proxy);
         }
         let mut child = command.spawn().unwrap();
@@ -85,7 +92,12 @@ impl Served {
             .split("http://")
             .nth(1)
             .and_then(|rest| rest.split('/').next())
-            .unwrap_or_else(|| panic!("expected the address on stdout, found {line:?}; log: {}", log.lock().unwrap()))
+            .unwrap_or_else(|| {
+                panic!(
+                    "expected the address on stdout, found {line:?}; log: {}",
+                    log.lock().unwrap()
+                )
+            })
             .to_string();
         assert!(addr.starts_with("127.0.0.1:"), "{line}");
         Served { child, addr, log }
@@ -121,8 +133,12 @@ impl Answer {
     }
 
     fn json(&self) -> Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|e| panic!("expected JSON, found {e}: {}", String::from_utf8_lossy(&self.body)))
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "expected JSON, found {e}: {}",
+                String::from_utf8_lossy(&self.body)
+            )
+        })
     }
 
     fn error(&self) -> String {
@@ -133,7 +149,9 @@ impl Answer {
 /// One HTTP/1.1 request on its own connection.
 fn http(addr: &str, method: &str, target: &str, body: Option<&[u8]>) -> Answer {
     let mut stream = TcpStream::connect(addr).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(120))).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(120)))
+        .unwrap();
     let body = body.unwrap_or_default();
     let head = format!(
         "{method} {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
@@ -147,16 +165,30 @@ fn http(addr: &str, method: &str, target: &str, body: Option<&[u8]>) -> Answer {
     let split = raw
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
-        .unwrap_or_else(|| panic!("expected an HTTP answer, found {:?}", String::from_utf8_lossy(&raw)));
+        .unwrap_or_else(|| {
+            panic!(
+                "expected an HTTP answer, found {:?}",
+                String::from_utf8_lossy(&raw)
+            )
+        });
     let head = String::from_utf8_lossy(&raw[..split]).into_owned();
     let mut lines = head.lines();
-    let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
     let headers: Vec<(String, String)> = lines
         .filter_map(|l| l.split_once(':'))
         .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
         .collect();
     assert!(
-        !headers.iter().any(|(k, v)| k == "transfer-encoding" && v.contains("chunked")),
+        !headers
+            .iter()
+            .any(|(k, v)| k == "transfer-encoding" && v.contains("chunked")),
         "expected a Content-Length answer"
     );
     Answer {
@@ -173,15 +205,34 @@ fn chance_answers_the_document_of_chance_json_and_keeps_it() {
     let api = served.get("/api/chance?crs=505&runs=300&programs=cec,fsw&seed=7");
     assert_eq!(api.status, 200, "{}", String::from_utf8_lossy(&api.body));
     assert_eq!(api.header("x-eesim-cache"), Some("miss"));
-    assert!(api.header("content-type").unwrap().starts_with("application/json"));
+    assert!(
+        api.header("content-type")
+            .unwrap()
+            .starts_with("application/json")
+    );
     let data = api.header("x-eesim-data").unwrap();
     assert_eq!(data, "cached feed, calibrated as of 2024-03-13");
     let cli = eesim_env(
         &cache,
         &[("EESIM_TODAY", TODAY)],
-        &["chance", "--crs", "505", "--runs", "300", "--programs", "cec,fsw", "--seed", "7", "--json"],
+        &[
+            "chance",
+            "--crs",
+            "505",
+            "--runs",
+            "300",
+            "--programs",
+            "cec,fsw",
+            "--seed",
+            "7",
+            "--json",
+        ],
     );
-    assert!(cli.status.success(), "{}", String::from_utf8_lossy(&cli.stderr));
+    assert!(
+        cli.status.success(),
+        "{}",
+        String::from_utf8_lossy(&cli.stderr)
+    );
     let cli: Value = serde_json::from_slice(&cli.stdout).unwrap();
     assert_eq!(api.json(), cli, "the API and `chance --json` differ");
     assert_eq!(api.json()["data"]["kind"], "cached feed");
@@ -200,9 +251,22 @@ fn chance_answers_the_document_of_chance_json_and_keeps_it() {
     let cli = eesim_env(
         &cache,
         &[("EESIM_TODAY", TODAY)],
-        &["chance", "--profile", "examples/data/profile.toml", "--runs", "200", "--horizon-days", "91", "--json"],
+        &[
+            "chance",
+            "--profile",
+            "examples/data/profile.toml",
+            "--runs",
+            "200",
+            "--horizon-days",
+            "91",
+            "--json",
+        ],
     );
-    assert!(cli.status.success(), "{}", String::from_utf8_lossy(&cli.stderr));
+    assert!(
+        cli.status.success(),
+        "{}",
+        String::from_utf8_lossy(&cli.stderr)
+    );
     let cli: Value = serde_json::from_slice(&cli.stdout).unwrap();
     assert_eq!(api.json(), cli);
     assert_eq!(api.json()["candidate"]["crs"], 513);
@@ -210,7 +274,10 @@ fn chance_answers_the_document_of_chance_json_and_keeps_it() {
     let log = served.log();
     assert!(log.contains("GET /api/chance?crs=505"), "{log}");
     assert!(log.contains("status=200"), "{log}");
-    assert!(log.contains("cache=\"hit\"") || log.contains("cache=hit"), "{log}");
+    assert!(
+        log.contains("cache=\"hit\"") || log.contains("cache=hit"),
+        "{log}"
+    );
 }
 
 #[test]
@@ -219,9 +286,16 @@ fn crs_what_if_data_health_openapi_and_the_page() {
     let served = Served::start(&cache, &[], &[]);
     let crs = served.post("/api/crs", PROFILE);
     assert_eq!(crs.status, 200, "{}", String::from_utf8_lossy(&crs.body));
-    let cli = eesim_env(&cache, &[], &["crs", "examples/data/profile.toml", "--json"]);
+    let cli = eesim_env(
+        &cache,
+        &[],
+        &["crs", "examples/data/profile.toml", "--json"],
+    );
     assert!(cli.status.success());
-    assert_eq!(crs.json(), serde_json::from_slice::<Value>(&cli.stdout).unwrap());
+    assert_eq!(
+        crs.json(),
+        serde_json::from_slice::<Value>(&cli.stdout).unwrap()
+    );
     assert_eq!(crs.json()["total"], 513);
     // With a birth date, the score path to `until`, as `crs --until`.
     let born = PROFILE.replace(r#""age": 29"#, r#""birth_date": "1996-05-10""#);
@@ -229,15 +303,44 @@ fn crs_what_if_data_health_openapi_and_the_page() {
     std::fs::write(&file, &born).unwrap();
     let crs = served.post("/api/crs?until=2027-06-01", &born);
     assert_eq!(crs.status, 200, "{}", String::from_utf8_lossy(&crs.body));
-    let cli = eesim_env(&cache, &[], &["crs", file.to_str().unwrap(), "--until", "2027-06-01", "--json"]);
-    assert!(cli.status.success(), "{}", String::from_utf8_lossy(&cli.stderr));
-    assert_eq!(crs.json(), serde_json::from_slice::<Value>(&cli.stdout).unwrap());
-    assert!(crs.json()["path"].as_array().is_some_and(|p| p.len() >= 2), "{}", crs.json());
+    let cli = eesim_env(
+        &cache,
+        &[],
+        &[
+            "crs",
+            file.to_str().unwrap(),
+            "--until",
+            "2027-06-01",
+            "--json",
+        ],
+    );
+    assert!(
+        cli.status.success(),
+        "{}",
+        String::from_utf8_lossy(&cli.stderr)
+    );
+    assert_eq!(
+        crs.json(),
+        serde_json::from_slice::<Value>(&cli.stdout).unwrap()
+    );
+    assert!(
+        crs.json()["path"].as_array().is_some_and(|p| p.len() >= 2),
+        "{}",
+        crs.json()
+    );
 
     let what_if = served.post("/api/what-if?runs=200&programs=cec,fsw", PROFILE);
-    assert_eq!(what_if.status, 200, "{}", String::from_utf8_lossy(&what_if.body));
+    assert_eq!(
+        what_if.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&what_if.body)
+    );
     let w = what_if.json();
-    assert_eq!((w["crs"].clone(), w["runs"].clone()), (513.into(), 200.into()));
+    assert_eq!(
+        (w["crs"].clone(), w["runs"].clone()),
+        (513.into(), 200.into())
+    );
     assert!(w["improvements"].as_array().is_some_and(|i| !i.is_empty()));
     assert_eq!(w["data"]["kind"], "cached feed");
 
@@ -252,7 +355,9 @@ fn crs_what_if_data_health_openapi_and_the_page() {
     let served_late = Served::start(&cache, &[("EESIM_TODAY", "2024-06-01")], &[]);
     let warnings = served_late.get("/api/data").json()["warnings"].clone();
     assert!(
-        warnings[0].as_str().unwrap().contains("the newest round in the data is of 2024-03-12, 81 days before today (2024-06-01)"),
+        warnings[0].as_str().unwrap().contains(
+            "the newest round in the data is of 2024-03-12, 81 days before today (2024-06-01)"
+        ),
         "{warnings}"
     );
 
@@ -261,7 +366,13 @@ fn crs_what_if_data_health_openapi_and_the_page() {
     assert_eq!(health.json()["status"], "ok");
     let openapi = served.get("/api/openapi.json").json();
     assert_eq!(openapi["openapi"], "3.1.0");
-    for path in ["/api/chance", "/api/crs", "/api/what-if", "/api/data", "/healthz"] {
+    for path in [
+        "/api/chance",
+        "/api/crs",
+        "/api/what-if",
+        "/api/data",
+        "/healthz",
+    ] {
         assert!(openapi["paths"].get(path).is_some(), "{path} undocumented");
     }
 
@@ -269,13 +380,26 @@ fn crs_what_if_data_health_openapi_and_the_page() {
     assert_eq!(page.status, 200);
     let html = String::from_utf8(page.body.clone()).unwrap();
     assert!(html.contains(r#"<script src="/app.js" defer></script>"#));
-    assert!(!html.contains("http://") && !html.contains("https://"), "the page loads nothing from another site");
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "the page loads nothing from another site"
+    );
     let csp = page.header("content-security-policy").unwrap();
-    assert!(csp.contains("script-src 'self'") && csp.contains("default-src 'none'"), "{csp}");
+    assert!(
+        csp.contains("script-src 'self'") && csp.contains("default-src 'none'"),
+        "{csp}"
+    );
     assert_eq!(page.header("x-content-type-options"), Some("nosniff"));
-    assert_eq!(page.header("x-eesim-data"), Some("cached feed, calibrated as of 2024-03-13"));
+    assert_eq!(
+        page.header("x-eesim-data"),
+        Some("cached feed, calibrated as of 2024-03-13")
+    );
     let js = served.get("/app.js");
-    assert!(js.header("content-type").unwrap().starts_with("text/javascript"));
+    assert!(
+        js.header("content-type")
+            .unwrap()
+            .starts_with("text/javascript")
+    );
     assert!(String::from_utf8_lossy(&js.body).contains("/api/chance"));
     assert_eq!(served.get("/style.css").status, 200);
 }
@@ -286,49 +410,129 @@ fn bad_parameters_and_limits_are_refused_in_the_project_style() {
     let cache = temp_cache("serve-bad");
     let served = Served::start(&cache, &[], &["--max-runs", "20000"]);
     let cases = [
-        ("/api/chance?runs=0", "runs: expected a whole number of runs of at least 1, found 0"),
-        ("/api/chance?runs=20001", "runs: expected at most 20000 simulated futures on this server, found 20001"),
-        ("/api/chance?crs=1300", "crs: expected a CRS score from 0 to 1200, found 1300"),
-        ("/api/chance?submitted=2024-13-01", "submitted: expected a date like 2026-12-01, found 2024-13-01"),
-        ("/api/chance?nominee=maybe", "nominee: expected true or false, found \"maybe\""),
-        ("/api/chance?programs=cex", "programs: expected one of cec, fsw, fst, pnp, found \"cex\" (did you mean cec?)"),
+        (
+            "/api/chance?runs=0",
+            "runs: expected a whole number of runs of at least 1, found 0",
+        ),
+        (
+            "/api/chance?runs=20001",
+            "runs: expected at most 20000 simulated futures on this server, found 20001",
+        ),
+        (
+            "/api/chance?crs=1300",
+            "crs: expected a CRS score from 0 to 1200, found 1300",
+        ),
+        (
+            "/api/chance?submitted=2024-13-01",
+            "submitted: expected a date like 2026-12-01, found 2024-13-01",
+        ),
+        (
+            "/api/chance?nominee=maybe",
+            "nominee: expected true or false, found \"maybe\"",
+        ),
+        (
+            "/api/chance?programs=cex",
+            "programs: expected one of cec, fsw, fst, pnp, found \"cex\" (did you mean cec?)",
+        ),
     ];
     for (target, message) in cases {
         let a = served.get(target);
-        assert_eq!((a.status, a.error()), (400, message.to_string()), "{target}");
+        assert_eq!(
+            (a.status, a.error()),
+            (400, message.to_string()),
+            "{target}"
+        );
     }
     // No file path, scenario or feed is taken from a request.
     for key in ["scenario", "feed", "profile", "plot", "batch", "threads"] {
         let a = served.get(&format!("/api/chance?{key}=/etc/passwd"));
         assert_eq!(a.status, 400, "{key}");
-        assert!(a.error().starts_with(&format!("{key}: expected one of the parameters programs")), "{}", a.error());
+        assert!(
+            a.error()
+                .starts_with(&format!("{key}: expected one of the parameters programs")),
+            "{}",
+            a.error()
+        );
     }
     let a = served.get("/api/chance?crs=505&runs=100&categories=frnch");
     assert_eq!(a.status, 400);
-    assert!(a.error().starts_with("categories: expected one of "), "{}", a.error());
-    assert!(a.error().ends_with("found \"frnch\" (did you mean french?)"), "{}", a.error());
+    assert!(
+        a.error().starts_with("categories: expected one of "),
+        "{}",
+        a.error()
+    );
+    assert!(
+        a.error()
+            .ends_with("found \"frnch\" (did you mean french?)"),
+        "{}",
+        a.error()
+    );
     let data = served.get("/api/data").json();
     assert_eq!(data["data"]["kind"], "embedded");
-    assert!(data["categories"].as_array().unwrap().iter().any(|c| c == "french"));
-    assert!(data["warnings"][0].as_str().unwrap().starts_with("no cached feed: these answers use the scenario embedded in eesim"));
-    assert!(served.get("/healthz").header("x-eesim-data").unwrap().starts_with("embedded scenario as of "));
+    assert!(
+        data["categories"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c == "french")
+    );
+    assert!(
+        data["warnings"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("no cached feed: these answers use the scenario embedded in eesim")
+    );
+    assert!(
+        served
+            .get("/healthz")
+            .header("x-eesim-data")
+            .unwrap()
+            .starts_with("embedded scenario as of ")
+    );
     let a = served.post("/api/chance?crs=505", PROFILE);
-    assert_eq!(a.error(), "crs: expected either crs or a profile in the body, found both");
-    let a = served.post("/api/crs", r#"{"assessed_on": "2026-03-01", "age": 29, "education": "phd"}"#);
+    assert_eq!(
+        a.error(),
+        "crs: expected either crs or a profile in the body, found both"
+    );
+    let a = served.post(
+        "/api/crs",
+        r#"{"assessed_on": "2026-03-01", "age": 29, "education": "phd"}"#,
+    );
     assert_eq!(a.status, 400);
     let problems = a.json()["problems"].clone();
-    assert!(problems[0].as_str().unwrap().starts_with("education: expected one of below_secondary"), "{problems}");
+    assert!(
+        problems[0]
+            .as_str()
+            .unwrap()
+            .starts_with("education: expected one of below_secondary"),
+        "{problems}"
+    );
     assert_eq!(served.post("/api/crs", "").status, 400);
-    assert_eq!(served.post("/api/crs?until=soon", PROFILE).error(), "until: expected a date like 2026-12-01, found soon");
+    assert_eq!(
+        served.post("/api/crs?until=soon", PROFILE).error(),
+        "until: expected a date like 2026-12-01, found soon"
+    );
     // Size limits: the body and the address.
     let big = format!("{{\"pad\": \"{}\"}}", "x".repeat(70 * 1024));
-    assert_eq!(served.post("/api/crs", &big).status, 413);
+    let too_big = served.post("/api/crs", &big);
+    assert_eq!(too_big.status, 413);
+    assert_eq!(
+        too_big.error(),
+        "the request's body: expected at most 65536 bytes, found more"
+    );
     let long = served.get(&format!("/api/chance?crs={}", "5".repeat(9 * 1024)));
     assert_eq!(long.status, 414);
-    assert!(long.error().starts_with("the request's address: expected at most 8192 bytes"));
+    assert!(
+        long.error()
+            .starts_with("the request's address: expected at most 8192 bytes")
+    );
     let missing = served.get("/nope");
     assert_eq!(missing.status, 404);
-    assert!(missing.error().starts_with("/nope: expected one of /, /api/chance"));
+    assert!(
+        missing
+            .error()
+            .starts_with("/nope: expected one of /, /api/chance")
+    );
     assert_eq!(served.get("/api/crs").status, 405);
 }
 
@@ -345,7 +549,12 @@ fn a_saturated_server_answers_503_with_retry_after_and_nothing_else() {
                 let addr = served.addr.clone();
                 s.spawn(move || {
                     barrier.wait();
-                    http(&addr, "GET", &format!("/api/chance?crs={}&runs=1000", 450 + i), None)
+                    http(
+                        &addr,
+                        "GET",
+                        &format!("/api/chance?crs={}&runs=1000", 450 + i),
+                        None,
+                    )
                 })
             })
             .collect();
@@ -355,7 +564,10 @@ fn a_saturated_server_answers_503_with_retry_after_and_nothing_else() {
     let busy: Vec<&Answer> = answers.iter().filter(|a| a.status == 503).collect();
     assert_eq!(ok + busy.len(), clients, "{answers:?}");
     assert!(ok >= 1, "at least the first request is answered");
-    assert!(!busy.is_empty(), "one slot and one queue place cannot take {clients} at once");
+    assert!(
+        !busy.is_empty(),
+        "one slot and one queue place cannot take {clients} at once"
+    );
     for b in busy {
         let secs: u64 = b.header("retry-after").unwrap().parse().unwrap();
         assert!(secs >= 1);
@@ -372,22 +584,35 @@ fn sigterm_lets_the_request_under_way_finish_then_stops() {
     let cache = cached("term");
     let mut served = Served::start(&cache, &[], &["--workers", "1"]);
     let addr = served.addr.clone();
-    let request = std::thread::spawn(move || http(&addr, "GET", "/api/chance?crs=480&runs=5000", None));
+    let request =
+        std::thread::spawn(move || http(&addr, "GET", "/api/chance?crs=480&runs=5000", None));
     // Wait until the request is admitted.
     let start = Instant::now();
     while served.get("/healthz").json()["simulations"]["admitted"] == 0 {
-        assert!(start.elapsed() < Duration::from_secs(30), "the request never started");
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "the request never started"
+        );
         std::thread::sleep(Duration::from_millis(5));
     }
     let pid = served.child.id().to_string();
-    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
     let answer = request.join().unwrap();
     assert_eq!(answer.status, 200, "the request under way is answered");
     let status = served.child.wait().unwrap();
     assert!(status.success(), "{status:?}");
     let log = served.log();
     assert!(log.contains("SIGTERM: shutting down"), "{log}");
-    assert!(TcpStream::connect(&served.addr).is_err(), "the port is closed");
+    assert!(
+        TcpStream::connect(&served.addr).is_err(),
+        "the port is closed"
+    );
 }
 
 #[test]
@@ -395,7 +620,11 @@ fn refresh_downloads_the_feed_into_the_cache_and_answers_from_it() {
     let cache = temp_cache("serve-refresh");
     let body = std::fs::read(fixture("replay.json")).unwrap();
     let server = Server::start(move |_| Reply::ok(body.clone()));
-    let served = Served::start(&cache, &[("EESIM_FEED_URL", &server.url)], &["--refresh", "6h"]);
+    let served = Served::start(
+        &cache,
+        &[("EESIM_FEED_URL", &server.url)],
+        &["--refresh", "6h"],
+    );
     // The cache is empty: the embedded scenario at first, and a download at once.
     let start = Instant::now();
     loop {
@@ -405,12 +634,18 @@ fn refresh_downloads_the_feed_into_the_cache_and_answers_from_it() {
             assert!(data["refresh"]["last_error"].is_null());
             break;
         }
-        assert!(start.elapsed() < Duration::from_secs(30), "no refresh: {}", served.log());
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "no refresh: {}",
+            served.log()
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
     assert!(cache.join(FEED_FILE).is_file());
     assert_eq!(
-        served.get("/api/chance?crs=500&runs=100").header("x-eesim-data"),
+        served
+            .get("/api/chance?crs=500&runs=100")
+            .header("x-eesim-data"),
         Some("cached feed, calibrated as of 2024-03-13")
     );
     assert_eq!(server.heads().len(), 1);

@@ -122,7 +122,12 @@ pub(crate) fn router(app: Arc<App>) -> Router {
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             app.timeout + Duration::from_secs(5),
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&app),
+            frame,
         ));
+    // Outermost, so that every answer has them, the frame's own included.
     for (name, value) in headers {
         router = router.layer(SetResponseHeaderLayer::overriding(
             name,
@@ -130,7 +135,10 @@ pub(crate) fn router(app: Arc<App>) -> Router {
         ));
     }
     router
-        .layer(axum::middleware::from_fn_with_state(Arc::clone(&app), frame))
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&app),
+            frame,
+        ))
         .with_state(app)
 }
 
@@ -225,6 +233,26 @@ async fn frame(State(app): State<Arc<App>>, request: Request, next: Next) -> Res
     } else {
         next.run(request).await
     };
+    // The limits' own plain answers, said as every other error.
+    let json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    let limit = match response.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => Some(format!(
+            "the request's body: expected at most {MAX_BODY} bytes, found more"
+        )),
+        StatusCode::REQUEST_TIMEOUT => Some(format!(
+            "the request: expected it whole within {} s, found it unfinished",
+            app.timeout.as_secs() + 5
+        )),
+        _ => None,
+    };
+    if let (false, Some(message)) = (json, limit) {
+        let mut e = ApiError::bad(message);
+        e.status = response.status();
+        response = e.into_response();
+    }
     if let Ok(v) = HeaderValue::from_str(&app.data().header) {
         response
             .headers_mut()
@@ -308,11 +336,7 @@ async fn healthz(State(app): State<Arc<App>>) -> impl IntoResponse {
 async fn data(State(app): State<Arc<App>>) -> Result<impl IntoResponse, ApiError> {
     let d = app.data();
     let today = crate::data::today().map_err(|e| ApiError::from_error(e.as_ref()))?;
-    let refreshed = app
-        .refreshed
-        .lock()
-        .map(|s| s.clone())
-        .unwrap_or_default();
+    let refreshed = app.refreshed.lock().map(|s| s.clone()).unwrap_or_default();
     let every = match app.refresh {
         Refresh::Every(t) if app.source == Source::Cache => Some(t.as_secs()),
         _ => None,
@@ -479,13 +503,17 @@ async fn estimate(
         Err(_) => {
             return Err(ApiError::busy(
                 secs.div_ceil(4).max(1),
-                format!("the estimate: expected an answer within {secs} s, found none: the server is busy, try again"),
+                format!(
+                    "the estimate: expected an answer within {secs} s, found none: the server is busy, try again"
+                ),
             ));
         }
         Ok(Err(Busy { retry_after })) => {
             return Err(ApiError::busy(
                 retry_after,
-                format!("the server is busy: every simulation slot and queue place is taken, try again in {retry_after} s"),
+                format!(
+                    "the server is busy: every simulation slot and queue place is taken, try again in {retry_after} s"
+                ),
             ));
         }
         Ok(Ok(result)) => result?,
@@ -546,9 +574,8 @@ async fn chance(
         profile.as_ref().map_or("", |(_, text)| text.as_str())
     );
     estimate(app, key, move |data| {
-        let estimate =
-            crate::chance_estimate(&a, &data.scenario, profile.map(|(p, _)| p), |_| {})
-                .map_err(|e| ApiError::from_error(e.as_ref()))?;
+        let estimate = crate::chance_estimate(&a, &data.scenario, profile.map(|(p, _)| p), |_| {})
+            .map_err(|e| ApiError::from_error(e.as_ref()))?;
         Ok(crate::chance_json(&estimate, data.json.clone()))
     })
     .await
@@ -634,7 +661,10 @@ mod tests {
         assert_eq!(argv, ["--crs=505", "--runs=200", "--to-landing"]);
         let e = arguments(&p(&[("scenario", "/etc/passwd")]), &allowed).unwrap_err();
         assert_eq!(e.status, StatusCode::BAD_REQUEST);
-        assert!(e.message.starts_with("scenario: expected one of the parameters programs"));
+        assert!(
+            e.message
+                .starts_with("scenario: expected one of the parameters programs")
+        );
         let e = arguments(&p(&[("exact", "maybe")]), &allowed).unwrap_err();
         assert_eq!(e.message, "exact: expected true or false, found \"maybe\"");
     }

@@ -108,7 +108,10 @@ mod tests {
 
     #[test]
     fn a_full_queue_answers_busy_and_frees_its_place() {
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap();
         let limiter = Arc::new(Limiter::new(pool, 1, 1));
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()

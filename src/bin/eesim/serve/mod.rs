@@ -43,9 +43,10 @@ pub(crate) struct ServeArgs {
     /// Simulations at once [default: one per core].
     #[arg(long, value_parser = crate::parse::threads)]
     pub(crate) workers: Option<usize>,
-    /// Requests waiting for a simulation slot before the server answers 503.
-    #[arg(long, default_value = "8", value_parser = clap::value_parser!(u32).range(0..=10_000))]
-    pub(crate) queue: u32,
+    /// Requests waiting for a simulation slot before the server answers 503 [default: one per
+    /// worker].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(0..=10_000))]
+    pub(crate) queue: Option<u32>,
     /// Seconds one request may take, waiting included, before it is answered 503.
     #[arg(long, default_value = "60", value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub(crate) timeout: u64,
@@ -113,7 +114,7 @@ pub(crate) fn serve(a: &ServeArgs) -> Outcome {
         data: std::sync::RwLock::new(Arc::new(data)),
         source,
         answers: answers::Answers::new(a.cache_entries as usize),
-        limiter: limit::Limiter::new(pool, workers, a.queue as usize),
+        limiter: limit::Limiter::new(pool, workers, a.queue.map_or(workers, |q| q as usize)),
         max_runs: a.max_runs,
         timeout: Duration::from_secs(a.timeout),
         refresh: a.refresh,

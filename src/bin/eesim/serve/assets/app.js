@@ -240,13 +240,29 @@ function renderChance(doc, breakdown) {
     "), in the pool from " + c.in_pool_from + ", profile valid until " + c.expires + ". " + doc.runs + " simulated futures from " + doc.as_of + ".");
   const box = $("breakdown");
   if (breakdown) {
-    const rows = [["Core (age, education, languages, Canadian work)", breakdown.core], ["Spouse or partner", breakdown.spouse],
-      ["Skill transferability", breakdown.transferability], ["Additional points", breakdown.additional]];
-    const t = el("table", { id: "crs-table" }, el("caption", { text: "Your CRS score, as of " + breakdown.assessed_on }));
-    const tb = el("tbody");
-    for (const [k, v] of rows) tb.append(el("tr", {}, el("th", { scope: "row", text: k }), el("td", { class: "num", text: String(v) })));
-    tb.append(el("tr", {}, el("th", { scope: "row", text: "Total" }), el("td", { class: "num" }, el("strong", { id: "crs-total", text: String(breakdown.total) }))));
-    t.append(tb);
+    const d = breakdown.detail || {};
+    const sections = [
+      ["Core: age, education, languages, Canadian work", breakdown.core, d.core,
+        [["age", "Age"], ["education", "Education"], ["first_language", "First official language"], ["second_language", "Second official language"], ["canadian_work", "Canadian work experience"]]],
+      ["Spouse or partner", breakdown.spouse, d.spouse,
+        [["education", "Their education"], ["language", "Their first official language"], ["canadian_work", "Their Canadian work experience"]]],
+      ["Skill transferability (at most 100)", breakdown.transferability, d.transferability,
+        [["education_language", "Education with strong language"], ["education_canadian_work", "Education with Canadian work"], ["education", "Education subtotal (at most 50)"],
+          ["foreign_language", "Foreign work with strong language"], ["foreign_canadian_work", "Foreign with Canadian work"], ["foreign_work", "Foreign work subtotal (at most 50)"],
+          ["certificate", "Certificate of qualification with language"]]],
+      ["Additional points (at most 600)", breakdown.additional, d.additional,
+        [["provincial_nomination", "Provincial nomination"], ["job_offer", "Job offer"], ["canadian_education", "Education in Canada"], ["french", "French ability"], ["sibling", "Sibling in Canada"]]],
+    ];
+    const t = el("table", { id: "crs-table" }, el("caption", { text: "Your CRS score under the rules of " + breakdown.assessed_on + ", factor by factor" }));
+    for (const [title, total, detail, factors] of sections) {
+      const tb = el("tbody");
+      tb.append(el("tr", {}, el("th", { scope: "rowgroup", text: title }), el("td", { class: "num" }, el("strong", { text: String(total) }))));
+      for (const [k, label] of factors) {
+        if (detail && detail[k] !== undefined) tb.append(el("tr", { class: "factor" }, el("td", { text: label }), el("td", { class: "num", text: String(detail[k]) })));
+      }
+      t.append(tb);
+    }
+    t.append(el("tbody", {}, el("tr", {}, el("th", { scope: "row", text: "Total" }), el("td", { class: "num" }, el("strong", { id: "crs-total", text: String(breakdown.total) })))));
     box.replaceChildren(t);
     if (doc.score_path && doc.score_path.length > 1) {
       const ul = el("ul");
