@@ -260,7 +260,7 @@ impl FeedCache {
         };
         let meta = serde_json::to_string_pretty(&meta).map_err(|e| ErrorKind::Io {
             context: "writing the fetch record".to_string(),
-            message: e.to_string(),
+            source: crate::error::Cause::new(e),
         })?;
         self.write_atomically(META_FILE, meta.as_bytes())?;
         Ok(FeedUpdate {
@@ -289,7 +289,7 @@ impl FeedCache {
     fn io(&self, doing: &str, path: &Path, e: std::io::Error) -> crate::Error {
         ErrorKind::Io {
             context: format!("{doing} the feed cache {}", path.display()),
-            message: e.to_string(),
+            source: crate::error::Cause::new(e),
         }
         .into()
     }

@@ -57,7 +57,7 @@ impl CandidateList {
     /// [`CandidateList::from_reader`].
     pub fn from_path(path: impl AsRef<Path>, categories: Categories) -> Result<Self> {
         let path = path.as_ref();
-        let file = std::fs::File::open(path).map_err(|e| io_error(path, &e))?;
+        let file = std::fs::File::open(path).map_err(|e| io_error(path, e))?;
         Self::from_reader(file, categories).map_err(|e| match e.into_kind() {
             ErrorKind::CandidateFile {
                 line,
@@ -358,10 +358,10 @@ fn file_error(line: u64, field: &str, message: String) -> Error {
     .into()
 }
 
-fn io_error(path: &Path, e: &io::Error) -> Error {
+fn io_error(path: &Path, e: io::Error) -> Error {
     ErrorKind::Io {
         context: format!("reading {}", path.display()),
-        message: e.to_string(),
+        source: crate::error::Cause::new(e),
     }
     .into()
 }

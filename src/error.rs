@@ -134,13 +134,25 @@ pub enum ErrorKind {
         /// What was expected and found.
         message: String,
     },
-    /// An error reading input.
-    #[error("{context}: {message}")]
-    Io {
-        /// What was being read.
-        context: String,
-        /// The underlying error.
+    /// A problem in a batch file of candidates.
+    #[error("batch {file}, line {line}, field {field}: {message}")]
+    Batch {
+        /// The batch file.
+        file: String,
+        /// The 1-based line of the file (the header is line 1).
+        line: u64,
+        /// The field's name.
+        field: String,
+        /// What was expected and found.
         message: String,
+    },
+    /// An error reading or writing a file (or a value on its way to one).
+    #[error("{context}: {source}")]
+    Io {
+        /// What was being read or written.
+        context: String,
+        /// The underlying error, kept as the error's [`source`](std::error::Error::source).
+        source: Cause,
     },
     /// A download of the rounds feed that failed or gave something other than a usable
     /// feed; the cached copy is left as it was.
@@ -200,12 +212,12 @@ pub enum ErrorKind {
         found: String,
     },
     /// A CRS profile file with one or more problems, every one listed as `path: message`.
-    #[error("CRS profile{}: {} problem{}: {}", source_suffix(.source_name), .problems.len(), if .problems.len() == 1 { "" } else { "s" }, .problems.join("; "))]
+    #[error("CRS profile{}: {} problem{}: {}", source_suffix(.source_name), .problems.len(), if .problems.len() == 1 { "" } else { "s" }, join_problems(.problems))]
     InvalidProfile {
         /// The file the profile came from, or empty.
         source_name: String,
-        /// Each problem as `field.path: expected X, found Y`, in the order of the fields.
-        problems: Vec<String>,
+        /// Each problem with its field path, in the order of the fields.
+        problems: Vec<crate::check::Problem>,
     },
     /// A score path that cannot be computed.
     #[error("score path: {what}: expected {expected}, found {found}")]
@@ -218,12 +230,12 @@ pub enum ErrorKind {
         found: String,
     },
     /// A scenario with one or more problems, every one listed as `key.path: message`.
-    #[error("scenario{}: {} problem{}: {}", source_suffix(.source_name), .problems.len(), if .problems.len() == 1 { "" } else { "s" }, .problems.join("; "))]
+    #[error("scenario{}: {} problem{}: {}", source_suffix(.source_name), .problems.len(), if .problems.len() == 1 { "" } else { "s" }, join_problems(.problems))]
     InvalidScenario {
         /// The file the scenario came from, or empty.
         source_name: String,
-        /// Each problem as `key.path: expected X, found Y`.
-        problems: Vec<String>,
+        /// Each problem with its key path (`draws.cec.sizes[1]: expected X, found Y`).
+        problems: Vec<crate::check::Problem>,
     },
 }
 
@@ -262,6 +274,14 @@ pub(crate) fn describe_json(v: Option<&serde_json::Value>) -> String {
         Some(Value::Array(_)) => "a list".into(),
         Some(Value::Object(_)) => "a table".into(),
     }
+}
+
+fn join_problems(problems: &[crate::check::Problem]) -> String {
+    problems
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn feed_draw(draw: &Option<String>) -> String {
@@ -303,4 +323,47 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        std::error::Error::source(&*self.0)
+    }
+}
+
+/// The error underneath an eesim error (an I/O or encoding error), kept whole so that
+/// [`std::error::Error::source`] reaches it; shared, so that errors stay cheap to clone.
+/// Two causes are equal when they say the same thing.
+#[derive(Clone, Debug)]
+pub struct Cause(std::sync::Arc<dyn std::error::Error + Send + Sync>);
+
+impl Cause {
+    /// Wraps `e`.
+    pub fn new(e: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Cause(std::sync::Arc::new(e))
+    }
+
+    /// The underlying error.
+    #[must_use]
+    pub fn get(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+        &*self.0
+    }
+}
+
+impl fmt::Display for Cause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for Cause {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
+}
+
+impl PartialEq for Cause {
+    fn eq(&self, other: &Cause) -> bool {
+        self.0.to_string() == other.0.to_string()
+    }
+}
+
+impl Eq for Cause {}

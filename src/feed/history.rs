@@ -5,9 +5,9 @@ use std::str::FromStr;
 
 use jiff::civil::Date;
 
-use super::family::DrawFamily;
 use super::snapshot::PoolSnapshot;
 use crate::error::{Error, ErrorKind, Result};
+use crate::family::Family;
 use crate::score::CrsScore;
 use crate::time::Timestamp;
 
@@ -80,7 +80,7 @@ pub struct DrawRecord {
     pub(crate) number: DrawNumber,
     pub(crate) date: Date,
     pub(crate) name: String,
-    pub(crate) family: DrawFamily,
+    pub(crate) family: Family,
     pub(crate) size: u32,
     pub(crate) cutoff: CrsScore,
     pub(crate) held_at: Option<Timestamp>,
@@ -111,7 +111,7 @@ impl DrawRecord {
     }
     /// The round's family.
     #[must_use]
-    pub fn family(&self) -> &DrawFamily {
+    pub fn family(&self) -> &Family {
         &self.family
     }
     /// The number of invitations issued.
@@ -153,7 +153,8 @@ impl DrawRecord {
 ///
 /// # Example
 /// ```
-/// use eesim::feed::{DrawFamily, FeedReader};
+/// use eesim::Family;
+/// use eesim::feed::FeedReader;
 ///
 /// let json = r#"{"rounds": [
 ///   {"drawNumber": "2", "drawDate": "2024-03-06", "drawName": "Canadian Experience Class",
@@ -162,8 +163,8 @@ impl DrawRecord {
 ///    "drawSize": "2,000", "drawCRS": "510"}]}"#;
 /// let (history, report) = FeedReader::new().read_str(json)?;
 /// assert!(report.problems().is_empty());
-/// let families: Vec<&DrawFamily> = history.draws().iter().map(|d| d.family()).collect();
-/// assert_eq!(families, [&DrawFamily::General, &DrawFamily::Cec]);
+/// let families: Vec<&Family> = history.draws().iter().map(|d| d.family()).collect();
+/// assert_eq!(families, [&Family::GENERAL, &Family::CEC]);
 /// # Ok::<(), eesim::Error>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -9,7 +9,7 @@
 //! # Overview
 //! - [`FeedReader`]: strict or lenient; [`LoadReport`] positions every problem and warning.
 //! - [`History`]: [`DrawRecord`]s sorted by date and unique by [`DrawNumber`], each with its
-//!   [`DrawFamily`], and the [`PoolSnapshot`]s (15 disjoint [`RANGES`]) unique by date, each
+//!   [`Family`], and the [`PoolSnapshot`]s (15 disjoint [`RANGES`]) unique by date, each
 //!   knowing the rounds that published it.
 //! - [`ScoreDensity`]: candidates per score inside the published ranges, continuous across
 //!   edges and reproducing every range count ([`DensityModel`]).
@@ -28,7 +28,8 @@
 //!
 //! # Example
 //! ```
-//! use eesim::feed::{DrawFamily, FeedReader, WarningKind};
+//! use eesim::Family;
+//! use eesim::feed::{FeedReader, WarningKind};
 //!
 //! let json = r#"{"rounds": [{"drawNumber": "208", "drawDate": "2021-10-27",
 //!   "drawName": "Provincial Nominee Program", "drawSize": "888", "drawCRS": "744",
@@ -36,34 +37,27 @@
 //!   "drawCutOff": "October 7 at 16:38:21 UTC"}]}"#;
 //! let (history, report) = FeedReader::new().read_str(json)?;
 //! let draw = &history.draws()[0];
-//! assert_eq!(draw.family(), &DrawFamily::Pnp);
+//! assert_eq!(draw.family(), &Family::PNP);
 //! assert_eq!(draw.tie_break().map(|t| t.to_string()).as_deref(), Some("2021-10-07T16:38:21Z"));
 //! assert_eq!(report.warnings()[0].kind, WarningKind::MissingYear { assumed: 2021 });
 //! # Ok::<(), eesim::Error>(())
 //! ```
 
 mod convert;
-mod density;
 mod family;
 mod history;
 mod parse;
 mod raw;
-mod replay;
 mod report;
 mod snapshot;
-mod summary;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-pub use crate::forecast::{Calibration, FamilySchedule, ShareEstimate};
-pub use density::{DensityModel, ScoreDensity};
-pub use family::DrawFamily;
+pub use family::family_of_draw_name;
 pub use history::{DrawNumber, DrawRecord, History};
-pub use replay::{DensityStudy, ErrorStats, Nowcast, Replay};
 pub use report::{FeedWarning, LoadReport, WarningKind};
 pub use snapshot::{PoolSnapshot, RANGES, ScoreRange};
-pub use summary::SummaryRow;
 
 use crate::error::{Error, ErrorKind, Result};
 use raw::{RawFeed, RawField, RawRecord};
@@ -120,7 +114,7 @@ impl FeedReader {
         let path = path.as_ref();
         let text = std::fs::read_to_string(path).map_err(|e| ErrorKind::Io {
             context: format!("reading feed {}", path.display()),
-            message: e.to_string(),
+            source: crate::error::Cause::new(e),
         })?;
         self.read_str(&text)
     }

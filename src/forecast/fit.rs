@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 
 use super::refill::{RefillPool, RefillShape, day_of};
-use crate::feed::{DrawFamily, DrawRecord, History};
+use crate::family::Family;
+use crate::feed::{DrawRecord, History};
 use crate::time::Timestamp;
 
 /// The kind of pool a family's rounds draw from.
@@ -21,11 +22,13 @@ impl PoolKind {
     /// The kind of a family's pool: `None` for the program families (general, CEC, FSW, FST),
     /// which draw from the snapshot's pool.
     #[must_use]
-    pub fn of(family: &DrawFamily) -> Option<PoolKind> {
-        match family {
-            DrawFamily::General | DrawFamily::Cec | DrawFamily::Fsw | DrawFamily::Fst => None,
-            DrawFamily::Pnp => Some(PoolKind::Nominees),
-            _ => Some(PoolKind::Category),
+    pub fn of(family: &Family) -> Option<PoolKind> {
+        if family.is_nominees() {
+            Some(PoolKind::Nominees)
+        } else if family.is_category() {
+            Some(PoolKind::Category)
+        } else {
+            None
         }
     }
 
@@ -260,7 +263,7 @@ fn grid_errors(kind: PoolKind, obs: &[RoundObs], exit_per_day: f64) -> GridError
 /// or backtest calibrating at many dates refits a family only when its rounds change.
 #[derive(Debug, Default)]
 pub struct FitCache {
-    grids: BTreeMap<(DrawFamily, usize, u64), GridErrors>,
+    grids: BTreeMap<(Family, usize, u64), GridErrors>,
 }
 
 impl FitCache {
@@ -272,7 +275,7 @@ impl FitCache {
 
     fn grid(
         &mut self,
-        family: &DrawFamily,
+        family: &Family,
         kind: PoolKind,
         obs: &[RoundObs],
         exit: f64,
@@ -304,8 +307,8 @@ fn shape_of(
 
 /// The rounds of every refill family known before `as_of`, by family, oldest first.
 #[must_use]
-pub fn family_rounds(history: &History, as_of: Date) -> BTreeMap<DrawFamily, Vec<RoundObs>> {
-    let mut out: BTreeMap<DrawFamily, Vec<RoundObs>> = BTreeMap::new();
+pub fn family_rounds(history: &History, as_of: Date) -> BTreeMap<Family, Vec<RoundObs>> {
+    let mut out: BTreeMap<Family, Vec<RoundObs>> = BTreeMap::new();
     let since = as_of
         .checked_sub(jiff::Span::new().days(FIT_WINDOW_DAYS))
         .unwrap_or(as_of);
@@ -314,7 +317,7 @@ pub fn family_rounds(history: &History, as_of: Date) -> BTreeMap<DrawFamily, Vec
         .iter()
         .filter(|d| d.date() < as_of && d.date() >= since)
     {
-        if PoolKind::of(d.family()).is_some() && !matches!(d.family(), DrawFamily::Other(_)) {
+        if PoolKind::of(d.family()).is_some() && *d.family() != Family::OTHER {
             out.entry(d.family().clone())
                 .or_default()
                 .push(RoundObs::of(d));
@@ -329,12 +332,12 @@ pub fn family_rounds(history: &History, as_of: Date) -> BTreeMap<DrawFamily, Vec
 /// withdrawal rate the simulation applies.
 #[must_use]
 pub fn fit_families(
-    rounds: &BTreeMap<DrawFamily, Vec<RoundObs>>,
+    rounds: &BTreeMap<Family, Vec<RoundObs>>,
     exit_per_day: f64,
     cache: &mut FitCache,
-) -> BTreeMap<DrawFamily, FamilyFit> {
+) -> BTreeMap<Family, FamilyFit> {
     let mut pooled: BTreeMap<PoolKind, Vec<(f64, usize)>> = BTreeMap::new();
-    let mut own: BTreeMap<&DrawFamily, Vec<f64>> = BTreeMap::new();
+    let mut own: BTreeMap<&Family, Vec<f64>> = BTreeMap::new();
     for (family, obs) in rounds {
         let Some(kind) = PoolKind::of(family) else {
             continue;
@@ -421,8 +424,8 @@ pub fn fit_families(
 #[must_use]
 pub fn nowcast(
     draw: &DrawRecord,
-    fits: &BTreeMap<DrawFamily, FamilyFit>,
-    rounds: &BTreeMap<DrawFamily, Vec<RoundObs>>,
+    fits: &BTreeMap<Family, FamilyFit>,
+    rounds: &BTreeMap<Family, Vec<RoundObs>>,
 ) -> Option<(u16, Option<Prior>)> {
     let kind = PoolKind::of(draw.family())?;
     let obs = rounds.get(draw.family()).map_or(&[][..], Vec::as_slice);
@@ -465,8 +468,8 @@ impl Prior {
 /// The prior cut-off of a young family.
 pub(crate) fn prior_cutoff(
     kind: PoolKind,
-    family: &DrawFamily,
-    rounds: &BTreeMap<DrawFamily, Vec<RoundObs>>,
+    family: &Family,
+    rounds: &BTreeMap<Family, Vec<RoundObs>>,
 ) -> Option<(u16, Prior)> {
     if let Some(last) = rounds.get(family).and_then(|o| o.last()) {
         return Some((last.cutoff, Prior::PreviousCutoff));

@@ -2,7 +2,7 @@
 //!
 //! Every family that holds rounds has its own eligible pool by score. The program families
 //! (general, CEC, FSW, FST) draw from the pool snapshot IRCC publishes, with the density of
-//! [`crate::feed::ScoreDensity`] and a calibrated share; every other family (provincial
+//! [`crate::forecast::ScoreDensity`] and a calibrated share; every other family (provincial
 //! nominees and each category, as data, so next year's list needs no code) draws from a
 //! [`RefillPool`]: a shape by score, a level filtered from its past rounds, a residence time,
 //! and per score the time it was last emptied. The parameters are chosen at each date from
@@ -11,17 +11,25 @@
 //! This module holds the model and its calibration; the scenario file (`crate::scenario`)
 //! stores the parameters, and the two engines run them.
 
-mod calibrate;
-mod fit;
+mod density;
+pub(crate) mod fit;
 pub(crate) mod programs;
 mod refill;
+mod replay;
+mod schedule;
+mod summary;
 
+pub use density::{DensityModel, ScoreDensity};
 pub use fit::{
     FamilyFit, FitCache, PoolKind, Prior, RoundObs, family_rounds, fit_families, nowcast,
 };
 pub use programs::{Calibration, FamilySchedule, ShareEstimate};
 pub(crate) use refill::{DAY, day_of};
 pub use refill::{RefillPool, RefillShape, Taken};
+pub use replay::{DensityStudy, ErrorStats, Nowcast, Replay};
+pub use schedule::DrawPlan;
+pub(crate) use schedule::{INACTIVE_AFTER_DAYS, rounds_of_plan};
+pub use summary::SummaryRow;
 
 /// The withdrawal rate per day the calibration assumes (0.2% a week, as the scenario's
 /// `exits.withdrawal_per_week`).

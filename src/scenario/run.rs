@@ -7,21 +7,19 @@ use rand_distr::{Distribution, Normal};
 
 use super::{DrawPlan, Scenario};
 use crate::candidate::{Candidate, CandidateId, Categories, Eligibility, Program};
-use crate::draw::{DrawSpec, ProgramSet};
+use crate::draw::DrawSpec;
 use crate::error::{ErrorKind, Result};
-use crate::feed::{RANGES, ScoreDensity};
+use crate::family::{Family, Membership};
+use crate::feed::RANGES;
+use crate::forecast::ScoreDensity;
 use crate::montecarlo::RunModel;
 use crate::pool::{Cohort, Pool};
 use crate::probability::Probability;
 use crate::score::CrsScore;
+use crate::sim::fluid::{FLOOR, FluidFocal, FluidRun, NOMINEE_FROM};
 use crate::sim::{Event, Focal, FocalResponse, RunReport, SimulationBuilder};
 use crate::time::{Period, Timestamp};
 
-/// The lowest score modelled: candidates at 300 or below are left out of the synthetic pool,
-/// since no round in the calibrated schedules reaches them.
-pub(super) const FLOOR: u16 = 301;
-/// The first score of provincial nominees (a nomination adds 600 points).
-pub(super) const NOMINEE_FROM: u16 = 601;
 /// Rounds are held at 14:00 UTC (mid-morning in Ottawa).
 const ROUND_SECOND_OF_DAY: i64 = 14 * 3600;
 
@@ -32,12 +30,8 @@ pub struct FocalSpec {
     pub score: CrsScore,
     /// Later changes of score (a birthday, a new test result), in date order.
     pub changes: Vec<(Date, CrsScore)>,
-    /// The programs the candidate is eligible for.
-    pub programs: ProgramSet,
-    /// Whether the candidate holds a provincial nomination.
-    pub nominee: bool,
-    /// The categories the candidate qualifies for.
-    pub categories: Vec<String>,
+    /// The candidate's programs, categories and nomination.
+    pub membership: Membership,
     /// When the profile was submitted.
     pub submitted_at: Timestamp,
     /// How the candidate answers an invitation.
@@ -45,6 +39,44 @@ pub struct FocalSpec {
 }
 
 impl FocalSpec {
+    /// A candidate at `score` with `membership`, submitted at `submitted_at`, whose score
+    /// does not change and who applies when invited.
+    ///
+    /// # Example
+    /// ```
+    /// use eesim::scenario::FocalSpec;
+    /// use eesim::{CrsScore, FocalResponse, Membership};
+    ///
+    /// let focal = FocalSpec::new(CrsScore::new(505)?, Membership::from_names(["cec"], ["french"])?, "2026-01-22T00:00:00Z".parse()?)
+    ///     .response(FocalResponse::Decline);
+    /// assert_eq!(focal.response, FocalResponse::Decline);
+    /// # Ok::<(), eesim::Error>(())
+    /// ```
+    #[must_use]
+    pub fn new(score: CrsScore, membership: Membership, submitted_at: Timestamp) -> Self {
+        FocalSpec {
+            score,
+            changes: Vec::new(),
+            membership,
+            submitted_at,
+            response: FocalResponse::Apply,
+        }
+    }
+
+    /// The same candidate answering invitations with `response`.
+    #[must_use]
+    pub fn response(mut self, response: FocalResponse) -> Self {
+        self.response = response;
+        self
+    }
+
+    /// The same candidate with later changes of score, in date order.
+    #[must_use]
+    pub fn changes(mut self, changes: Vec<(Date, CrsScore)>) -> Self {
+        self.changes = changes;
+        self
+    }
+
     /// Takes the score from a CRS score path: the score on `start` (the scenario's start
     /// date), and every later change as a change of score, so that a birthday during the wait
     /// really lowers the score in the simulation.
@@ -90,28 +122,28 @@ impl FocalSpec {
 /// round.
 #[derive(Clone, Debug)]
 pub struct ScenarioRun<'a> {
-    pub(super) scenario: &'a Scenario,
-    pub(super) focal: Option<FocalSpec>,
-    pub(super) horizon_days: u32,
+    scenario: &'a Scenario,
+    focal: Option<FocalSpec>,
+    horizon_days: u32,
     arrival_batch_days: u32,
-    pub(super) start: Timestamp,
+    start: Timestamp,
     categories: Categories,
     /// Expected candidates per score in the start pool.
-    pub(super) density: Vec<f64>,
+    density: Vec<f64>,
     /// The families with a pool of their own: the target of their rounds, their eligibility
     /// bit in the exact engine's pool, and their name in the scenario.
-    pub(super) families: Vec<(crate::Target, Eligibility, String)>,
+    families: Vec<(crate::Target, Eligibility, Family)>,
     /// Each family's pool at the start (before its run's level shock) and its level spread,
     /// in the order of `families`: built once, copied per run.
     family_starts: Vec<(crate::forecast::RefillPool, f64)>,
     /// Every family's gaps between rounds, pooled: the first gap's table to shrink toward.
     pooled_gaps: Vec<u32>,
     /// The eligibility bits some round or the focal candidate looks at.
-    pub(super) relevant: u64,
+    relevant: u64,
     /// Whether runs follow the focal candidate's application past the ITA.
     to_landing: bool,
     /// Expected arrivals per week at each score.
-    pub(super) weekly: Vec<f64>,
+    weekly: Vec<f64>,
     engine: Engine,
 }
 
@@ -203,9 +235,7 @@ impl<'a> ScenarioRun<'a> {
                     f.submitted_at.to_string(),
                 ));
             }
-            for c in &f.categories {
-                categories.id(c)?;
-            }
+            f.membership.eligibility(&categories)?;
             for (date, _) in &f.changes {
                 let at = Timestamp::start_of_day(*date);
                 let from = start.max(f.submitted_at);
@@ -220,13 +250,13 @@ impl<'a> ScenarioRun<'a> {
         }
         let mut families = Vec::new();
         for name in scenario.families.keys() {
-            let (target, bit) = if name == "pnp" {
+            let (target, bit) = if name.is_nominees() {
                 (
                     crate::Target::ProvincialNominees,
                     Eligibility::none().with_nomination(),
                 )
             } else {
-                let id = categories.id(name)?;
+                let id = categories.id(name.as_str())?;
                 (
                     crate::Target::Category(id),
                     Eligibility::none().with_category(id),
@@ -259,8 +289,10 @@ impl<'a> ScenarioRun<'a> {
         }
         let mut relevant = 0;
         for p in Program::ALL {
-            if scenario.draws.contains_key(p.name())
-                || focal.as_ref().is_some_and(|f| f.programs.contains(p))
+            if scenario.draws.contains_key(&Family::of_program(p))
+                || focal
+                    .as_ref()
+                    .is_some_and(|f| f.membership.programs().contains(p))
             {
                 relevant |= Eligibility::none().with_program(p).bits();
             }
@@ -346,17 +378,7 @@ impl<'a> ScenarioRun<'a> {
         let Some(f) = &self.focal else {
             return Ok(None);
         };
-        let mut e = Program::ALL
-            .into_iter()
-            .filter(|p| f.programs.contains(*p))
-            .fold(Eligibility::none(), Eligibility::with_program);
-        if f.nominee {
-            e = e.with_nomination();
-        }
-        for c in &f.categories {
-            e = e.with_category(self.categories.id(c)?);
-        }
-        Ok(Some(e))
+        Ok(Some(f.membership.eligibility(&self.categories)?))
     }
 
     /// The program classes of one run's snapshot pool, with their weights in the start pool
@@ -364,15 +386,15 @@ impl<'a> ScenarioRun<'a> {
     /// CEC only, FSW only, both, and neither (FST). Categories and nominees have pools of
     /// their own ([`ScenarioRun::family_pools`]). Classes that no round or focal candidate
     /// tells apart are merged: it keeps the pool small without changing any round.
-    pub(super) fn classes(&self, rng: &mut ChaCha8Rng) -> Vec<(Eligibility, f64, f64)> {
-        let share = |name: &str, rng: &mut ChaCha8Rng| {
-            self.scenario.shares.get(name).map_or(0.0, |s| {
+    fn classes(&self, rng: &mut ChaCha8Rng) -> Vec<(Eligibility, f64, f64)> {
+        let share = |family: &Family, rng: &mut ChaCha8Rng| {
+            self.scenario.shares.get(family).map_or(0.0, |s| {
                 let x = Normal::new(s.mean, s.spread.max(1e-12)).map_or(s.mean, |n| n.sample(rng));
                 x.clamp(0.0005, 1.0)
             })
         };
-        let cec = share("cec", rng);
-        let fsw = share("fsw", rng);
+        let cec = share(&Family::CEC, rng);
+        let fsw = share(&Family::FSW, rng);
         let both = (cec + fsw - 1.0).max(0.0);
         let programs = [
             (Eligibility::none().with_program(Program::Cec), cec - both),
@@ -415,7 +437,7 @@ impl<'a> ScenarioRun<'a> {
     /// The pools of the families with a pool of their own at the start of one run, each with
     /// its own level shock `exp(level_spread * z)` (`z` at most 4, the margin of the size
     /// guard in `ScenarioRun::new`), in the order of [`ScenarioRun::families`].
-    pub(super) fn family_pools(&self, rng: &mut ChaCha8Rng) -> Vec<crate::forecast::RefillPool> {
+    fn family_pools(&self, rng: &mut ChaCha8Rng) -> Vec<crate::forecast::RefillPool> {
         self.family_starts
             .iter()
             .map(|(pool, spread)| {
@@ -425,11 +447,6 @@ impl<'a> ScenarioRun<'a> {
                 pool
             })
             .collect()
-    }
-
-    /// Which family pool a round draws from, if any.
-    pub(super) fn family_of_round(&self, target: crate::Target) -> Option<usize> {
-        self.families.iter().position(|f| f.0 == target)
     }
 }
 
@@ -491,7 +508,7 @@ impl RunModel for ScenarioRun<'_> {
         // An explicit candidate list keeps each candidate's own submission time, which only
         // the exact engine follows.
         let mut report = match (self.engine, self.scenario.pool.candidates.is_some()) {
-            (Engine::Fluid, false) => super::fluid::sample(self, rng),
+            (Engine::Fluid, false) => self.sample_fluid(rng),
             _ => self.sample_exact(rng),
         };
         // The stages after the ITA touch no pool, so they are drawn once the run is over.
@@ -509,7 +526,7 @@ impl RunModel for ScenarioRun<'_> {
 impl ScenarioRun<'_> {
     /// The end of a run: the last second of its last day, so that "within 90 days" takes in
     /// the rounds of day 90, as the tallies count days.
-    pub(super) fn end(&self) -> Timestamp {
+    fn end(&self) -> Timestamp {
         self.start
             .plus_days(i64::from(self.horizon_days) + 1)
             .plus_seconds(-1)
@@ -518,24 +535,20 @@ impl ScenarioRun<'_> {
     /// The rounds of one run, every family's, in family order then time: from the day after
     /// the scenario's date (it knows nothing dated on or after it, and a round that day has
     /// already happened or not) to the end of its last day.
-    pub(super) fn rounds_of_run(&self, rng: &mut ChaCha8Rng) -> Vec<DrawSpec> {
+    fn rounds_of_run(&self, rng: &mut ChaCha8Rng) -> Vec<DrawSpec> {
         let sc = self.scenario;
         let end = self.end();
         let first_day = self.start.plus_days(1);
         let mut out = Vec::new();
         for (family, plan) in &sc.draws {
-            let target = match sc.target(family) {
-                Ok(crate::Target::Category(_)) => match self.categories.id(family) {
-                    Ok(id) => crate::Target::Category(id),
-                    Err(_) => continue,
-                },
-                // An all-program round draws from the programs' pool; the families with a pool
-                // of their own are not in it (their candidates are, as program candidates).
-                Ok(crate::Target::All) => crate::Target::Programs(ProgramSet::ALL),
-                Ok(other) => other,
-                Err(_) => continue,
+            // An all-program round draws from the programs' pool; the families with a pool of
+            // their own are not in it (their candidates are, as program candidates).
+            let Ok(target) = family.target(&self.categories) else {
+                continue;
             };
-            for (date, size) in rounds(plan, self.start, end, &self.pooled_gaps, rng) {
+            for (date, size) in
+                crate::forecast::rounds_of_plan(plan, self.start, end, &self.pooled_gaps, rng)
+            {
                 let at = Timestamp::start_of_day(date).plus_seconds(ROUND_SECOND_OF_DAY);
                 if at >= first_day && at <= end {
                     out.push(DrawSpec::new(at, target, size));
@@ -547,10 +560,56 @@ impl ScenarioRun<'_> {
 
     /// This run's multiplier of the arrival rate, at most four spreads above 1 (the margin
     /// `ScenarioRun::new`'s size guard allows, so that no run passes it).
-    pub(super) fn arrival_rate(&self, rng: &mut ChaCha8Rng) -> f64 {
+    fn arrival_rate(&self, rng: &mut ChaCha8Rng) -> f64 {
         let z = Normal::new(0.0, 1.0).map_or(0.0, |n| n.sample(rng));
         let spread = self.scenario.arrival_spread;
         (1.0 + spread * z).max(0.0).min(1.0 + 4.0 * spread)
+    }
+
+    /// One run through the fluid engine: this run's parameters drawn (in this order: the
+    /// program classes, the arrival rate, the family pools, the rounds), then the engine run.
+    fn sample_fluid(&self, rng: &mut ChaCha8Rng) -> RunReport {
+        let sc = self.scenario;
+        let classes = self.classes(rng);
+        let arrival_rate = self.arrival_rate(rng);
+        let families = self
+            .families
+            .iter()
+            .map(|f| f.0)
+            .zip(self.family_pools(rng))
+            .collect();
+        let rounds = self.rounds_of_run(rng);
+        let focal = match (&self.focal, self.focal_eligibility()) {
+            (Some(f), Ok(Some(eligibility))) => Some(FluidFocal {
+                score: f.score,
+                changes: f
+                    .changes
+                    .iter()
+                    .map(|(d, s)| (Timestamp::start_of_day(*d), *s))
+                    .collect(),
+                eligibility,
+                submitted_at: f.submitted_at,
+                response: f.response,
+            }),
+            _ => None,
+        };
+        crate::sim::fluid::run(
+            FluidRun {
+                start: self.start,
+                end: self.end(),
+                validity: Period::months(sc.validity_months).unwrap_or(Period::TWELVE_MONTHS),
+                classes,
+                density: &self.density,
+                weekly: &self.weekly,
+                arrival_rate,
+                families,
+                rounds,
+                withdrawal_per_week: sc.withdrawal_per_week.get(),
+                responses: sc.responses,
+                focal,
+            },
+            rng,
+        )
     }
 
     /// One run through the exact pool.
@@ -748,92 +807,3 @@ fn family_cohorts(
 
 /// The exact engine slices a family's pool and arrivals by this many days of submission.
 const FAMILY_SLICE_DAYS: f64 = 7.0;
-
-/// A family silent this many days at the start holds no round in a run.
-pub(crate) const INACTIVE_AFTER_DAYS: i64 = 365;
-/// Later gaps and sizes are drawn with weights halving every this many rounds back.
-pub(crate) const RECENCY_HALF_LIFE: f64 = 4.0;
-/// The first gap comes from the family's own gaps with weight `n / (n + SHRINK)`, `n` being
-/// how many of them are longer than the time already elapsed, else from the gaps of every
-/// family pooled.
-const SHRINK: f64 = 2.0;
-
-/// One of `v` (oldest first) with weights halving every `RECENCY_HALF_LIFE` back.
-fn pick_recent(v: &[u32], rng: &mut ChaCha8Rng) -> u32 {
-    let n = v.len();
-    let w = |i: usize| 0.5_f64.powf((n - 1 - i) as f64 / RECENCY_HALF_LIFE);
-    let total: f64 = (0..n).map(w).sum();
-    let mut u = rng.random::<f64>() * total;
-    for (i, x) in v.iter().enumerate() {
-        u -= w(i);
-        if u <= 0.0 {
-            return *x;
-        }
-    }
-    v[n - 1]
-}
-
-/// The rounds of one family in a run: after its last real round, or fixed.
-///
-/// The first gap is drawn among the gaps longer than the time already elapsed since the
-/// family's last round (its own, shrunk toward every family's pooled), so that a family in a
-/// pause is less likely to hold a round soon than its mean gap says; later gaps and sizes come
-/// from its recent rounds with recency weights; a family silent for a year holds none.
-fn rounds(
-    plan: &DrawPlan,
-    start: Timestamp,
-    end: Timestamp,
-    pooled_gaps: &[u32],
-    rng: &mut ChaCha8Rng,
-) -> Vec<(Date, u32)> {
-    match plan {
-        DrawPlan::Fixed(list) => list.clone(),
-        DrawPlan::Resample {
-            last,
-            gaps_days,
-            sizes,
-        } => {
-            let mut out = Vec::new();
-            if gaps_days.is_empty() || sizes.is_empty() {
-                return out;
-            }
-            let last_at = Timestamp::start_of_day(*last);
-            let elapsed = (start.as_second() - last_at.as_second()).div_euclid(86_400);
-            if elapsed > INACTIVE_AFTER_DAYS {
-                return out;
-            }
-            let longer = |v: &[u32]| -> Vec<u32> {
-                v.iter()
-                    .copied()
-                    .filter(|g| i64::from(*g) > elapsed)
-                    .collect()
-            };
-            let own = longer(gaps_days);
-            let pooled = longer(pooled_gaps);
-            // The gap's distribution is the family's own gaps (weight n / (n + SHRINK)) mixed
-            // with every family's (weight SHRINK / (n + SHRINK)); given that it is longer than
-            // the time elapsed, each part keeps its share of the gaps that long.
-            let n = gaps_days.len() as f64;
-            let survive = |longer: usize, all: usize| longer as f64 / all.max(1) as f64;
-            let a = n / (n + SHRINK) * survive(own.len(), gaps_days.len());
-            let b = SHRINK / (n + SHRINK) * survive(pooled.len(), pooled_gaps.len());
-            if a + b <= 0.0 {
-                // Longer than every gap seen anywhere: paused until a round says otherwise.
-                return out;
-            }
-            let first = if rng.random::<f64>() * (a + b) < a {
-                own[rng.random_range(0..own.len())]
-            } else {
-                pooled[rng.random_range(0..pooled.len())]
-            };
-            let mut at = last_at.plus_days(i64::from(first));
-            while at <= end {
-                if at >= start {
-                    out.push((at.date(), pick_recent(sizes, rng)));
-                }
-                at = at.plus_days(i64::from(pick_recent(gaps_days, rng)));
-            }
-            out
-        }
-    }
-}

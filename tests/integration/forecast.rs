@@ -7,7 +7,7 @@ use eesim::forecast::{FamilyPool, RefillPool, RefillShape, family_rounds, fit_fa
 use eesim::montecarlo::{MonteCarlo, run_rng};
 use eesim::report::{ChanceReport, ChanceRequest};
 use eesim::scenario::{Engine, FocalSpec, Scenario, ScenarioRun};
-use eesim::{CrsScore, FocalResponse, Program, ProgramSet, Timestamp};
+use eesim::{CrsScore, Timestamp};
 
 /// A small scenario: a program pool of 15,000, two category families with pools of their own,
 /// and `draws` (TOML tables under `[draws]`).
@@ -33,15 +33,11 @@ fn scenario(draws: &str) -> Scenario {
 }
 
 fn focal(s: &Scenario, score: u16, categories: &[&str]) -> FocalSpec {
-    FocalSpec {
-        score: CrsScore::new(score).unwrap(),
-        changes: Vec::new(),
-        programs: ProgramSet::EMPTY.with(Program::Cec),
-        nominee: false,
-        categories: categories.iter().map(|c| c.to_string()).collect(),
-        submitted_at: Timestamp::start_of_day(s.as_of()).plus_days(-30),
-        response: FocalResponse::Apply,
-    }
+    FocalSpec::new(
+        CrsScore::new(score).unwrap(),
+        eesim::Membership::from_names(["cec"], categories.iter().copied()).unwrap(),
+        Timestamp::start_of_day(s.as_of()).plus_days(-30),
+    )
 }
 
 #[test]
@@ -98,7 +94,9 @@ fn a_candidate_in_two_categories_is_invited_by_either_familys_round() {
 #[test]
 fn a_round_of_the_modelled_mass_above_s_has_cutoff_s() {
     let s = scenario("");
-    let f: &FamilyPool = s.family_pool("french").unwrap();
+    let f: &FamilyPool = s
+        .family_pool(&eesim::Family::new("french").unwrap())
+        .unwrap();
     let pool: RefillPool = f.start_pool(1.0);
     let day = Timestamp::start_of_day(s.as_of()).plus_days(10).as_second() as f64 / 86_400.0;
     // Never emptied: saturated at 120 days of 2 a day times the shape.
@@ -174,13 +172,19 @@ fn family_calibration_on_the_shared_feed_has_no_look_ahead() {
     let a = Scenario::calibrated(&history, as_of).unwrap();
     let b = Scenario::calibrated(&history.before(as_of), as_of).unwrap();
     assert_eq!(a, b);
-    assert!(a.family_pool("french").is_some() && a.family_pool("pnp").is_some());
+    assert!(
+        a.family_pool(&eesim::Family::new("french").unwrap())
+            .is_some()
+            && a.family_pool(&eesim::Family::new("pnp").unwrap()).is_some()
+    );
 }
 
 fn no_round(s: &Scenario, family: &str, horizon: u32) -> f64 {
     let run = ScenarioRun::new(s, None, horizon).unwrap();
     let tally = MonteCarlo::new(400, 3).estimate(&run);
-    tally.no_round(s.target(family).unwrap()).p
+    tally
+        .no_round(s.target(&eesim::Family::new(family).unwrap()).unwrap())
+        .p
 }
 
 #[test]
@@ -206,8 +210,8 @@ fn the_hazard_of_a_round_follows_the_familys_gaps() {
 fn the_chance_report_shows_the_chance_of_no_round_per_family() {
     let s = scenario("[draws.french]\nlast = \"2026-02-22\"\ngaps_days = [14]\nsizes = [1000]");
     let request = ChanceRequest {
-        crs: 470,
-        categories: vec!["french".into(), "healthcare".into()],
+        crs: eesim::CrsScore::new(470).unwrap(),
+        membership: eesim::Membership::from_names(["cec"], ["french", "healthcare"]).unwrap(),
         runs: 300,
         horizon_days: 60,
         ..ChanceRequest::default()

@@ -24,6 +24,7 @@ mod feed_whole;
 #[cfg(feature = "cli")]
 mod fetch;
 mod forecast;
+mod invitation_rule;
 mod ita_lifecycle;
 mod landing;
 mod limits;

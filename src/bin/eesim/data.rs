@@ -160,7 +160,7 @@ pub(crate) struct Data {
 /// else the embedded scenario, with a warning.
 pub(crate) fn scenario(e: &EstimateArgs) -> Result<Data, Failure> {
     if let Some(path) = &e.scenario {
-        let scenario = crate::load_scenario(Some(path))?;
+        let scenario = load_scenario(Some(path))?;
         let line = format!(
             "Data: the scenario file {}, as of {}",
             path.display(),
@@ -249,5 +249,31 @@ pub(crate) fn day_after_last_round(feed: &Feed) -> Result<Date, Failure> {
             feed.path.display()
         )
         .into()
+    })
+}
+
+/// The scenario of `--scenario`, or the embedded one; IRCC's rounds feed given in its place
+/// is recognised and named as such.
+pub(crate) fn load_scenario(
+    path: Option<&Path>,
+) -> Result<Scenario, Box<dyn std::error::Error + Send + Sync>> {
+    let Some(path) = path else {
+        return Ok(Scenario::default_calibrated()?);
+    };
+    Scenario::from_path(path).map_err(|e| {
+        let is_feed = std::fs::read_to_string(path)
+            .ok()
+            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+            .is_some_and(|v| v.get("rounds").is_some_and(serde_json::Value::is_array));
+        if is_feed {
+            format!(
+                "{}: expected a scenario, found IRCC's rounds feed: make a scenario from it with `eesim calibrate {} --out scenario.toml`",
+                path.display(),
+                path.display()
+            )
+            .into()
+        } else {
+            e.into()
+        }
     })
 }

@@ -45,28 +45,12 @@ pub(crate) fn programs(s: &str) -> Result<List, String> {
 /// `found` if it is one of `known` (ignoring case), as `known` spells it; otherwise what was
 /// expected, what was found, and the nearest name when one is near.
 pub(crate) fn known<'a>(found: &str, known: &[&'a str], expected: &str) -> Result<&'a str, String> {
-    if let Some(k) = known.iter().find(|k| k.eq_ignore_ascii_case(found.trim())) {
-        return Ok(k);
-    }
-    let hint = eesim::suggest::did_you_mean(found, known.iter().copied())
-        .map_or_else(String::new, |k| format!(" (did you mean {k}?)"));
-    Err(format!("expected {expected}, found {found:?}{hint}"))
+    eesim::suggest::one_of(found, known, expected)
 }
 
 /// A date as `YYYY-MM-DD`.
 pub(crate) fn date(s: &str) -> Result<Date, String> {
-    let s = s.trim();
-    if s.len() == 10
-        && let Ok(d) = s.parse::<Date>()
-    {
-        return Ok(d);
-    }
-    let why = if s.parse::<jiff::Timestamp>().is_ok() || s.contains('T') {
-        " (a day, without a time of day)"
-    } else {
-        ""
-    };
-    Err(format!("expected a date like 2026-12-01{why}, found {s}"))
+    eesim::time::parse_date(s)
 }
 
 /// A whole number from `lo` to `hi`, described as `what`.

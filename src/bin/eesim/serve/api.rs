@@ -28,6 +28,7 @@ use super::answers::Answers;
 use super::limit::{Busy, Limiter};
 use super::state::{DataState, RefreshStatus, Source};
 use crate::args::{ChanceArgs, EstimateArgs};
+use crate::cmd::chance;
 
 /// The longest request target (path and query) taken, in bytes.
 pub(crate) const MAX_URI: usize = 8 * 1024;
@@ -185,7 +186,7 @@ impl ApiError {
         if let Some(ee) = e.downcast_ref::<eesim::Error>()
             && let eesim::ErrorKind::InvalidProfile { problems, .. } = ee.kind()
         {
-            out.problems.clone_from(problems);
+            out.problems = problems.iter().map(ToString::to_string).collect();
         }
         out
     }
@@ -574,9 +575,10 @@ async fn chance(
         profile.as_ref().map_or("", |(_, text)| text.as_str())
     );
     estimate(app, key, move |data| {
-        let estimate = crate::chance_estimate(&a, &data.scenario, profile.map(|(p, _)| p), |_| {})
+        let profile = profile.as_ref().map(|(p, _)| p);
+        let estimate = chance::chance_estimate(&a, &data.scenario, profile, |_| {})
             .map_err(|e| ApiError::from_error(e.as_ref()))?;
-        Ok(crate::chance_json(&estimate, data.json.clone()))
+        Ok(chance::chance_json(&estimate, data.json.clone()))
     })
     .await
 }
@@ -595,7 +597,7 @@ async fn what_if(
     let (profile, text) = profile_of(&body)?;
     let key = format!("what-if {e:?} {text}");
     estimate(&app, key, move |data| {
-        let request = crate::request(&e, &data.scenario).map_err(ApiError::bad)?;
+        let request = chance::request(&e, &data.scenario).map_err(ApiError::bad)?;
         let report = WhatIfReport::run(&data.scenario, &profile, &request)
             .map_err(|e| ApiError::from_error(&e))?;
         let mut json = report.to_json();

@@ -19,7 +19,7 @@ use std::time::Duration;
 
 use clap::Args;
 
-use crate::{Outcome, write_out};
+use crate::Outcome;
 
 /// `eesim serve`.
 #[derive(Args, Debug, Clone)]

@@ -206,10 +206,10 @@ pub(crate) async fn refresh_loop(app: Arc<App>) {
 }
 
 async fn refresh_once(app: &Arc<App>) {
-    let url = crate::fetch::feed_url(None);
+    let url = crate::cmd::fetch::feed_url(None);
     let fetched = tokio::task::spawn_blocking({
         let url = url.clone();
-        move || crate::fetch::update(&url, FETCH_TIMEOUT).map_err(|e| e.to_string())
+        move || crate::cmd::fetch::update(&url, FETCH_TIMEOUT).map_err(|e| e.to_string())
     })
     .await
     .unwrap_or_else(|e| Err(format!("the download stopped: {e}")));

@@ -9,7 +9,7 @@ use eesim::feed::DrawRecord;
 use serde_json::{Value, json};
 
 use crate::args::FetchArgs;
-use crate::{Outcome, data, write_out};
+use crate::{Outcome, data};
 
 /// IRCC's official address of the rounds feed.
 pub(crate) const OFFICIAL_URL: &str =

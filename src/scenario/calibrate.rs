@@ -4,12 +4,14 @@ use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 
+use super::{DrawPlan, Scenario, Share, StartPool};
 use crate::candidate::Categories;
 use crate::error::{ErrorKind, Result};
-use crate::feed::{Calibration, DrawFamily, History};
+use crate::family::Family;
+use crate::feed::History;
+use crate::forecast::{self, Calibration};
 use crate::ita::ResponseModel;
 use crate::probability::Probability;
-use crate::scenario::{DrawPlan, Scenario, Share, StartPool};
 use crate::time::Timestamp;
 
 /// Assumed, not in the feed: the weekly chance that a waiting candidate withdraws.
@@ -42,10 +44,12 @@ impl Scenario {
     /// [`ErrorKind::InvalidScenario`] when the history has no snapshot before `as_of`, or too
     /// few to measure arrivals.
     pub fn calibrated(history: &History, as_of: Date) -> Result<Scenario> {
+        // Each problem is written `key: expected ..., found ...`.
         let problem = |p: String| -> crate::Error {
+            let (path, message) = p.split_once(": ").unwrap_or(("scenario", p.as_str()));
             ErrorKind::InvalidScenario {
                 source_name: String::new(),
-                problems: vec![p],
+                problems: vec![crate::check::Problem::new(path, message)],
             }
             .into()
         };
@@ -74,31 +78,27 @@ impl Scenario {
         let mut draws = BTreeMap::new();
         let mut categories = Categories::new();
         let exit = crate::scenario::exit_per_day(Probability::new(WITHDRAWAL_PER_WEEK)?);
-        let rounds = super::family_rounds(history, as_of);
-        let fits = super::fit_families(&rounds, exit, &mut super::FitCache::new());
+        let rounds = forecast::family_rounds(history, as_of);
+        let fits = forecast::fit_families(&rounds, exit, &mut forecast::FitCache::new());
         let mut families = BTreeMap::new();
         for (family, obs) in &rounds {
             let Some(fit) = fits.get(family) else {
                 continue;
             };
-            families.insert(
-                family.as_str().to_string(),
-                family_pool(&known, family, obs, fit, as_of),
-            );
+            families.insert(family.clone(), family_pool(&known, family, obs, fit, as_of));
         }
         for draw in known.draws() {
             let family = draw.family();
-            let name = family.as_str();
-            if matches!(family, DrawFamily::Other(_)) || draws.contains_key(name) {
+            if *family == Family::OTHER || draws.contains_key(family) {
                 continue;
             }
-            if crate::scenario::needs_pool(name) && !families.contains_key(name) {
+            if family.has_own_pool() && !families.contains_key(family) {
                 continue;
             }
             // The family's rounds of the last two years: its gaps for the hazard of the
             // next round and for later gaps, its latest sizes.
             let since = as_of
-                .checked_sub(jiff::Span::new().days(super::fit::FIT_WINDOW_DAYS))
+                .checked_sub(jiff::Span::new().days(forecast::fit::FIT_WINDOW_DAYS))
                 .unwrap_or(as_of);
             let dates: Vec<(Date, u32)> = known
                 .draws()
@@ -112,7 +112,7 @@ impl Scenario {
             let silent = (Timestamp::start_of_day(as_of).as_second()
                 - Timestamp::start_of_day(last).as_second())
                 / 86_400;
-            if silent > crate::scenario::INACTIVE_AFTER_DAYS {
+            if silent > forecast::INACTIVE_AFTER_DAYS {
                 continue;
             }
             let mut gaps: Vec<u32> = dates
@@ -132,7 +132,7 @@ impl Scenario {
                 .map(|d| d.1)
                 .collect();
             draws.insert(
-                name.to_string(),
+                family.clone(),
                 DrawPlan::Resample {
                     last,
                     gaps_days: gaps,
@@ -141,15 +141,15 @@ impl Scenario {
             );
         }
         // The programs decide who program rounds reach.
-        for family in [DrawFamily::Cec, DrawFamily::Fsw] {
+        for family in [Family::CEC, Family::FSW] {
             if let Some(s) = calibration.share(&family) {
-                shares.insert(family.as_str().to_string(), share_of(s));
+                shares.insert(family.clone(), share_of(s));
             }
         }
         // The same registry order as reading the file back: families, then rounds.
-        for name in families.keys().chain(draws.keys()) {
-            if crate::scenario::needs_pool(name) && name != "pnp" {
-                categories.register(name)?;
+        for family in families.keys().chain(draws.keys()) {
+            if family.is_category() {
+                categories.register(family.as_str())?;
             }
         }
         let last_round = known.draws().iter().map(|d| d.date()).max();
@@ -200,9 +200,9 @@ const PRIOR_GAP_DAYS: f64 = 30.0;
 /// The scenario's pool of one family, from its fit and its rounds before `as_of`.
 fn family_pool(
     known: &History,
-    family: &DrawFamily,
-    obs: &[super::RoundObs],
-    fit: &super::FamilyFit,
+    family: &Family,
+    obs: &[forecast::RoundObs],
+    fit: &forecast::FamilyFit,
     as_of: Date,
 ) -> crate::forecast::FamilyPool {
     let start = crate::Timestamp::start_of_day(as_of);
@@ -233,7 +233,7 @@ fn family_pool(
     pool.source = format!(
         "refill fitted on {} {family} rounds of the {} days before {as_of} (one-step-ahead cut-off MAE {mae}); beta, residence and half-life {} rounds {}",
         fit.rounds,
-        super::fit::FIT_WINDOW_DAYS,
+        forecast::fit::FIT_WINDOW_DAYS,
         fit.half_life_rounds,
         if fit.borrowed {
             "borrowed from the families pooled (too few rounds of its own)"
@@ -241,14 +241,14 @@ fn family_pool(
             "chosen on its own rounds"
         },
     );
-    if let (true, Some(last)) = (obs.len() < super::fit::MIN_FITTED_ROUNDS, last) {
+    if let (true, Some(last)) = (obs.len() < forecast::fit::MIN_FITTED_ROUNDS, last) {
         let mut probe = crate::forecast::RefillPool::new(fit.shape, 1.0);
         probe.observe(last.day, last.cutoff, last.tie_break_day);
         let per_level = probe.taken_per_level(last.day + PRIOR_GAP_DAYS, last.cutoff, None);
         if per_level > 0.0 {
             pool.level = last.size / per_level;
         }
-        pool.level_spread = super::fit::PRIOR_LEVEL_SPREAD;
+        pool.level_spread = forecast::fit::PRIOR_LEVEL_SPREAD;
         pool.guess = Some(format!(
             "one {family} round only: its level is set so that a round of its size {PRIOR_GAP_DAYS} days later repeats its cut-off of {}, with a wide spread",
             last.cutoff
@@ -259,7 +259,7 @@ fn family_pool(
 }
 
 /// A calibrated share, with its spread floored at 15% of the mean.
-fn share_of(s: &crate::feed::ShareEstimate) -> Share {
+fn share_of(s: &forecast::ShareEstimate) -> Share {
     let mean = s.mean.clamp(0.0, 1.0);
     let spread = s.spread.max(MIN_RELATIVE_SPREAD * mean).min(1.0);
     Share {

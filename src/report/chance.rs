@@ -6,80 +6,14 @@ use jiff::civil::Date;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::candidate::Program;
-use crate::draw::{ProgramSet, Target};
-use crate::error::{ErrorKind, Result};
+use super::ChanceRequest;
+use crate::candidate::{Program, ProgramSet};
+use crate::error::Result;
+use crate::family::Family;
 use crate::montecarlo::{Interval, MonteCarlo, ProbeProfile, Probes, Progress, Tally};
-use crate::scenario::{Engine, FocalSpec, Scenario, ScenarioRun};
+use crate::scenario::{Scenario, ScenarioRun};
 use crate::score::CrsScore;
-use crate::sim::FocalResponse;
 use crate::time::{Period, Timestamp};
-
-/// What to estimate: the candidate and the estimate's settings.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ChanceRequest {
-    /// The score at the scenario's start.
-    pub crs: u16,
-    /// Later changes of score (from a CRS score path).
-    pub changes: Vec<(Date, CrsScore)>,
-    /// Program names (`cec`, `fsw`, `fst`).
-    pub programs: Vec<String>,
-    /// Category names.
-    pub categories: Vec<String>,
-    /// A provincial nominee.
-    pub nominee: bool,
-    /// Profile submission (default: 30 days before the scenario's start).
-    pub submitted: Option<Date>,
-    /// Days ahead.
-    pub horizon_days: u32,
-    /// Runs.
-    pub runs: u64,
-    /// Master seed.
-    pub seed: u64,
-    /// The engine.
-    pub engine: Engine,
-    /// Follow each run to landing.
-    pub to_landing: bool,
-}
-
-impl Default for ChanceRequest {
-    fn default() -> Self {
-        ChanceRequest {
-            crs: 500,
-            changes: Vec::new(),
-            programs: vec!["cec".into()],
-            categories: Vec::new(),
-            nominee: false,
-            submitted: None,
-            horizon_days: 182,
-            runs: 10_000,
-            seed: 42,
-            engine: Engine::Fluid,
-            to_landing: false,
-        }
-    }
-}
-
-impl ChanceRequest {
-    /// The programs named in the request (`pnp` among them marks a provincial nominee, like
-    /// `nominee`).
-    ///
-    /// # Errors
-    /// [`ErrorKind::UnknownProgram`] for a name other than `cec`, `fsw`, `fst`, `pnp`.
-    pub fn program_set(&self) -> Result<ProgramSet> {
-        let mut set = ProgramSet::EMPTY;
-        for name in self.programs.iter().filter(|n| n.trim() != "pnp") {
-            let p = Program::ALL
-                .into_iter()
-                .find(|p| p.name() == name.trim())
-                .ok_or_else(|| ErrorKind::UnknownProgram {
-                    found: name.clone(),
-                })?;
-            set = set.with(p);
-        }
-        Ok(set)
-    }
-}
 
 /// A chance with its month count and days.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
@@ -96,7 +30,7 @@ pub struct Within {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct FanRow {
     /// The family.
-    pub family: String,
+    pub family: Family,
     /// The month, `YYYY-MM`.
     pub month: String,
     /// Rounds over all runs.
@@ -109,7 +43,7 @@ pub struct FanRow {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct FamilyOutlook {
     /// The family (`general`, `cec`, `french`, `pnp`, ...).
-    pub family: String,
+    pub family: Family,
     /// The share of simulated futures in which it holds no round within the horizon.
     pub no_round: Interval,
     /// Why the family's pool is a guess, when it is (one round or none).
@@ -186,7 +120,7 @@ impl ChanceReport {
     /// use eesim::scenario::Scenario;
     ///
     /// let scenario = Scenario::default_calibrated()?;
-    /// let request = ChanceRequest { crs: 505, runs: 300, ..ChanceRequest::default() };
+    /// let request = ChanceRequest { runs: 300, ..ChanceRequest::new(eesim::CrsScore::new(505)?) };
     /// let report = ChanceReport::run(&scenario, &request, |_| {})?;
     /// assert_eq!(report.to_json()["runs"], 300);
     /// assert!(report.to_text().contains("95% interval"));
@@ -197,47 +131,10 @@ impl ChanceReport {
         request: &ChanceRequest,
         progress: impl FnMut(&Progress),
     ) -> Result<ChanceReport> {
-        let score = CrsScore::new(request.crs)?;
-        let programs = request.program_set()?;
-        let nominee = request.nominee || request.programs.iter().any(|p| p.trim() == "pnp");
-        if nominee && request.crs < 600 {
-            return Err(ErrorKind::InvalidSimulation {
-                what: "provincial nominee",
-                expected: "a CRS score of at least 600 (a nomination adds 600 points)".into(),
-                found: request.crs.to_string(),
-            }
-            .into());
-        }
-        if let Some(date) = request.submitted {
-            check_submission(scenario, request.horizon_days, date)?;
-        }
+        let focal = request.focal(scenario)?;
+        let (submitted, start_score) = (focal.submitted_at, focal.score);
+        let nominee = request.membership.nominee();
         let start = Timestamp::start_of_day(scenario.as_of());
-        let submitted = request
-            .submitted
-            .map_or(Ok(start.plus_days(-30)), Timestamp::from_date)?;
-        // Changes of score before the profile is submitted are already in its score then.
-        let (mut score, mut changes) = (score, Vec::new());
-        for &(date, s) in &request.changes {
-            if Timestamp::start_of_day(date) <= submitted.max(start) {
-                score = s;
-            } else {
-                changes.push((date, s));
-            }
-        }
-        let start_score = score;
-        let focal = FocalSpec {
-            score,
-            changes,
-            programs,
-            nominee,
-            categories: request
-                .categories
-                .iter()
-                .map(|c| c.trim().to_string())
-                .collect(),
-            submitted_at: submitted,
-            response: FocalResponse::Apply,
-        };
         let model = ScenarioRun::new(scenario, Some(focal), request.horizon_days)?
             .engine(request.engine)
             .to_landing(request.to_landing);
@@ -286,10 +183,7 @@ impl ChanceReport {
             .into_iter()
             .filter(|t| t.matches(eligibility))
         {
-            let family = match target {
-                Target::Category(c) => model.categories().name(c).to_string(),
-                other => scenario.family_of(other).unwrap_or_else(|| "other".into()),
-            };
+            let family = Family::of_target(target, model.categories()).unwrap_or(Family::OTHER);
             for m in tally.cutoff_months(target) {
                 if let Some((rounds, q)) =
                     tally.cutoff_quantiles(target, m, &[0.1, 0.25, 0.5, 0.75, 0.9])
@@ -303,26 +197,12 @@ impl ChanceReport {
                 }
             }
         }
-        let mut names: Vec<String> = vec!["general".to_string()];
-        names.extend(request.programs.iter().cloned());
-        if request.nominee {
-            names.push("pnp".into());
-        }
-        names.extend(request.categories.iter().cloned());
         let mut families = Vec::new();
-        for name in names {
-            let target = match name.as_str() {
-                "general" => Target::Programs(crate::draw::ProgramSet::ALL),
-                "cec" | "fsw" | "fst" | "pnp" => scenario.target(&name)?,
-                category => Target::Category(model.categories().id(category)?),
-            };
-            if families.iter().any(|f: &FamilyOutlook| f.family == name) {
-                continue;
-            }
+        for family in request.membership.families() {
             families.push(FamilyOutlook {
-                no_round: tally.no_round(target),
-                guess: scenario.family_pool(&name).and_then(|f| f.guess.clone()),
-                family: name,
+                no_round: tally.no_round(family.target(model.categories())?),
+                guess: scenario.family_pool(&family).and_then(|f| f.guess.clone()),
+                family,
             });
         }
         let landing = request.to_landing.then(|| {
@@ -372,7 +252,7 @@ impl ChanceReport {
             "horizon_days": r.horizon_days,
             "as_of": self.as_of.to_string(),
             "source": self.source,
-            "candidate": {"crs": self.crs, "programs": r.programs, "categories": r.categories, "nominee": self.nominee, "submitted": self.submitted.to_string(), "expires": self.expires.to_string(),
+            "candidate": {"crs": self.crs, "programs": program_names(r.membership.programs()), "categories": r.membership.categories(), "nominee": self.nominee, "submitted": self.submitted.to_string(), "expires": self.expires.to_string(),
                 "in_pool_from": self.submitted.max(self.as_of).to_string()},
             "by_month": self.by_month.iter().map(|w| json!({"months": w.months, "days": w.days, "p": w.chance.p, "lo": w.chance.lo, "hi": w.chance.hi})).collect::<Vec<_>>(),
             "curve": self.curve.iter().map(|(d, i)| json!({"day": d, "p": i.p, "lo": i.lo, "hi": i.hi})).collect::<Vec<_>>(),
@@ -410,22 +290,21 @@ impl ChanceReport {
             self.as_of
         );
         let _ = writeln!(s, "  {}", self.source);
-        let cats = if r.categories.is_empty() {
-            "none".to_string()
-        } else {
-            r.categories.join(", ")
+        let names = |v: Vec<String>| {
+            if v.is_empty() {
+                "none".to_string()
+            } else {
+                v.join(", ")
+            }
         };
-        let programs: Vec<&str> = r
-            .programs
-            .iter()
-            .map(|p| p.trim())
-            .filter(|p| *p != "pnp")
-            .collect();
-        let programs = if programs.is_empty() {
-            "none".to_string()
-        } else {
-            programs.join(", ")
-        };
+        let cats = names(
+            r.membership
+                .categories()
+                .iter()
+                .map(Family::to_string)
+                .collect(),
+        );
+        let programs = names(program_names(r.membership.programs()));
         let _ = writeln!(
             s,
             "Candidate: CRS {}{}, programs {programs}, categories {cats}, submitted {} (expires {})",
@@ -534,274 +413,24 @@ impl ChanceReport {
     }
 }
 
-/// Checks that a profile submitted on `date` can be followed over the horizon: still valid
-/// at the scenario's start, and submitted no later than the horizon's end (a date after the
-/// start means the candidate enters the pool then).
-fn check_submission(scenario: &Scenario, horizon_days: u32, date: Date) -> Result<()> {
-    let start = Timestamp::start_of_day(scenario.as_of());
-    let validity = Period::months(scenario.validity_months)?;
-    let earliest = validity.latest_start_ended_by(start).date().tomorrow().ok();
-    let end = scenario
-        .as_of()
-        .checked_add(jiff::Span::new().days(i64::from(horizon_days)))
-        .ok();
-    let too_early = earliest.is_none_or(|e| date < e);
-    let too_late = end.is_none_or(|e| date > e);
-    if too_early || too_late {
-        let show = |d: Option<Date>| d.map_or_else(|| "-".to_string(), |d| d.to_string());
-        return Err(ErrorKind::InvalidSimulation {
-            what: "submission",
-            expected: format!(
-                "a date from {} (a profile stays {validity} in the pool, and the scenario starts on {}) to {} (the horizon's end, {horizon_days} days on)",
-                show(earliest),
-                scenario.as_of(),
-                show(end)
-            ),
-            found: match Timestamp::from_date(date) {
-                Ok(_) => date.to_string(),
-                Err(_) => format!("{date}, after 9999-12-30, the last day eesim can represent"),
-            },
-        }
-        .into());
-    }
-    Ok(())
-}
-
 /// What the chance report's figures are, at its end.
 const NOTE: &str =
     "(Each figure is the share of simulated futures; the interval is the Monte Carlo uncertainty of
 that share, not of the model's assumptions: see the scenario file for those.)
 ";
 
+/// The names of the programs in `set`, in eesim's order.
+pub(crate) fn program_names(set: ProgramSet) -> Vec<String> {
+    Program::ALL
+        .into_iter()
+        .filter(|p| set.contains(*p))
+        .map(|p| p.name().to_string())
+        .collect()
+}
+
 /// `YYYY-MM` of month `month` after the start's month.
 fn month_label(start: Timestamp, month: u32) -> String {
     let d = start.date();
     let total = i64::from(d.year()) * 12 + i64::from(d.month()) - 1 + i64::from(month);
     format!("{:04}-{:02}", total / 12, total % 12 + 1)
-}
-
-/// One improvement's effect on the chance.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct WhatIfRow {
-    /// The improvement.
-    pub improvement: String,
-    /// The score it gives.
-    pub crs: u16,
-    /// The chance with it.
-    pub chance: Interval,
-    /// The change against the current profile, with its paired 95% interval.
-    pub gain: crate::montecarlo::Difference,
-}
-
-/// What each improvement a candidate can act on would do to the chance, on the same runs.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct WhatIfReport {
-    /// The scenario's start.
-    pub as_of: Date,
-    /// The submission date used (after `as_of` when the candidate enters the pool later).
-    pub submitted: Date,
-    /// The current score.
-    pub crs: u16,
-    /// The current chance.
-    pub chance: Interval,
-    /// Days ahead.
-    pub horizon_days: u32,
-    /// Runs and seed.
-    pub runs: u64,
-    /// The master seed.
-    pub seed: u64,
-    /// The improvements, largest gain first.
-    pub rows: Vec<WhatIfRow>,
-}
-
-impl WhatIfReport {
-    /// Scores every [`crate::crs::improvements`] of `profile` and estimates each one's chance
-    /// on the same runs as the current profile (common random numbers). The programs and
-    /// categories come from `request`; French at NCLC 7 in every ability adds the French
-    /// category, a nomination makes the candidate a nominee.
-    ///
-    /// The profile and its improvements are scored on the profile's `assessed_on`, as
-    /// [`crate::crs::Profile::breakdown`] scores it; a birthday during the horizon is not
-    /// followed here (each is judged at a fixed score), which `ChanceReport` with a score path
-    /// does.
-    ///
-    /// # Errors
-    /// As [`ChanceReport::run`] (including a submission outside the profile validity), and
-    /// for a profile the CRS rules cannot score.
-    pub fn run(
-        scenario: &Scenario,
-        profile: &crate::crs::Profile,
-        request: &ChanceRequest,
-    ) -> Result<WhatIfReport> {
-        Self::run_with_progress(scenario, profile, request, |_| {})
-    }
-
-    /// [`WhatIfReport::run`], calling `progress` with the runs done after each batch.
-    ///
-    /// # Errors
-    /// As [`WhatIfReport::run`].
-    pub fn run_with_progress(
-        scenario: &Scenario,
-        profile: &crate::crs::Profile,
-        request: &ChanceRequest,
-        progress: impl FnMut(u64),
-    ) -> Result<WhatIfReport> {
-        use crate::montecarlo::Point;
-        if let Some(date) = request.submitted {
-            check_submission(scenario, request.horizon_days, date)?;
-        }
-        let model = ScenarioRun::new(scenario, None, request.horizon_days)?;
-        let start = Timestamp::start_of_day(scenario.as_of());
-        let submitted = request
-            .submitted
-            .map_or(Ok(start.plus_days(-30)), Timestamp::from_date)?;
-        let validity = crate::montecarlo::RunModel::profile_validity(&model);
-        if validity.after(submitted) <= start {
-            return Err(ErrorKind::InvalidSimulation {
-                what: "submission",
-                expected: format!("within {validity} before the start {start}"),
-                found: submitted.to_string(),
-            }
-            .into());
-        }
-        let programs = request.program_set()?;
-        let mut base = Program::ALL
-            .into_iter()
-            .filter(|p| programs.contains(*p))
-            .fold(crate::Eligibility::none(), crate::Eligibility::with_program);
-        if request.nominee || request.programs.iter().any(|p| p.trim() == "pnp") {
-            base = base.with_nomination();
-        }
-        for c in &request.categories {
-            base = base.with_category(model.categories().id(c.trim())?);
-        }
-        let french = model.categories().id("french")?;
-        let eligibility_of = |p: &crate::crs::Profile| {
-            let mut e = base;
-            if crate::crs::qualifies_for_french(p) {
-                e = e.with_category(french);
-            }
-            if p.provincial_nomination {
-                e = e.with_nomination();
-            }
-            e
-        };
-        let crs = profile.breakdown()?.total;
-        let current = Point {
-            eligibility: eligibility_of(profile),
-            score: crs,
-        };
-        // Improvements that change neither the score nor the eligibility are left out.
-        let mut options = Vec::new();
-        let mut variants = Vec::new();
-        for o in crate::crs::improvements(profile)? {
-            let point = Point {
-                eligibility: eligibility_of(&o.profile),
-                score: o.profile.breakdown()?.total,
-            };
-            if point != current {
-                options.push(o);
-                variants.push(point);
-            }
-        }
-        let counts = MonteCarlo::new(request.runs, request.seed).compare_with_progress(
-            &model,
-            submitted,
-            current,
-            &variants,
-            request.horizon_days,
-            progress,
-        );
-        let mut rows: Vec<WhatIfRow> = counts
-            .iter()
-            .zip(&options)
-            .zip(&variants)
-            .map(|((c, o), v)| WhatIfRow {
-                improvement: o.label.clone(),
-                crs: v.score.get(),
-                chance: c.variant_chance(),
-                gain: c.difference(),
-            })
-            .collect();
-        rows.sort_by(|a, b| b.gain.d.total_cmp(&a.gain.d));
-        let chance = counts
-            .first()
-            .map_or(Interval::wilson(0, 0), |c| c.base_chance());
-        Ok(WhatIfReport {
-            as_of: scenario.as_of(),
-            submitted: submitted.date(),
-            crs: crs.get(),
-            chance,
-            horizon_days: request.horizon_days,
-            runs: request.runs,
-            seed: request.seed,
-            rows,
-        })
-    }
-
-    /// The report as JSON: `crs`, `p`, `lo`, `hi`, `runs`, `seed`, and `improvements` (each
-    /// with `improvement`, `crs`, `p`, `lo`, `hi`, `gain`, `gain_lo`, `gain_hi`).
-    #[must_use]
-    pub fn to_json(&self) -> Value {
-        json!({
-            "crs": self.crs, "p": self.chance.p, "lo": self.chance.lo, "hi": self.chance.hi,
-            "runs": self.runs, "seed": self.seed, "horizon_days": self.horizon_days, "as_of": self.as_of.to_string(),
-            "submitted": self.submitted.to_string(),
-            "improvements": self.rows.iter().map(|r| json!({"improvement": r.improvement, "crs": r.crs,
-                "p": r.chance.p, "lo": r.chance.lo, "hi": r.chance.hi,
-                "gain": r.gain.d, "gain_lo": r.gain.lo, "gain_hi": r.gain.hi})).collect::<Vec<_>>(),
-        })
-    }
-
-    /// The report as a table for people.
-    #[must_use]
-    pub fn to_text(&self) -> String {
-        let mut s = String::new();
-        let _ = writeln!(
-            s,
-            "What would change your chance of an invitation within {} days (scenario as of {})",
-            self.horizon_days, self.as_of
-        );
-        let c = self.chance;
-        let _ = writeln!(
-            s,
-            "Now: CRS {}, chance {:.1}% [{:.1}%, {:.1}%] ({} runs, seed {})\n",
-            self.crs,
-            100.0 * c.p,
-            100.0 * c.lo,
-            100.0 * c.hi,
-            self.runs,
-            self.seed
-        );
-        if self.submitted > self.as_of {
-            let _ = writeln!(
-                s,
-                "(submitted {}: the candidate enters the pool then, {} days after the start)\n",
-                self.submitted,
-                (self.submitted - self.as_of).get_days()
-            );
-        }
-        let _ = writeln!(
-            s,
-            "  {:<44} {:>5} {:>8}  {:>8}   95% interval",
-            "improvement", "CRS", "chance", "change"
-        );
-        for r in &self.rows {
-            let _ = writeln!(
-                s,
-                "  {:<44} {:>5} {:>7.1}%  {:>+7.1}%   [{:+.1}%, {:+.1}%]",
-                r.improvement,
-                r.crs,
-                100.0 * r.chance.p,
-                100.0 * r.gain.d,
-                100.0 * r.gain.lo,
-                100.0 * r.gain.hi
-            );
-        }
-        let _ = writeln!(
-            s,
-            "\n(Changes are paired: both chances come from the same simulated futures.)"
-        );
-        s
-    }
 }
