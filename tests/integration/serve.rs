@@ -650,3 +650,51 @@ fn refresh_downloads_the_feed_into_the_cache_and_answers_from_it() {
     );
     assert_eq!(server.heads().len(), 1);
 }
+
+#[test]
+fn the_same_question_asked_at_once_is_simulated_once() {
+    let cache = cached("shared");
+    // One slot and no queue: without sharing, all but one would be refused.
+    let served = Served::start(&cache, &[], &["--workers", "1", "--queue", "0"]);
+    let clients = 6;
+    let barrier = Arc::new(Barrier::new(clients));
+    let answers: Vec<Answer> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..clients)
+            .map(|_| {
+                let barrier = Arc::clone(&barrier);
+                let addr = served.addr.clone();
+                s.spawn(move || {
+                    barrier.wait();
+                    http(&addr, "GET", "/api/chance?crs=470&runs=3000", None)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert!(answers.iter().all(|a| a.status == 200), "{answers:?}");
+    assert!(answers.iter().all(|a| a.body == answers[0].body));
+    let sources: Vec<&str> = answers
+        .iter()
+        .map(|a| a.header("x-eesim-cache").unwrap())
+        .collect();
+    assert_eq!(
+        sources.iter().filter(|s| **s == "miss").count(),
+        1,
+        "{sources:?}"
+    );
+    assert!(
+        sources
+            .iter()
+            .all(|s| ["miss", "shared", "hit"].contains(s)),
+        "{sources:?}"
+    );
+    // A refused question is not kept: asked again, it is refused again.
+    let bad = served.get("/api/chance?crs=470&runs=100&submitted=1999-01-01");
+    assert_eq!(bad.status, 400, "{}", String::from_utf8_lossy(&bad.body));
+    assert_eq!(
+        served
+            .get("/api/chance?crs=470&runs=100&submitted=1999-01-01")
+            .status,
+        400
+    );
+}

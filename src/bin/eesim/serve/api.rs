@@ -6,7 +6,8 @@
 //! is refused with the message `--runs=0` gets. Only the parameters named in [`CHANCE`] and
 //! [`ESTIMATE`] are taken: no file path, scenario or feed ever comes from a request.
 
-use std::sync::{Arc, Mutex, RwLock};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
 use axum::Router;
@@ -24,7 +25,7 @@ use serde_json::{Value, json};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use super::Refresh;
-use super::answers::Answers;
+use super::answers::{Answers, Key};
 use super::limit::{Busy, Limiter};
 use super::state::{DataState, RefreshStatus, Source};
 use crate::args::{ChanceArgs, EstimateArgs};
@@ -72,7 +73,12 @@ pub(crate) struct App {
     pub(crate) timeout: Duration,
     pub(crate) refresh: Refresh,
     pub(crate) refreshed: Mutex<RefreshStatus>,
+    /// The estimates under way, by question.
+    pub(crate) flights: Mutex<HashMap<Key, Arc<Flight>>>,
 }
+
+/// One estimate under way, that every request asking the same question awaits.
+pub(crate) type Flight = tokio::sync::OnceCell<Result<Bytes, ApiError>>;
 
 impl App {
     /// The data answers come from now.
@@ -144,7 +150,7 @@ pub(crate) fn router(app: Arc<App>) -> Router {
 }
 
 /// An error answer: `{"error": "...", "problems": [...]}` with its status.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct ApiError {
     status: StatusCode,
     message: String,
@@ -474,18 +480,21 @@ fn profile_of(body: &Bytes) -> Result<(Profile, String), ApiError> {
     Ok((profile, canonical))
 }
 
-/// A JSON answer, saying whether it came from the kept answers.
-fn answer(body: Bytes, hit: bool) -> Response {
+/// A JSON answer, saying where it came from: `hit` (the kept answers), `shared` (an estimate
+/// another request had started), or `miss` (an estimate of its own).
+fn answer(body: Bytes, cache: &'static str) -> Response {
     let mut response = json_body(body).into_response();
     response.headers_mut().insert(
         HeaderName::from_static("x-eesim-cache"),
-        HeaderValue::from_static(if hit { "hit" } else { "miss" }),
+        HeaderValue::from_static(cache),
     );
     response
 }
 
 /// Runs `job` (an estimate) on the simulation pool, within the request's time; a kept
-/// answer to `key` is given at once, and a new one is kept.
+/// answer to `key` is given at once, and a new one is kept. The same question asked while
+/// its estimate runs waits for that estimate (`x-eesim-cache: shared`) instead of taking a
+/// slot of its own: a link shared with many answers them all with one simulation.
 async fn estimate(
     app: &App,
     key: String,
@@ -494,33 +503,62 @@ async fn estimate(
     let data = app.data();
     let key = (data.hash, key);
     if let Some(body) = app.answers.get(&key) {
-        return Ok(answer(body, true));
+        return Ok(answer(body, "hit"));
     }
-    let run = app
-        .limiter
-        .run(move || job(&data).map(|v| Bytes::from(v.to_string())));
-    let secs = app.timeout.as_secs();
-    let body = match tokio::time::timeout(app.timeout, run).await {
-        Err(_) => {
-            return Err(ApiError::busy(
-                secs.div_ceil(4).max(1),
-                format!(
-                    "the estimate: expected an answer within {secs} s, found none: the server is busy, try again"
-                ),
-            ));
-        }
-        Ok(Err(Busy { retry_after })) => {
-            return Err(ApiError::busy(
-                retry_after,
-                format!(
-                    "the server is busy: every simulation slot and queue place is taken, try again in {retry_after} s"
-                ),
-            ));
-        }
-        Ok(Ok(result)) => result?,
+    let flight = {
+        let mut flights = app.flights.lock().unwrap_or_else(PoisonError::into_inner);
+        Arc::clone(flights.entry(key.clone()).or_default())
     };
-    app.answers.put(key, body.clone());
-    Ok(answer(body, false))
+    let mut ran = false;
+    let waited = tokio::time::timeout(
+        app.timeout,
+        flight.get_or_init(|| {
+            ran = true;
+            simulate(&app.limiter, data, job)
+        }),
+    )
+    .await;
+    let secs = app.timeout.as_secs();
+    let Ok(outcome) = waited else {
+        return Err(ApiError::busy(
+            secs.div_ceil(4).max(1),
+            format!(
+                "the estimate: expected an answer within {secs} s, found none: the server is busy, try again"
+            ),
+        ));
+    };
+    let outcome = outcome.clone();
+    if let Ok(body) = &outcome {
+        app.answers.put(key.clone(), body.clone());
+    }
+    // Kept (or refused) by now: the next asker reads the kept answer, or tries afresh.
+    {
+        let mut flights = app.flights.lock().unwrap_or_else(PoisonError::into_inner);
+        if flights.get(&key).is_some_and(|f| Arc::ptr_eq(f, &flight)) {
+            flights.remove(&key);
+        }
+    }
+    outcome.map(|body| answer(body, if ran { "miss" } else { "shared" }))
+}
+
+/// One estimate on the simulation pool, or 503 when every slot and queue place is taken.
+async fn simulate(
+    limiter: &Limiter,
+    data: Arc<DataState>,
+    job: impl FnOnce(&DataState) -> Result<Value, ApiError> + Send + 'static,
+) -> Result<Bytes, ApiError> {
+    match limiter
+        .run(move || job(&data).map(|v| Bytes::from(v.to_string())))
+        .await
+    {
+        Ok(result) => result,
+        Err(Busy { retry_after }) => Err(ApiError::busy(
+            retry_after,
+            format!(
+                "the server is busy: every simulation slot and queue place is taken, try again in {retry_after} s"
+            ),
+        )),
+    }
 }
 
 /// The `chance` arguments of a query, checked against the server's limits.

@@ -119,6 +119,7 @@ pub(crate) fn serve(a: &ServeArgs) -> Outcome {
         timeout: Duration::from_secs(a.timeout),
         refresh: a.refresh,
         refreshed: std::sync::Mutex::new(state::RefreshStatus::default()),
+        flights: std::sync::Mutex::default(),
     });
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
