@@ -188,7 +188,9 @@ function busy(on, text) {
 // A chart: a line with its 95% band, axes, and optionally a marked x.
 function chart(box, points, opts) {
   const NS = "http://www.w3.org/2000/svg";
-  const W = 640, H = 300, L = 48, R = 36, T = 12, B = 40;
+  // A narrower drawing on a phone, so that its text stays readable when scaled to the screen.
+  const narrow = box.clientWidth > 0 && box.clientWidth < 520;
+  const W = narrow ? 400 : 640, H = narrow ? 280 : 300, L = 44, R = narrow ? 24 : 36, T = 12, B = 40;
   const svg = document.createElementNS(NS, "svg");
   svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
   svg.setAttribute("role", "img");
@@ -231,6 +233,8 @@ function addDays(iso, days) {
 
 function renderChance(doc, breakdown) {
   $("error").hidden = true;
+  // Shown first: the charts are drawn to the width they get.
+  $("result").hidden = false;
   const c = doc.candidate;
   const end = addDays(doc.as_of, doc.horizon_days);
   $("headline").replaceChildren(
@@ -279,13 +283,16 @@ function renderChance(doc, breakdown) {
   }
   tbody.append(el("tr", {}, el("td", { text: doc.horizon_days + " days (by " + end + ")" }), el("td", { class: "num", text: pct(doc.p) }), el("td", { text: interval(doc) })));
   const months = [];
-  for (let d = 0; d <= doc.horizon_days; d += Math.max(30, Math.round(doc.horizon_days / 6 / 30) * 30)) months.push([d, addDays(doc.as_of, d).slice(0, 7)]);
+  const narrowChart = $("curve").clientWidth > 0 && $("curve").clientWidth < 520;
+  const step = Math.max(30, Math.round(doc.horizon_days / (narrowChart ? 4 : 6) / 30) * 30);
+  for (let d = 0; d <= doc.horizon_days; d += step) months.push([d, addDays(doc.as_of, d).slice(0, 7)]);
   chart($("curve"), doc.curve.map((q) => ({ x: q.day, p: q.p, lo: q.lo, hi: q.hi })),
     { label: "Chance of an invitation by day, from " + doc.as_of + ": " + pct(doc.p) + " by " + end, x0: 0, x1: doc.horizon_days, ticks: months, xTitle: "date" });
   const scores = doc.by_score.map((q) => ({ x: q.crs, p: q.p, lo: q.lo, hi: q.hi }));
   if (scores.length) {
     const x0 = scores[0].x, x1 = scores[scores.length - 1].x, ticks = [];
-    for (let v = Math.ceil(x0 / 50) * 50; v <= x1; v += 50) ticks.push([v, String(v)]);
+    const every = $("by-score").clientWidth > 0 && $("by-score").clientWidth < 520 ? 100 : 50;
+    for (let v = Math.ceil(x0 / every) * every; v <= x1; v += every) ticks.push([v, String(v)]);
     chart($("by-score"), scores, { label: "Chance within " + doc.horizon_days + " days by CRS score, " + x0 + " to " + x1, x0, x1, ticks, xTitle: "CRS score", mark: c.crs, markLabel: "you: " + c.crs });
   }
   const sf = doc.score_for;
@@ -307,7 +314,6 @@ function renderChance(doc, breakdown) {
       el("p", { text: "Where the futures stand at the horizon:" }), ul);
     landing.hidden = false;
   } else landing.hidden = true;
-  $("result").hidden = false;
 }
 
 function renderWhatIf(doc) {
