@@ -41,4 +41,6 @@ mod parser_props;
 mod plausible_rounds;
 mod pool_invariants;
 mod scenario;
+#[cfg(feature = "serve")]
+mod serve;
 mod simulation;

@@ -35,6 +35,9 @@ pub(crate) enum Command {
     Draw(DrawArgs),
     /// Downloads IRCC's rounds feed into the cache; estimates then start from it.
     Fetch(FetchArgs),
+    /// Serves the web page and JSON API (localhost unless told otherwise).
+    #[cfg(feature = "serve")]
+    Serve(crate::serve::ServeArgs),
     /// Prints a shell completion script (bash, zsh, fish, elvish, powershell) to stdout.
     Completions(CompletionsArgs),
     /// Prints the manual page (roff) to stdout: `eesim man > eesim.1`.

@@ -8,6 +8,8 @@ mod cmd;
 mod data;
 mod parse;
 mod plot;
+#[cfg(feature = "serve")]
+mod serve;
 mod style;
 
 use std::process::ExitCode;
@@ -95,6 +97,8 @@ fn run(cli: &Cli) -> Outcome {
         Command::Backtest(a) => cmd::backtest::backtest(a),
         Command::Draw(a) => cmd::draw::draw(a),
         Command::Fetch(a) => cmd::fetch::fetch(a),
+        #[cfg(feature = "serve")]
+        Command::Serve(a) => serve::serve(a),
         Command::Completions(a) => {
             let mut out = Vec::new();
             clap_complete::generate(a.shell, &mut command(), "eesim", &mut out);

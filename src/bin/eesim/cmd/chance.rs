@@ -48,51 +48,31 @@ pub(crate) fn chance(a: &args::ChanceArgs) -> Outcome {
         return chance_batch(a, path, scenario);
     }
     check_writable(a.plot.as_deref())?;
-    let mut request = ChanceRequest {
-        crs: eesim::CrsScore::new(a.crs.unwrap_or(500))?,
-        engine: if a.exact {
-            Engine::Exact
-        } else {
-            Engine::Fluid
-        },
-        to_landing: a.to_landing,
-        ..request(&a.estimate, scenario)?
-    };
     if a.crs.is_none() && a.profile.is_none() {
         note!("no --crs or --profile given: estimating for a CRS score of 500");
     }
-    // The profile is scored on its own `assessed_on`, as `eesim crs` scores it; its score
-    // path (birthdays, rule changes) runs from there to the horizon.
-    let mut score_path = Vec::new();
-    let mut born = None;
-    if let Some(path) = &a.profile {
-        let profile = Profile::from_path(path)?;
-        let taken = request.apply_profile(&profile, scenario.as_of())?;
-        score_path = taken.path;
-        born = taken.born;
-    }
+    let profile = a.profile.as_deref().map(Profile::from_path).transpose()?;
     let bar = progress(a.estimate.runs, "runs", a.estimate.run.quiet);
-    let report = ChanceReport::run(scenario, &request, |p| bar.set_position(p.done))?;
+    let estimate = chance_estimate(a, scenario, profile.as_ref(), |p| {
+        bar.set_position(p.done);
+    })?;
     bar.finish_and_clear();
+    let ChanceEstimate {
+        report,
+        score_path,
+        born,
+    } = &estimate;
     // The chart first: a closed pipe cutting the printed report short cannot lose it.
     if let Some(path) = &a.plot {
         let drawn = if a.by_score {
-            plot::chance_by_score(path, &report)
+            plot::chance_by_score(path, report)
         } else {
-            plot::chance_over_time(path, &report)
+            plot::chance_over_time(path, report)
         };
         drawn.map_err(|e| writing(path, e))?;
     }
     if a.estimate.json {
-        let mut v = report.to_json();
-        v["data"] = data.json;
-        if !score_path.is_empty() {
-            v["score_path"] = score_path
-                .iter()
-                .map(|(d, s)| serde_json::json!({"date": d.to_string(), "score": s.get()}))
-                .collect();
-        }
-        outln!("{v}");
+        outln!("{}", chance_json(&estimate, data.json));
     } else {
         outln!("{}", data.line);
         out!("{}", report.to_text());
@@ -108,6 +88,63 @@ pub(crate) fn chance(a: &args::ChanceArgs) -> Outcome {
         }
     }
     Ok(())
+}
+
+/// One `chance` estimate: the report, and the profile's score path when a profile was given.
+pub(crate) struct ChanceEstimate {
+    pub(crate) report: ChanceReport,
+    pub(crate) score_path: Vec<(jiff::civil::Date, eesim::CrsScore)>,
+    pub(crate) born: Option<jiff::civil::Date>,
+}
+
+/// Runs `chance` for `a` (and `profile`, read from `--profile` or given by `eesim serve`) on
+/// `scenario`: the command line and the web API's `/api/chance` run this same code.
+pub(crate) fn chance_estimate(
+    a: &args::ChanceArgs,
+    scenario: &Scenario,
+    profile: Option<&Profile>,
+    progress: impl FnMut(&eesim::montecarlo::Progress),
+) -> Result<ChanceEstimate, Box<dyn std::error::Error + Send + Sync>> {
+    let mut request = ChanceRequest {
+        crs: eesim::CrsScore::new(a.crs.unwrap_or(500))?,
+        engine: if a.exact {
+            Engine::Exact
+        } else {
+            Engine::Fluid
+        },
+        to_landing: a.to_landing,
+        ..request(&a.estimate, scenario)?
+    };
+    // The profile is scored on its own `assessed_on`, as `eesim crs` scores it; its score
+    // path (birthdays, rule changes) runs from there to the horizon.
+    let mut score_path = Vec::new();
+    let mut born = None;
+    if let Some(profile) = profile {
+        let taken = request.apply_profile(profile, scenario.as_of())?;
+        score_path = taken.path;
+        born = taken.born;
+    }
+    let report = ChanceReport::run(scenario, &request, progress)?;
+    Ok(ChanceEstimate {
+        report,
+        score_path,
+        born,
+    })
+}
+
+/// The document of `chance --json` (and of `/api/chance`): the report, the data it ran on,
+/// and the score path of a profile.
+pub(crate) fn chance_json(estimate: &ChanceEstimate, data: serde_json::Value) -> serde_json::Value {
+    let mut v = estimate.report.to_json();
+    v["data"] = data;
+    if !estimate.score_path.is_empty() {
+        v["score_path"] = estimate
+            .score_path
+            .iter()
+            .map(|(d, s)| serde_json::json!({"date": d.to_string(), "score": s.get()}))
+            .collect();
+    }
+    v
 }
 
 /// `chance --batch FILE.csv`: every candidate on the same runs; the time the runs took on

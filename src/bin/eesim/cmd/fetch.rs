@@ -28,54 +28,14 @@ enum Answer {
 }
 
 pub(crate) fn fetch(a: &FetchArgs) -> Outcome {
-    let url = a
-        .url
-        .clone()
-        .or_else(|| {
-            std::env::var("EESIM_FEED_URL")
-                .ok()
-                .filter(|u| !u.is_empty())
-        })
-        .unwrap_or_else(|| OFFICIAL_URL.to_string());
+    let url = feed_url(a.url.as_deref());
     check_scheme(&url)?;
     let shown = redact_url(&url);
     let how = FeedInstall::new(data::today()?)
         .accept_anomalies(a.accept_anomalies)
         .force(a.force);
-    let cache = data::cache()?;
-    // Held from the conditional request to the install: a second fetch waits, then sees
-    // this one's result.
-    let lock = cache.lock(Duration::from_secs(a.timeout))?;
-    let validators = cache.validators(&url);
-    let answer = download(&url, &validators, a.timeout)?;
-    let path = cache.feed_path();
-    let update = match answer {
-        Answer::NotModified => {
-            let Some((history, load)) = cache.load()? else {
-                return Err(refused(
-                    &url,
-                    "the feed (the cache has no copy to keep)",
-                    "304 Not Modified",
-                )
-                .into());
-            };
-            FeedUpdate {
-                rounds: history.draws().len(),
-                previous_rounds: Some(history.draws().len()),
-                added: Vec::new(),
-                dropped: Vec::new(),
-                revised: Vec::new(),
-                anomalies: Vec::new(),
-                load,
-                last_round: history.draws().last().cloned(),
-                changed: false,
-            }
-        }
-        Answer::Body(body, validators) => {
-            lock.install(&url, &body, validators, how).map_err(hint)?
-        }
-    };
-    drop(lock);
+    let update = update(&url, a.timeout, how)?;
+    let path = data::cache()?.feed_path();
     for anomaly in &update.anomalies {
         eprintln!(
             "warning: installed an anomalous round (--accept-anomalies): {anomaly}; estimates leave it out"
@@ -188,6 +148,61 @@ fn hint(e: eesim::Error) -> Box<dyn std::error::Error + Send + Sync> {
         }
         _ => e.into(),
     }
+}
+
+/// The address to download from: `given`, else `$EESIM_FEED_URL`, else IRCC's.
+pub(crate) fn feed_url(given: Option<&str>) -> String {
+    given
+        .map(str::to_string)
+        .or_else(|| {
+            std::env::var("EESIM_FEED_URL")
+                .ok()
+                .filter(|u| !u.is_empty())
+        })
+        .unwrap_or_else(|| OFFICIAL_URL.to_string())
+}
+
+/// Downloads `url` (conditionally, with the cache's validators) into the cache under the
+/// cache's lock: what `eesim fetch` does before it prints, and what `eesim serve` does every
+/// `--refresh`.
+pub(crate) fn update(
+    url: &str,
+    timeout: u64,
+    how: FeedInstall,
+) -> Result<FeedUpdate, Box<dyn std::error::Error + Send + Sync>> {
+    let cache = data::cache()?;
+    // Held from the conditional request to the install: a second fetch waits, then sees
+    // this one's result.
+    let lock = cache.lock(Duration::from_secs(timeout))?;
+    let validators = cache.validators(url);
+    let update = match download(url, &validators, timeout)? {
+        Answer::NotModified => {
+            let Some((history, load)) = cache.load()? else {
+                return Err(refused(
+                    url,
+                    "the feed (the cache has no copy to keep)",
+                    "304 Not Modified",
+                )
+                .into());
+            };
+            FeedUpdate {
+                rounds: history.draws().len(),
+                previous_rounds: Some(history.draws().len()),
+                added: Vec::new(),
+                dropped: Vec::new(),
+                revised: Vec::new(),
+                anomalies: Vec::new(),
+                load,
+                last_round: history.draws().last().cloned(),
+                changed: false,
+            }
+        }
+        Answer::Body(body, validators) => {
+            lock.install(url, &body, validators, how).map_err(hint)?
+        }
+    };
+    drop(lock);
+    Ok(update)
 }
 
 /// The download of `url`, conditional on `validators`.
