@@ -20,7 +20,8 @@ use crate::time::{Period, Timestamp};
 ///
 /// # Example
 /// ```
-/// use eesim::{CandidateId, Cohort, CrsScore, Eligibility, Invitation, Period, Pool, Resolution, Response};
+/// use eesim::ita::Resolution;
+/// use eesim::{CandidateId, Cohort, CrsScore, Eligibility, Invitation, Period, Pool, Response};
 ///
 /// let mut pool = Pool::new();
 /// let c = Cohort {

@@ -18,10 +18,12 @@ use crate::time::{Period, Timestamp};
 /// A chance with its month count and days.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Within {
-    /// Calendar months from the start.
+    /// Calendar months from today.
     pub months: u32,
     /// The same in days.
     pub days: u32,
+    /// The window's last day.
+    pub until: Date,
     /// The chance.
     pub chance: Interval,
 }
@@ -65,8 +67,14 @@ pub struct LandingSummary {
 /// Everything one estimate says about one candidate.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ChanceReport {
-    /// The scenario's start.
+    /// The scenario's start: the date of its data.
     pub as_of: Date,
+    /// The day the candidate asks on: every window starts then.
+    pub today: Date,
+    /// How many runs have no invitation before today: the chances are shares of these.
+    pub conditioned_runs: u64,
+    /// What the reader should know about the data and the scenario, a sentence each.
+    pub warnings: Vec<String>,
     /// Where the scenario's figures come from.
     pub source: String,
     /// The request.
@@ -81,11 +89,11 @@ pub struct ChanceReport {
     /// The score the candidate starts with (a score change dated before the submission is
     /// already in it).
     pub crs: u16,
-    /// The chance of a first invitation within the horizon.
+    /// The chance of a first invitation within the horizon from today, given none before.
     pub chance: Interval,
-    /// Within 1, 3, 6, 12 months (those inside the horizon).
+    /// Within 1, 3, 6, 12 months from today (those inside the horizon).
     pub by_month: Vec<Within>,
-    /// Weekly points of the time-to-ITA curve `(day, chance)`, and the horizon.
+    /// Weekly points of the time-to-ITA curve `(days from today, chance)`, and the horizon.
     pub curve: Vec<(u32, Interval)>,
     /// Cut-off fans of the families that can reach the candidate.
     pub fans: Vec<FanRow>,
@@ -134,7 +142,12 @@ impl ChanceReport {
         let (submitted, start_score) = (focal.submitted_at, focal.score);
         let nominee = request.membership.nominee();
         let start = Timestamp::start_of_day(scenario.as_of());
-        let model = ScenarioRun::new(scenario, Some(focal), request.horizon_days)?
+        let today = request.today.unwrap_or(scenario.as_of());
+        // The runs start at the data's date and go on to today plus the horizon; every
+        // figure is read from today on, among the runs with no invitation before today.
+        let lead = u32::try_from((today - scenario.as_of()).get_days().max(0)).unwrap_or(0);
+        let horizon = request.horizon_days;
+        let model = ScenarioRun::new(scenario, Some(focal), lead.saturating_add(horizon))?
             .engine(request.engine)
             .to_landing(request.to_landing);
         let eligibility = model.focal_eligibility()?.unwrap_or_default();
@@ -155,17 +168,19 @@ impl ChanceReport {
         let tally = MonteCarlo::new(request.runs, request.seed)
             .probes(probes)
             .estimate_with_progress(&model, progress);
-        let horizon = request.horizon_days;
+        let from_today = |days: u32| tally.chance_between(lead, lead.saturating_add(days));
+        let today_at = Timestamp::start_of_day(today);
         let by_month = [1, 3, 6, 12]
             .into_iter()
             .filter_map(|m| {
-                let days =
-                    (Period::months(m).ok()?.after(start).as_second() - start.as_second()) / 86_400;
+                let end = Period::months(m).ok()?.after(today_at);
+                let days = (end.as_second() - today_at.as_second()) / 86_400;
                 let days = u32::try_from(days).ok()?;
                 (days <= horizon).then(|| Within {
                     months: m,
                     days,
-                    chance: tally.chance_within(days),
+                    until: end.date(),
+                    chance: from_today(days).0,
                 })
             })
             .collect();
@@ -204,6 +219,23 @@ impl ChanceReport {
                 family,
             });
         }
+        let (chance, conditioned_runs) = from_today(horizon);
+        let by_score: Vec<(u16, Interval)> = (score_range.0..=score_range.1)
+            .filter_map(|s| {
+                tally
+                    .probe_chance_between("you", s, lead, lead.saturating_add(horizon))
+                    .map(|i| (s, i))
+            })
+            .collect();
+        let score_for = |p: f64| by_score.iter().find(|(_, i)| i.p >= p).map(|(s, _)| *s);
+        let warnings = warnings(
+            scenario,
+            today,
+            request,
+            &families,
+            conditioned_runs,
+            tally.runs(),
+        );
         let landing = request.to_landing.then(|| {
             let stages = tally
                 .stages()
@@ -212,28 +244,29 @@ impl ChanceReport {
                 .collect();
             LandingSummary {
                 chance: tally.landing(),
-                curve: weekly(&|d| tally.landing_within(d)),
+                curve: weekly(&|d| tally.landing_within(lead.saturating_add(d))),
                 stages,
             }
         });
         Ok(ChanceReport {
             as_of: scenario.as_of(),
+            today,
+            conditioned_runs,
+            warnings,
             source: scenario.source().to_string(),
             request: request.clone(),
             submitted: submitted.date(),
             expires,
             nominee,
             crs: start_score.get(),
-            chance: tally.chance(),
+            chance,
             by_month,
-            curve: weekly(&|d| tally.chance_within(d)),
+            curve: weekly(&|d| from_today(d).0),
             fans,
             families,
-            score_for: (tally.score_for("you", 0.5), tally.score_for("you", 0.9)),
+            score_for: (score_for(0.5), score_for(0.9)),
             score_range,
-            by_score: (score_range.0..=score_range.1)
-                .filter_map(|s| tally.probe_chance("you", s).map(|i| (s, i)))
-                .collect(),
+            by_score,
             landing,
             tally,
         })
@@ -247,13 +280,15 @@ impl ChanceReport {
         let r = &self.request;
         json!({
             "p": self.chance.p, "lo": self.chance.lo, "hi": self.chance.hi,
+            "today": self.today.to_string(), "warnings": self.warnings,
+            "conditioned_runs": self.conditioned_runs,
             "runs": self.tally.runs(), "seed": self.tally.seed(),
             "horizon_days": r.horizon_days,
             "as_of": self.as_of.to_string(),
             "source": self.source,
             "candidate": {"crs": self.crs, "programs": program_names(r.membership.programs()), "categories": r.membership.categories(), "nominee": self.nominee, "submitted": self.submitted.to_string(), "expires": self.expires.to_string(),
                 "in_pool_from": self.submitted.max(self.as_of).to_string()},
-            "by_month": self.by_month.iter().map(|w| json!({"months": w.months, "days": w.days, "p": w.chance.p, "lo": w.chance.lo, "hi": w.chance.hi})).collect::<Vec<_>>(),
+            "by_month": self.by_month.iter().map(|w| json!({"months": w.months, "days": w.days, "until": w.until.to_string(), "p": w.chance.p, "lo": w.chance.lo, "hi": w.chance.hi})).collect::<Vec<_>>(),
             "curve": self.curve.iter().map(|(d, i)| json!({"day": d, "p": i.p, "lo": i.lo, "hi": i.hi})).collect::<Vec<_>>(),
             "fans": self.fans.iter().map(|f| json!({"family": f.family, "month": f.month, "rounds": f.rounds,
                 "p10": f.quantiles[0], "p25": f.quantiles[1], "p50": f.quantiles[2], "p75": f.quantiles[3], "p90": f.quantiles[4]})).collect::<Vec<_>>(),
@@ -331,17 +366,36 @@ impl ChanceReport {
             self.tally.seed(),
             r.horizon_days
         );
-        let _ = writeln!(s, "  within      chance    95% interval");
+        if self.today != self.as_of {
+            let _ = writeln!(
+                s,
+                "From today, {}: {} of the {} futures have no invitation before today; the chances are shares of those\n",
+                self.today,
+                self.conditioned_runs,
+                self.tally.runs()
+            );
+        }
+        let _ = writeln!(s, "  within      until          chance    95% interval");
         for w in &self.by_month {
             let _ = writeln!(
                 s,
-                "  {:>2} month{} {}",
+                "  {:>2} month{} {}  {}",
                 w.months,
                 if w.months == 1 { " " } else { "s" },
+                w.until,
                 pct(&w.chance)
             );
         }
-        let _ = writeln!(s, "  {:>3} days  {}", r.horizon_days, pct(&self.chance));
+        let end = self
+            .today
+            .checked_add(jiff::Span::new().days(i64::from(r.horizon_days)))
+            .unwrap_or(self.today);
+        let _ = writeln!(
+            s,
+            "  {:>3} days  {end}  {}",
+            r.horizon_days,
+            pct(&self.chance)
+        );
         if let Some(LandingSummary {
             chance: l, stages, ..
         }) = &self.landing
@@ -410,6 +464,68 @@ impl ChanceReport {
         s.push_str(NOTE);
         s
     }
+}
+
+/// A family silent this many days, and over twice its longest gap, gets a warning.
+const SILENT_DAYS: i64 = 60;
+
+/// Data older than this many days before today gets a warning.
+pub const STALE_DAYS: i32 = 21;
+
+/// What the reader of an estimate should know, a sentence each: data older than
+/// [`STALE_DAYS`] (or dated after today), a family of the candidate silent far longer than
+/// its usual gaps or holding no round in any run, and a condition on today that kept few runs.
+fn warnings(
+    scenario: &Scenario,
+    today: Date,
+    request: &ChanceRequest,
+    families: &[FamilyOutlook],
+    conditioned: u64,
+    runs: u64,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    let as_of = scenario.as_of();
+    let age = (today - as_of).get_days();
+    if age > STALE_DAYS {
+        out.push(format!(
+            "the data is of {as_of}, {age} days before today ({today}): the runs carry the model over those days without data, and the chance is read among the runs with no invitation before today; `eesim fetch` gets IRCC's newest rounds"
+        ));
+    } else if age < 0 {
+        out.push(format!(
+            "the data is of {as_of}, {} days after today ({today}): the windows start on {as_of}, not today",
+            -age
+        ));
+    }
+    for f in families {
+        if f.no_round.successes == f.no_round.trials && f.no_round.trials > 0 {
+            if f.family != Family::GENERAL || request.membership.programs() == ProgramSet::EMPTY {
+                out.push(format!(
+                    "the {} family holds no round in any simulated future: the scenario plans none for it (no round in the calibration window, or silent for over a year)",
+                    f.family
+                ));
+            }
+            continue;
+        }
+        if let Some(crate::forecast::DrawPlan::Resample {
+            last, gaps_days, ..
+        }) = scenario.plan(&f.family)
+            && let Some(longest) = gaps_days.iter().max()
+        {
+            let silent = (today - *last).get_days();
+            if i64::from(silent) > (2 * i64::from(*longest)).max(SILENT_DAYS) {
+                out.push(format!(
+                    "the {} family has held no round since {last}, {silent} days, over twice its longest gap of {longest} days: it may have paused",
+                    f.family
+                ));
+            }
+        }
+    }
+    if age > 0 && runs > 0 && conditioned * 10 < runs {
+        out.push(format!(
+            "only {conditioned} of {runs} simulated futures have no invitation before today: the data is too old to say much about your chance from today; `eesim fetch` gets IRCC's newest rounds"
+        ));
+    }
+    out
 }
 
 /// What the chance report's figures are, at its end.

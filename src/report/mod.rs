@@ -13,6 +13,6 @@ mod request;
 mod what_if;
 
 pub use batch::{Batch, BatchRow};
-pub use chance::{ChanceReport, FamilyOutlook, FanRow, LandingSummary, Within};
+pub use chance::{ChanceReport, FamilyOutlook, FanRow, LandingSummary, STALE_DAYS, Within};
 pub use request::{ChanceRequest, ProfileScore};
 pub use what_if::{WhatIfReport, WhatIfRow};

@@ -34,7 +34,12 @@ pub struct ChanceRequest {
     pub membership: Membership,
     /// Profile submission (default: 30 days before the scenario's start).
     pub submitted: Option<Date>,
-    /// Days ahead.
+    /// The day the candidate asks on (default: the scenario's date). Every window starts
+    /// then, and the chance is read among the simulated futures with no invitation before
+    /// it: a candidate asking today knows they have not been invited yet. The library never
+    /// reads the clock; the command line passes today.
+    pub today: Option<Date>,
+    /// Days ahead, from today.
     pub horizon_days: u32,
     /// Runs.
     pub runs: u64,
@@ -57,6 +62,7 @@ impl Default for ChanceRequest {
                 false,
             ),
             submitted: None,
+            today: None,
             horizon_days: 182,
             runs: 10_000,
             seed: 42,
@@ -159,11 +165,21 @@ impl ChanceRequest {
         let start = Timestamp::start_of_day(scenario.as_of());
         match self.submitted {
             Some(date) => {
-                check_submission(scenario, self.horizon_days, date)?;
+                check_submission(scenario, self.lead_days(scenario) + self.horizon_days, date)?;
                 Timestamp::from_date(date)
             }
             None => Ok(start.plus_days(-30)),
         }
+    }
+}
+
+impl ChanceRequest {
+    /// Days from the scenario's date to today (0 when today is not after it).
+    #[must_use]
+    pub fn lead_days(&self, scenario: &Scenario) -> u32 {
+        self.today.map_or(0, |t| {
+            u32::try_from((t - scenario.as_of()).get_days().max(0)).unwrap_or(0)
+        })
     }
 }
 
@@ -185,7 +201,7 @@ fn check_submission(scenario: &Scenario, horizon_days: u32, date: Date) -> Resul
         return Err(ErrorKind::InvalidSimulation {
             what: "submission",
             expected: format!(
-                "a date from {} (a profile stays {validity} in the pool, and the scenario starts on {}) to {} (the horizon's end, {horizon_days} days on)",
+                "a date from {} (a profile stays {validity} in the pool, and the scenario starts on {}) to {} (today plus the horizon, {horizon_days} days after the scenario's date)",
                 show(earliest),
                 scenario.as_of(),
                 show(end)

@@ -30,6 +30,7 @@ mod fetch_concurrency;
 #[cfg(feature = "cli")]
 mod fetch_trust;
 mod forecast;
+mod from_today;
 mod invitation_rule;
 mod ita_lifecycle;
 mod landing;

@@ -14,7 +14,7 @@ use crate::args::EstimateArgs;
 type Failure = Box<dyn std::error::Error + Send + Sync>;
 
 /// Data older than this many days gets a warning.
-const STALE_DAYS: i64 = 21;
+const STALE_DAYS: i64 = eesim::report::STALE_DAYS as i64;
 
 /// The command that refreshes the cached feed.
 const REFRESH: &str = "run `eesim fetch` to download IRCC's newest rounds";
@@ -186,6 +186,9 @@ pub(crate) fn need_feed(given: Option<&Path>) -> Result<Feed, Failure> {
 /// The scenario an estimate runs on, and what it was made from.
 pub(crate) struct Data {
     pub(crate) scenario: Scenario,
+    /// What the reader should know about the data, a sentence each (the estimate adds its
+    /// own: data older than three weeks, families that hold no round, ...).
+    pub(crate) warnings: Vec<String>,
     /// What it was made from, as JSON (the `data` object of the output).
     pub(crate) json: Value,
     /// The same as a line for people.
@@ -206,11 +209,18 @@ pub(crate) fn scenario(e: &EstimateArgs) -> Result<Data, Failure> {
         let json = json!({"kind": "scenario file", "file": path.display().to_string()});
         return Ok(Data {
             scenario,
+            warnings: Vec::new(),
             json,
             line,
         });
     }
     let today = today()?;
+    let mut warnings = Vec::new();
+    if let Some(as_of) = e.as_of.filter(|d| *d > today) {
+        warnings.push(format!(
+            "--as-of {as_of} is after today ({today}): the scenario knows every round of the feed before {as_of}, and the windows start then"
+        ));
+    }
     let Some(feed) = find_feed(e.feed.as_deref())? else {
         let cache = cache()?;
         if e.as_of.is_some() {
@@ -221,28 +231,26 @@ pub(crate) fn scenario(e: &EstimateArgs) -> Result<Data, Failure> {
             .into());
         }
         let scenario = Scenario::default_calibrated()?;
-        let age = (today - scenario.as_of()).get_days();
-        eprintln!(
-            "warning: no cached feed in {}: using the embedded scenario as of {}, {age} days before today ({today}); {REFRESH}",
+        warnings.push(format!(
+            "no cached feed in {}: using the embedded scenario as of {}; {REFRESH}",
             cache.dir().display(),
             scenario.as_of()
-        );
+        ));
         let line = format!(
             "Data: the embedded scenario as of {} (`eesim fetch` gets IRCC's newest rounds)",
             scenario.as_of()
         );
         return Ok(Data {
             scenario,
+            warnings,
             json: json!({"kind": "embedded"}),
             line,
         });
     };
+    // How old the data is against today, the estimate says (`eesim::report::STALE_DAYS`).
     let as_of = match e.as_of {
         Some(d) => d,
-        None => {
-            feed.warn_if_stale(today);
-            day_after_last_round(&feed)?
-        }
+        None => day_after_last_round(&feed)?,
     };
     let scenario = Scenario::calibrated(&feed.history, as_of)?;
     if e.as_of.is_some() {
@@ -254,6 +262,7 @@ pub(crate) fn scenario(e: &EstimateArgs) -> Result<Data, Failure> {
     json["calibrated_as_of"] = as_of.to_string().into();
     Ok(Data {
         scenario,
+        warnings,
         json,
         line,
     })

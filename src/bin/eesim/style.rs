@@ -21,6 +21,15 @@ pub(crate) fn error() -> &'static str {
     }
 }
 
+/// `warning:`, bold yellow when coloured.
+pub(crate) fn warning() -> &'static str {
+    if color() {
+        "\x1b[1;33mwarning:\x1b[0m"
+    } else {
+        "warning:"
+    }
+}
+
 /// `note:`, bold when coloured.
 pub(crate) fn note() -> &'static str {
     if color() {

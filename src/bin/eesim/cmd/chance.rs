@@ -34,6 +34,7 @@ pub(crate) fn request(e: &EstimateArgs, scenario: &Scenario) -> Result<ChanceReq
     Ok(ChanceRequest {
         membership,
         submitted: e.submitted,
+        today: Some(data::today().map_err(|e| e.to_string())?),
         horizon_days: e.horizon_days,
         runs: e.runs,
         seed: e.seed,
@@ -57,6 +58,10 @@ pub(crate) fn chance(a: &args::ChanceArgs) -> Outcome {
         bar.set_position(p.done);
     })?;
     bar.finish_and_clear();
+    let warnings = all_warnings(&estimate, &data.warnings);
+    for w in &warnings {
+        eprintln!("{} {w}", crate::style::warning());
+    }
     let ChanceEstimate {
         report,
         score_path,
@@ -72,7 +77,7 @@ pub(crate) fn chance(a: &args::ChanceArgs) -> Outcome {
         drawn.map_err(|e| writing(path, e))?;
     }
     if a.estimate.json {
-        outln!("{}", chance_json(&estimate, data.json));
+        outln!("{}", chance_json(&estimate, data.json, &data.warnings));
     } else {
         outln!("{}", data.line);
         out!("{}", report.to_text());
@@ -134,9 +139,14 @@ pub(crate) fn chance_estimate(
 
 /// The document of `chance --json` (and of `/api/chance`): the report, the data it ran on,
 /// and the score path of a profile.
-pub(crate) fn chance_json(estimate: &ChanceEstimate, data: serde_json::Value) -> serde_json::Value {
+pub(crate) fn chance_json(
+    estimate: &ChanceEstimate,
+    data: serde_json::Value,
+    data_warnings: &[String],
+) -> serde_json::Value {
     let mut v = estimate.report.to_json();
     v["data"] = data;
+    v["warnings"] = all_warnings(estimate, data_warnings).into();
     if !estimate.score_path.is_empty() {
         v["score_path"] = estimate
             .score_path
@@ -145,6 +155,16 @@ pub(crate) fn chance_json(estimate: &ChanceEstimate, data: serde_json::Value) ->
             .collect();
     }
     v
+}
+
+/// The warnings of the data (the embedded scenario, an `--as-of` after today), then the
+/// estimate's own.
+fn all_warnings(estimate: &ChanceEstimate, data_warnings: &[String]) -> Vec<String> {
+    data_warnings
+        .iter()
+        .chain(&estimate.report.warnings)
+        .cloned()
+        .collect()
 }
 
 /// `chance --batch FILE.csv`: every candidate on the same runs; the time the runs took on

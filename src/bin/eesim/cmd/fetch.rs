@@ -78,6 +78,21 @@ pub(crate) fn fetch(a: &FetchArgs) -> Outcome {
             rounds_table(update.added.iter());
         }
     }
+    if let Some(newest) = &update.last_round {
+        let today = data::today()?;
+        let age = (today - newest.date()).get_days();
+        note!(
+            "the newest round is No. {} of {}, {age} day{} before today ({today})",
+            newest.number(),
+            newest.date(),
+            if age == 1 { "" } else { "s" }
+        );
+        if update.added.is_empty() && age > eesim::report::STALE_DAYS {
+            note!(
+                "IRCC's feed itself has nothing newer: fetching again will not help until IRCC publishes a round (estimates say how old the data is)"
+            );
+        }
+    }
     if !update.revised.is_empty() {
         outln!("Revised since the last fetch (before, then now):");
         rounds_table(update.revised.iter().flat_map(|(old, new)| [old, new]));

@@ -616,7 +616,13 @@ async fn chance(
         let profile = profile.as_ref().map(|(p, _)| p);
         let estimate = chance::chance_estimate(&a, &data.scenario, profile, |_| {})
             .map_err(|e| ApiError::from_error(e.as_ref()))?;
-        Ok(chance::chance_json(&estimate, data.json.clone()))
+        Ok(chance::chance_json(
+            &estimate,
+            data.json.clone(),
+            // The page shows the data's own warnings (`DataState::warnings`); the
+            // document carries the estimate's.
+            &[],
+        ))
     })
     .await
 }

@@ -118,6 +118,7 @@ pub(crate) fn load(source: &Source) -> Result<DataState, Failure> {
         scenario,
         json,
         line,
+        warnings: _,
     } = data::scenario(&args)?;
     let feed = match source {
         Source::Scenario(_) => None,
