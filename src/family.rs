@@ -33,6 +33,7 @@ use crate::error::{ErrorKind, Result};
 /// let target = french.target(&cats)?;
 /// assert_eq!(Family::of_target(target, &cats), Some(french));
 /// assert_eq!(Family::of_target(Target::All, &cats), Some(Family::GENERAL));
+/// assert_eq!(format!("[{:<6}]", Family::CEC), "[cec   ]");
 /// # Ok::<(), eesim::Error>(())
 /// ```
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -175,7 +176,8 @@ impl Family {
 
 impl fmt::Display for Family {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        // `pad`, so that widths and alignment (`{:<16}`) apply, as for a `str`.
+        f.pad(self.as_str())
     }
 }
 
