@@ -120,6 +120,15 @@ fn first_invitation(
         .map(|d| d.at)
 }
 
+/// The last second of day `within_days` of a model's runs: a window counted in days takes
+/// in the rounds of its last day.
+fn window_end<M: RunModel>(model: &M, within_days: u32) -> Timestamp {
+    model
+        .start()
+        .plus_days(i64::from(within_days))
+        .plus_seconds(86_399)
+}
+
 impl MonteCarlo {
     /// Compares hypothetical candidates on the same runs (common random numbers): `base` and
     /// each of `variants`, all submitted at `submitted` (valid as long as the model's
@@ -167,10 +176,7 @@ impl MonteCarlo {
         mut progress: impl FnMut(&super::Progress),
     ) -> Vec<PairedCounts> {
         let expires = model.profile_validity().after(submitted);
-        let limit = model
-            .start()
-            .plus_days(i64::from(within_days))
-            .plus_seconds(86_399);
+        let limit = window_end(model, within_days);
         let empty = || vec![PairedCounts::default(); variants.len()];
         self.fold_runs(
             model,
@@ -298,10 +304,7 @@ impl MonteCarlo {
         mut progress: impl FnMut(&super::Progress),
     ) -> JudgedCounts {
         let validity = model.profile_validity();
-        let limit = model
-            .start()
-            .plus_days(i64::from(within_days))
-            .plus_seconds(86_399);
+        let limit = window_end(model, within_days);
         let empty = || JudgedCounts {
             invited: vec![0; candidates.len()],
             ..JudgedCounts::default()

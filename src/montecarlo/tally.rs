@@ -315,15 +315,7 @@ impl Tally {
         score: u16,
         weeks_in: u32,
     ) -> Option<Interval> {
-        let p = self.probe_profiles.iter().position(|n| n == profile)?;
-        let offset = usize::from(score.checked_sub(self.probe_min)?);
-        if offset >= self.probe_scores {
-            return None;
-        }
-        let w = weeks(self.horizon_days);
-        let row = &self.probe_first_week[(p * self.probe_scores + offset) * w..][..w];
-        let last = (weeks_in as usize).min(w - 1);
-        Some(Interval::wilson(row[..=last].iter().sum(), self.runs))
+        self.probe_chance_between(profile, score, 0, weeks_in.saturating_mul(7))
     }
 
     /// The chance a probe is first invited in the weeks of days `from` to `to` among the runs
