@@ -720,7 +720,7 @@ mod tests {
         let e = ChanceQuery::try_parse_from(["--runs=0"]).unwrap_err();
         assert_eq!(
             clap_error(&e).message,
-            "runs: expected a whole number of runs of at least 1, found 0"
+            "runs: expected a whole number of runs from 1 to 10000000, found 0"
         );
         let e = ChanceQuery::try_parse_from(["--crs=1300"]).unwrap_err();
         assert_eq!(
