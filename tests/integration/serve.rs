@@ -412,7 +412,7 @@ fn bad_parameters_and_limits_are_refused_in_the_project_style() {
     let cases = [
         (
             "/api/chance?runs=0",
-            "runs: expected a whole number of runs of at least 1, found 0",
+            "runs: expected a whole number of runs from 1 to 10000000, found 0",
         ),
         (
             "/api/chance?runs=20001",
