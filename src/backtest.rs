@@ -464,7 +464,7 @@ impl BacktestReport {
     /// # Errors
     /// [`ErrorKind::Io`] when writing fails.
     pub fn write_csv(&self, mut out: impl std::io::Write) -> Result<()> {
-        let io = |e: std::io::Error| -> crate::Error {
+        let io = |e: std::io::Error| -> crate::error::Error {
             ErrorKind::Io {
                 context: "writing the backtest CSV".into(),
                 source: crate::error::Cause::new(e),

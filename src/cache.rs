@@ -321,7 +321,7 @@ impl FeedCache {
         self.lock(DEFAULT_WAIT)?.install(url, body, validators, how)
     }
 
-    fn io(&self, doing: &str, path: &Path, e: std::io::Error) -> crate::Error {
+    fn io(&self, doing: &str, path: &Path, e: std::io::Error) -> crate::error::Error {
         ErrorKind::Io {
             context: format!("{doing} the feed cache {}", path.display()),
             source: Cause::new(e),
@@ -514,7 +514,7 @@ impl CacheLock<'_> {
 
 /// The downloaded body as a feed with at least one round.
 fn read_download(url: &str, body: &[u8]) -> Result<(History, LoadReport)> {
-    let refuse = |expected: &str, found: String| -> crate::Error {
+    let refuse = |expected: &str, found: String| -> crate::error::Error {
         ErrorKind::FeedDownload {
             url: url.to_string(),
             expected: expected.to_string(),

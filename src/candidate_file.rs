@@ -184,7 +184,7 @@ impl CandidateList {
     /// # Errors
     /// As [`crate::Target::parse`].
     pub fn hold_round(&self, target: &str, size: u32, at: Option<Timestamp>) -> Result<HeldRound> {
-        let target = crate::Target::parse(target, self.categories())?;
+        let target = crate::draw::Target::parse(target, self.categories())?;
         let mut pool = Pool::with_validity(Period::TWELVE_MONTHS);
         let mut not_submitted = 0;
         for c in &self.candidates {
@@ -198,7 +198,7 @@ impl CandidateList {
             Some(at) => (at, pool.expire(at)),
             None => (Timestamp::from_second(0)?, 0),
         };
-        let outcome = pool.draw(&crate::DrawSpec::new(at, target, size));
+        let outcome = pool.draw(&crate::draw::DrawSpec::new(at, target, size));
         let invited = outcome
             .invitees
             .iter()
@@ -229,7 +229,7 @@ impl CandidateList {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HeldRound {
     /// What the round did.
-    pub outcome: crate::DrawOutcome,
+    pub outcome: crate::pool::DrawOutcome,
     /// Profiles that had expired by the round's time.
     pub expired: u64,
     /// Candidates left out because they submitted after the round's time.

@@ -241,7 +241,7 @@ fn binomial<R: Rng + ?Sized>(n: u32, p: f64, rng: &mut R) -> u32 {
 }
 
 impl TryFrom<ResponseModelRepr> for ResponseModel {
-    type Error = crate::Error;
+    type Error = crate::error::Error;
 
     fn try_from(r: ResponseModelRepr) -> Result<Self> {
         ResponseModel::new(r.decline, r.no_response)

@@ -66,7 +66,7 @@ pub struct FamilyPool {
     /// The spread (standard deviation) of the log level between runs: one shock per run.
     pub level_spread: f64,
     /// The family's recent rounds, oldest first: when, the cut-off, and the tie-break.
-    pub rounds: Vec<(crate::Timestamp, u16, Option<crate::Timestamp>)>,
+    pub rounds: Vec<(crate::time::Timestamp, u16, Option<crate::time::Timestamp>)>,
     /// Where the parameters came from.
     pub source: String,
     /// Why the parameters are a guess, when they are (one round or none).

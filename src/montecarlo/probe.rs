@@ -63,7 +63,7 @@ impl Probes {
     /// [`ErrorKind::InvalidSimulation`] when `min > max`, there is no profile, or two share a
     /// name.
     pub fn new(profiles: Vec<ProbeProfile>, min: CrsScore, max: CrsScore) -> Result<Self> {
-        let invalid = |expected: &str, found: String| -> crate::Error {
+        let invalid = |expected: &str, found: String| -> crate::error::Error {
             ErrorKind::InvalidSimulation {
                 what: "probes",
                 expected: expected.to_string(),

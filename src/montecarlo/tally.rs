@@ -439,7 +439,7 @@ struct RawTally {
 }
 
 impl TryFrom<RawTally> for Tally {
-    type Error = crate::Error;
+    type Error = crate::error::Error;
 
     fn try_from(mut r: RawTally) -> Result<Self> {
         let days = r.horizon_days as usize + 1;

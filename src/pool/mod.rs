@@ -703,7 +703,7 @@ fn for_each_bit(e: Eligibility, mut f: impl FnMut(usize)) {
     }
 }
 
-fn cohort_size(found: u64) -> crate::Error {
+fn cohort_size(found: u64) -> crate::error::Error {
     ErrorKind::InvalidCohortSize {
         max: u32::MAX,
         found,

@@ -45,7 +45,7 @@ impl Scenario {
     /// few to measure arrivals.
     pub fn calibrated(history: &History, as_of: Date) -> Result<Scenario> {
         // Each problem is written `key: expected ..., found ...`.
-        let problem = |p: String| -> crate::Error {
+        let problem = |p: String| -> crate::error::Error {
             let (path, message) = p.split_once(": ").unwrap_or(("scenario", p.as_str()));
             ErrorKind::InvalidScenario {
                 source_name: String::new(),
@@ -205,7 +205,7 @@ fn family_pool(
     fit: &forecast::FamilyFit,
     as_of: Date,
 ) -> crate::forecast::FamilyPool {
-    let start = crate::Timestamp::start_of_day(as_of);
+    let start = crate::time::Timestamp::start_of_day(as_of);
     let since = start.plus_seconds(-(fit.shape.residence_days * 86_400.0) as i64 - 86_400);
     let rounds: Vec<_> = known
         .draws()
@@ -213,7 +213,7 @@ fn family_pool(
         .filter(|d| d.family() == family)
         .filter_map(|d| {
             let at = d.held_at().unwrap_or_else(|| {
-                crate::Timestamp::start_of_day(d.date()).plus_seconds(14 * 3600)
+                crate::time::Timestamp::start_of_day(d.date()).plus_seconds(14 * 3600)
             });
             (at >= since).then_some((at, d.cutoff().get(), d.tie_break()))
         })

@@ -48,7 +48,7 @@ pub struct StartPool {
     /// candidates. Runs then start from exactly these candidates instead of a synthetic
     /// pool shaped like the snapshot (the fluid engine takes their scores and eligibility,
     /// and ages them like a snapshot's pool; the exact engine keeps every submission time).
-    pub candidates: Option<(String, Vec<crate::Candidate>)>,
+    pub candidates: Option<(String, Vec<crate::candidate::Candidate>)>,
 }
 
 /// Every assumption about the future, as one validated value.
@@ -193,7 +193,7 @@ impl Scenario {
             );
         }
         if !c.problems.is_empty() {
-            return Err(crate::ErrorKind::InvalidScenario {
+            return Err(crate::error::ErrorKind::InvalidScenario {
                 source_name: String::new(),
                 problems: c.problems,
             }

@@ -114,7 +114,7 @@ pub(super) fn non_finite(v: &Value) -> Option<&'static str> {
     }
 }
 
-pub(super) fn invalid(file: &str, problems: Vec<Problem>) -> crate::Error {
+pub(super) fn invalid(file: &str, problems: Vec<Problem>) -> crate::error::Error {
     ErrorKind::InvalidScenario {
         source_name: file.to_string(),
         problems,

@@ -132,7 +132,7 @@ pub struct ScenarioRun<'a> {
     density: Vec<f64>,
     /// The families with a pool of their own: the target of their rounds, their eligibility
     /// bit in the exact engine's pool, and their name in the scenario.
-    families: Vec<(crate::Target, Eligibility, Family)>,
+    families: Vec<(crate::draw::Target, Eligibility, Family)>,
     /// Each family's pool at the start (before its run's level shock) and its level spread,
     /// in the order of `families`: built once, copied per run.
     family_starts: Vec<(crate::forecast::RefillPool, f64)>,
@@ -252,13 +252,13 @@ impl<'a> ScenarioRun<'a> {
         for name in scenario.families.keys() {
             let (target, bit) = if name.is_nominees() {
                 (
-                    crate::Target::ProvincialNominees,
+                    crate::draw::Target::ProvincialNominees,
                     Eligibility::none().with_nomination(),
                 )
             } else {
                 let id = categories.id(name.as_str())?;
                 (
-                    crate::Target::Category(id),
+                    crate::draw::Target::Category(id),
                     Eligibility::none().with_category(id),
                 )
             };

@@ -525,7 +525,7 @@ impl Follow {
         d: &DrawRecord,
         index: usize,
         rng: &mut ChaCha8Rng,
-        model: crate::ResponseModel,
+        model: crate::ita::ResponseModel,
     ) {
         let t = d.at;
         for &(at, score) in &self.changes {
