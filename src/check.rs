@@ -194,7 +194,11 @@ impl Check {
     }
 
     /// An instant in UTC, such as `"2026-02-06T14:00:00Z"`.
-    pub(crate) fn timestamp(&mut self, v: Option<&Value>, path: &str) -> Option<crate::time::Timestamp> {
+    pub(crate) fn timestamp(
+        &mut self,
+        v: Option<&Value>,
+        path: &str,
+    ) -> Option<crate::time::Timestamp> {
         match v
             .and_then(Value::as_str)
             .map(str::parse::<crate::time::Timestamp>)

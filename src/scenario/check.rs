@@ -140,7 +140,10 @@ fn pool(
     let candidates = match m.get("candidates") {
         None => None,
         Some(Value::String(file)) => {
-            match crate::candidate_file::CandidateList::from_path(base.join(file), categories.clone()) {
+            match crate::candidate_file::CandidateList::from_path(
+                base.join(file),
+                categories.clone(),
+            ) {
                 Ok(list) => {
                     *categories = list.categories().clone();
                     Some((file.clone(), list.candidates().to_vec()))
