@@ -6,18 +6,14 @@ use std::hint::black_box;
 use criterion::{BenchmarkId, Criterion};
 use eesim::montecarlo::{MonteCarlo, ProbeProfile, Probes, RunModel};
 use eesim::scenario::{Engine, FocalSpec, Scenario, ScenarioRun};
-use eesim::{CrsScore, FocalResponse, Program, ProgramSet, Timestamp};
+use eesim::{CrsScore, Timestamp};
 
 fn model(scenario: &Scenario, engine: Engine) -> ScenarioRun<'_> {
-    let focal = FocalSpec {
-        score: CrsScore::new(505).unwrap(),
-        changes: Vec::new(),
-        programs: ProgramSet::EMPTY.with(Program::Cec),
-        nominee: false,
-        categories: vec!["french".into()],
-        submitted_at: Timestamp::start_of_day(scenario.as_of()).plus_days(-30),
-        response: FocalResponse::Apply,
-    };
+    let focal = FocalSpec::new(
+        CrsScore::new(505).unwrap(),
+        eesim::Membership::from_names(["cec"], ["french"]).unwrap(),
+        Timestamp::start_of_day(scenario.as_of()).plus_days(-30),
+    );
     ScenarioRun::new(scenario, Some(focal), 182)
         .unwrap()
         .engine(engine)

@@ -40,7 +40,10 @@ fn main() -> ExitCode {
                 None => history.day_after_last_round().ok_or_else(|| {
                     eesim::ErrorKind::InvalidScenario {
                         source_name: args.feed.display().to_string(),
-                        problems: vec!["rounds: expected a round in the feed, found none".into()],
+                        problems: vec![eesim::Problem::new(
+                            "rounds",
+                            "expected a round in the feed, found none",
+                        )],
                     }
                 })?,
             };

@@ -70,9 +70,8 @@ fn main() -> ExitCode {
             None => Scenario::default_calibrated()?,
         };
         let request = ChanceRequest {
-            crs: args.crs,
-            programs: args.programs.clone(),
-            categories: args.categories.clone(),
+            crs: eesim::CrsScore::new(args.crs)?,
+            membership: eesim::Membership::from_names(&args.programs, &args.categories)?,
             submitted: args.submitted,
             horizon_days: args.horizon_days,
             runs: args.runs,

@@ -12,7 +12,8 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::Parser;
-use eesim::feed::{Calibration, DensityStudy, FeedReader, RANGES, Replay};
+use eesim::feed::{FeedReader, RANGES};
+use eesim::forecast::{Calibration, DensityStudy, Replay};
 
 /// Nowcast every round of an IRCC rounds feed and score the nowcasts.
 #[derive(Debug, Parser)]
@@ -92,7 +93,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 },
             );
         }
-        for family in [eesim::feed::DrawFamily::Cec, eesim::feed::DrawFamily::Fsw] {
+        for family in [eesim::Family::CEC, eesim::Family::FSW] {
             if let Some(share) = cal.share(&family) {
                 println!(
                     "{family:<16} share of the snapshot's pool {:.4} (spread {:.4}, {} rounds)",

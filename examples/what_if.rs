@@ -71,8 +71,7 @@ fn run(args: &Args) -> Result<(), eesim::Error> {
         None => Scenario::default_calibrated()?,
     };
     let request = ChanceRequest {
-        programs: args.programs.clone(),
-        categories: args.categories.clone(),
+        membership: eesim::Membership::from_names(&args.programs, &args.categories)?,
         submitted: args.submitted,
         horizon_days: args.horizon_days,
         runs: args.runs,

@@ -4,10 +4,11 @@
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use crate::candidate::Program;
-use crate::draw::ProgramSet;
+use crate::candidate::{Categories, Program, ProgramSet};
+use crate::draw::{DrawRecord, Standing};
 use crate::error::{ErrorKind, Result};
-use crate::feed::{DrawFamily, History};
+use crate::family::Family;
+use crate::feed::History;
 use crate::montecarlo::{MonteCarlo, ProbeProfile, Probes};
 use crate::scenario::{Scenario, ScenarioRun};
 use crate::score::CrsScore;
@@ -18,10 +19,8 @@ use crate::time::Timestamp;
 pub struct BacktestProfile {
     /// Its name (`cec`, `cec_french`, ...).
     pub name: String,
-    /// Its programs.
-    pub programs: ProgramSet,
-    /// Its categories.
-    pub categories: Vec<String>,
+    /// Its programs and categories.
+    pub membership: crate::family::Membership,
 }
 
 impl BacktestProfile {
@@ -29,30 +28,26 @@ impl BacktestProfile {
     /// French), `cec_healthcare` (CEC and healthcare).
     #[must_use]
     pub fn standard() -> Vec<BacktestProfile> {
-        let p = |name: &str, program: Program, categories: &[&str]| BacktestProfile {
+        let p = |name: &str, program: Program, category: Option<Family>| BacktestProfile {
             name: name.to_string(),
-            programs: ProgramSet::EMPTY.with(program),
-            categories: categories.iter().map(|c| (*c).to_string()).collect(),
+            membership: category.into_iter().fold(
+                crate::family::Membership::new(ProgramSet::EMPTY.with(program), false),
+                crate::family::Membership::add_category,
+            ),
         };
         vec![
-            p("cec", Program::Cec, &[]),
-            p("fsw", Program::Fsw, &[]),
-            p("cec_french", Program::Cec, &["french"]),
-            p("cec_healthcare", Program::Cec, &["healthcare"]),
+            p("cec", Program::Cec, None),
+            p("fsw", Program::Fsw, None),
+            p("cec_french", Program::Cec, Some(Family::FRENCH)),
+            p("cec_healthcare", Program::Cec, Some(Family::HEALTHCARE)),
         ]
     }
 
     /// Whether a round of `family` can invite this profile: all-program rounds, its programs'
     /// rounds and its categories' rounds.
     #[must_use]
-    pub fn reached_by(&self, family: &DrawFamily) -> bool {
-        match family {
-            DrawFamily::General => true,
-            DrawFamily::Cec => self.programs.contains(Program::Cec),
-            DrawFamily::Fsw => self.programs.contains(Program::Fsw),
-            DrawFamily::Fst => self.programs.contains(Program::Fst),
-            other => self.categories.iter().any(|c| c == other.as_str()),
-        }
+    pub fn reached_by(&self, family: &Family) -> bool {
+        self.membership.is_in(family)
     }
 }
 
@@ -519,10 +514,10 @@ impl BacktestReport {
     /// # Errors
     /// [`ErrorKind::Io`] when writing fails.
     pub fn write_csv(&self, mut out: impl std::io::Write) -> Result<()> {
-        let io = |e: std::io::Error| -> crate::Error {
+        let io = |e: std::io::Error| -> crate::error::Error {
             ErrorKind::Io {
                 context: "writing the backtest CSV".into(),
-                message: e.to_string(),
+                source: crate::error::Cause::new(e),
             }
             .into()
         };
@@ -555,6 +550,11 @@ pub fn run(
         Some(n) => every(options.from, options.to, n.max(1)),
         None => month_starts(options.from, options.to),
     };
+    let (categories, rounds) = held_rounds(history)?;
+    let mut eligibility = Vec::new();
+    for p in &options.profiles {
+        eligibility.push(p.membership.eligibility(&categories)?);
+    }
     let mut report = BacktestReport::default();
     let mut records = crate::forecast::Records::new();
     for (i, origin) in origins.iter().enumerate() {
@@ -566,16 +566,9 @@ pub fn run(
         let model = ScenarioRun::new(&scenario, None, options.horizon_days)?;
         let mut probe_profiles = Vec::new();
         for p in &options.profiles {
-            let mut e = Program::ALL
-                .into_iter()
-                .filter(|q| p.programs.contains(*q))
-                .fold(crate::Eligibility::none(), crate::Eligibility::with_program);
-            for c in &p.categories {
-                e = e.with_category(model.categories().id(c)?);
-            }
             probe_profiles.push(ProbeProfile {
                 name: p.name.clone(),
-                eligibility: e,
+                eligibility: p.membership.eligibility(model.categories())?,
                 submitted_at: submitted,
             });
         }
@@ -596,13 +589,22 @@ pub fn run(
         if !scored {
             report.unscored_origins.push(*origin);
         }
-        for p in &options.profiles {
+        for (p, e) in options.profiles.iter().zip(&eligibility) {
             let last = last_cutoff(history, p, *origin);
             for crs in (lo..=hi).step_by(usize::from(step.max(1))) {
                 let chance = tally
                     .probe_chance(&p.name, crs)
                     .unwrap_or(crate::montecarlo::Interval::wilson(0, 0));
-                let outcome = scored.then(|| invited(history, p, *origin, end, crs, submitted));
+                let score = CrsScore::new(crs)?;
+                let outcome = scored.then(|| {
+                    let who = Standing {
+                        eligibility: *e,
+                        score,
+                        submitted_at: submitted,
+                        expires: Timestamp::MAX,
+                    };
+                    invited(&rounds, *origin, end, &who)
+                });
                 report.forecasts.push(Forecast {
                     origin: *origin,
                     profile: p.name.clone(),
@@ -646,24 +648,38 @@ fn month_starts(from: Date, to: Date) -> Vec<Date> {
     out
 }
 
-/// Whether a real round after `origin` and by `end`, of a family reaching `profile`, invited a
-/// candidate at `crs` who submitted at `submitted`.
-fn invited(
-    history: &History,
-    profile: &BacktestProfile,
-    origin: Date,
-    end: Date,
-    crs: u16,
-    submitted: Timestamp,
-) -> bool {
-    history.draws().iter().any(|d| {
-        let date = d.date();
-        date > origin
-            && date <= end
-            && profile.reached_by(d.family())
-            && (d.cutoff().get() < crs
-                || (d.cutoff().get() == crs && d.tie_break().is_some_and(|t| t >= submitted)))
-    })
+/// The rounds of `history` as records the invitation rule reads ([`DrawRecord::invites`]),
+/// each with its date, and the registry of their categories: a published round invited its
+/// whole size, down to its cut-off and tie-break.
+fn held_rounds(history: &History) -> Result<(Categories, Vec<(Date, DrawRecord)>)> {
+    let mut categories = Categories::ircc_2026();
+    for d in history.draws() {
+        if d.family().is_category() {
+            categories.register(d.family().as_str())?;
+        }
+    }
+    let mut rounds = Vec::new();
+    for d in history.draws() {
+        rounds.push((
+            d.date(),
+            DrawRecord {
+                at: Timestamp::start_of_day(d.date()),
+                target: d.family().target(&categories)?,
+                requested: d.size(),
+                invited: u64::from(d.size()),
+                cutoff: Some(d.cutoff()),
+                tie_break: d.tie_break(),
+            },
+        ));
+    }
+    Ok((categories, rounds))
+}
+
+/// Whether a real round after `origin` and by `end` invited `who`.
+fn invited(rounds: &[(Date, DrawRecord)], origin: Date, end: Date, who: &Standing) -> bool {
+    rounds
+        .iter()
+        .any(|(date, d)| *date > origin && *date <= end && d.invites(who))
 }
 
 /// The lowest of the latest cut-offs of the profile's families in the year before `origin`.

@@ -346,6 +346,39 @@ pub struct Candidate {
     pub eligibility: Eligibility,
 }
 
+/// A set of [`Program`]s.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(transparent)]
+pub struct ProgramSet(u8);
+
+impl ProgramSet {
+    /// No program.
+    pub const EMPTY: ProgramSet = ProgramSet(0);
+    /// Every program (CEC, FSW, FST): the target of an all-program round in a scenario run,
+    /// which draws from the programs' pool only.
+    pub const ALL: ProgramSet = ProgramSet(0b111);
+
+    /// This set plus `program`.
+    #[must_use]
+    pub fn with(self, program: Program) -> Self {
+        ProgramSet(self.0 | (1 << program as u8))
+    }
+
+    /// Whether `program` is in the set.
+    #[must_use]
+    pub fn contains(self, program: Program) -> bool {
+        self.0 & (1 << program as u8) != 0
+    }
+}
+
+impl FromIterator<Program> for ProgramSet {
+    fn from_iter<I: IntoIterator<Item = Program>>(iter: I) -> Self {
+        iter.into_iter().fold(ProgramSet::EMPTY, ProgramSet::with)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

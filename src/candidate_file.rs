@@ -57,8 +57,9 @@ impl CandidateList {
     /// [`CandidateList::from_reader`].
     pub fn from_path(path: impl AsRef<Path>, categories: Categories) -> Result<Self> {
         let path = path.as_ref();
-        let file = std::fs::File::open(path).map_err(|e| io_error(path, &e))?;
-        Self::from_reader(file, categories).map_err(|e| match e.into_kind() {
+        let bytes = crate::input::read_bytes(path, crate::input::FILE_LIMIT)
+            .map_err(|e| io_error(path, e))?;
+        Self::from_reader(bytes.as_slice(), categories).map_err(|e| match e.into_kind() {
             ErrorKind::CandidateFile {
                 line,
                 field,
@@ -183,7 +184,7 @@ impl CandidateList {
     /// # Errors
     /// As [`crate::Target::parse`].
     pub fn hold_round(&self, target: &str, size: u32, at: Option<Timestamp>) -> Result<HeldRound> {
-        let target = crate::Target::parse(target, self.categories())?;
+        let target = crate::draw::Target::parse(target, self.categories())?;
         let mut pool = Pool::with_validity(Period::TWELVE_MONTHS);
         let mut not_submitted = 0;
         for c in &self.candidates {
@@ -197,7 +198,7 @@ impl CandidateList {
             Some(at) => (at, pool.expire(at)),
             None => (Timestamp::from_second(0)?, 0),
         };
-        let outcome = pool.draw(&crate::DrawSpec::new(at, target, size));
+        let outcome = pool.draw(&crate::draw::DrawSpec::new(at, target, size));
         let invited = outcome
             .invitees
             .iter()
@@ -228,7 +229,7 @@ impl CandidateList {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HeldRound {
     /// What the round did.
-    pub outcome: crate::DrawOutcome,
+    pub outcome: crate::pool::DrawOutcome,
     /// Profiles that had expired by the round's time.
     pub expired: u64,
     /// Candidates left out because they submitted after the round's time.
@@ -358,10 +359,10 @@ fn file_error(line: u64, field: &str, message: String) -> Error {
     .into()
 }
 
-fn io_error(path: &Path, e: &io::Error) -> Error {
+fn io_error(path: &Path, e: io::Error) -> Error {
     ErrorKind::Io {
         context: format!("reading {}", path.display()),
-        message: e.to_string(),
+        source: crate::error::Cause::new(e),
     }
     .into()
 }

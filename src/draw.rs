@@ -4,9 +4,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::candidate::{Categories, CategoryId, Eligibility, NOMINEE_NAME, Program};
+use crate::candidate::{Categories, CategoryId, Eligibility, NOMINEE_NAME, Program, ProgramSet};
 use crate::error::{ErrorKind, Result};
-use crate::pool::Cohort;
 use crate::score::CrsScore;
 use crate::time::Timestamp;
 
@@ -135,39 +134,6 @@ impl fmt::Display for TargetDisplay<'_> {
     }
 }
 
-/// A set of [`Program`]s.
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
-)]
-#[serde(transparent)]
-pub struct ProgramSet(u8);
-
-impl ProgramSet {
-    /// No program.
-    pub const EMPTY: ProgramSet = ProgramSet(0);
-    /// Every program (CEC, FSW, FST): the target of an all-program round in a scenario run,
-    /// which draws from the programs' pool only.
-    pub const ALL: ProgramSet = ProgramSet(0b111);
-
-    /// This set plus `program`.
-    #[must_use]
-    pub fn with(self, program: Program) -> Self {
-        ProgramSet(self.0 | (1 << program as u8))
-    }
-
-    /// Whether `program` is in the set.
-    #[must_use]
-    pub fn contains(self, program: Program) -> bool {
-        self.0 & (1 << program as u8) != 0
-    }
-}
-
-impl FromIterator<Program> for ProgramSet {
-    fn from_iter<I: IntoIterator<Item = Program>>(iter: I) -> Self {
-        iter.into_iter().fold(ProgramSet::EMPTY, ProgramSet::with)
-    }
-}
-
 /// A round to hold: when, whom it targets, how many it invites.
 ///
 /// A size of 0 is allowed and invites nobody.
@@ -186,37 +152,6 @@ impl DrawSpec {
     #[must_use]
     pub fn new(at: Timestamp, target: Target, size: u32) -> Self {
         DrawSpec { at, target, size }
-    }
-}
-
-/// What a round did.
-///
-/// When fewer candidates were eligible than the round's size, all of them are invited and
-/// [`DrawOutcome::is_short`] says so. When nobody is invited (size 0, an empty pool, nobody
-/// eligible) there is no cut-off and no tie-break.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[must_use]
-pub struct DrawOutcome {
-    /// The size the round asked for.
-    pub requested: u32,
-    /// How many were invited (at most `requested`).
-    pub invited: u64,
-    /// The lowest score invited.
-    pub cutoff: Option<CrsScore>,
-    /// The submission time of the last candidate invited: candidates at the cut-off who
-    /// submitted at or before it were invited (up to the id order at that very second).
-    pub tie_break: Option<Timestamp>,
-    /// Who was invited, in rank order; a synthetic cohort may be invited in part, and then
-    /// appears with the number taken.
-    pub invitees: Vec<Cohort>,
-}
-
-impl DrawOutcome {
-    /// Whether fewer were eligible than the round's size, so that every eligible candidate
-    /// was invited.
-    #[must_use]
-    pub fn is_short(&self) -> bool {
-        self.invited < u64::from(self.requested)
     }
 }
 
@@ -243,5 +178,86 @@ impl DrawRecord {
     #[must_use]
     pub fn is_short(&self) -> bool {
         self.invited < u64::from(self.requested)
+    }
+}
+
+/// A candidate as a round sees them: what they are eligible for, their score, and the
+/// time their profile is in the pool (from its submission until it expires).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Standing {
+    /// What the candidate is eligible for.
+    pub eligibility: Eligibility,
+    /// Their score when the round is held.
+    pub score: CrsScore,
+    /// When their profile was submitted (IRCC's tie-break).
+    pub submitted_at: Timestamp,
+    /// When their profile expires: rounds held then or later do not see it.
+    pub expires: Timestamp,
+}
+
+impl DrawRecord {
+    /// The one invitation rule: the lowest score this round invites among the candidates it
+    /// sees with `eligibility`, in the pool from `submitted_at` until `expires`, or `None`
+    /// when it invites none of them.
+    ///
+    /// A round sees a candidate it targets whose profile is in the pool when it is held. It
+    /// then invites every score above its cut-off, and the cut-off score itself when the
+    /// profile was submitted at or before the tie-break (a round whose tie-break is not known
+    /// invites the cut-off score of nobody). A round that found fewer eligible candidates
+    /// than its size invited every one of them, at any score; a round that invited nobody
+    /// and was not short (size 0) invites no one.
+    ///
+    /// Both engines, the probes, the paired estimates, the batch and the backtest all judge
+    /// candidates by this function.
+    ///
+    /// # Example
+    /// ```
+    /// use eesim::{CrsScore, DrawRecord, Eligibility, Program, Target};
+    ///
+    /// let cec = Eligibility::none().with_program(Program::Cec);
+    /// let round = DrawRecord {
+    ///     at: "2026-01-07T14:00:00Z".parse()?,
+    ///     target: Target::program(Program::Cec),
+    ///     requested: 3000,
+    ///     invited: 3000,
+    ///     cutoff: Some(CrsScore::new(510)?),
+    ///     tie_break: Some("2025-10-01T00:00:00Z".parse()?),
+    /// };
+    /// let (early, late) = ("2025-09-01T00:00:00Z".parse()?, "2025-11-01T00:00:00Z".parse()?);
+    /// let expires = "2026-09-01T00:00:00Z".parse()?;
+    /// assert_eq!(round.lowest_invited(cec, early, expires), Some(510));
+    /// assert_eq!(round.lowest_invited(cec, late, expires), Some(511));
+    /// // A round short of its size invites every eligible candidate.
+    /// let short = DrawRecord { invited: 2000, ..round };
+    /// assert_eq!(short.lowest_invited(cec, late, expires), Some(0));
+    /// // A round does not see a profile submitted after it, or another program's candidate.
+    /// assert_eq!(round.lowest_invited(cec, "2026-02-01T00:00:00Z".parse()?, expires), None);
+    /// let fsw = Eligibility::none().with_program(Program::Fsw);
+    /// assert_eq!(round.lowest_invited(fsw, early, expires), None);
+    /// # Ok::<(), eesim::Error>(())
+    /// ```
+    #[must_use]
+    pub fn lowest_invited(
+        &self,
+        eligibility: Eligibility,
+        submitted_at: Timestamp,
+        expires: Timestamp,
+    ) -> Option<u16> {
+        if self.at < submitted_at || self.at >= expires || !self.target.matches(eligibility) {
+            return None;
+        }
+        if self.is_short() {
+            return Some(0);
+        }
+        let cutoff = self.cutoff?.get();
+        let after_tie = self.tie_break.is_none_or(|t| submitted_at > t);
+        Some(cutoff + u16::from(after_tie))
+    }
+
+    /// Whether this round invites `who`: [`DrawRecord::lowest_invited`] at their score.
+    #[must_use]
+    pub fn invites(&self, who: &Standing) -> bool {
+        self.lowest_invited(who.eligibility, who.submitted_at, who.expires)
+            .is_some_and(|lowest| who.score.get() >= lowest)
     }
 }

@@ -134,13 +134,25 @@ pub enum ErrorKind {
         /// What was expected and found.
         message: String,
     },
-    /// An error reading input.
-    #[error("{context}: {message}")]
-    Io {
-        /// What was being read.
-        context: String,
-        /// The underlying error.
+    /// A problem in a batch file of candidates.
+    #[error("batch {file}, line {line}, field {field}: {message}")]
+    Batch {
+        /// The batch file.
+        file: String,
+        /// The 1-based line of the file (the header is line 1).
+        line: u64,
+        /// The field's name.
+        field: String,
+        /// What was expected and found.
         message: String,
+    },
+    /// An error reading or writing a file (or a value on its way to one).
+    #[error("{context}: {source}")]
+    Io {
+        /// What was being read or written.
+        context: String,
+        /// The underlying error, kept as the error's [`source`](std::error::Error::source).
+        source: Cause,
     },
     /// A download of the rounds feed that failed or gave something other than a usable
     /// feed; the cached copy is left as it was.
@@ -151,6 +163,33 @@ pub enum ErrorKind {
         /// What a good answer is.
         expected: String,
         /// What came instead.
+        found: String,
+    },
+    /// A downloaded feed with rounds that break the plausibility rules
+    /// (`crate::feed::plausible`), new or changed since the cached copy;
+    /// nothing was installed.
+    #[error("downloading {url}: expected plausible rounds, found {} anomalous: {}", .anomalies.len(), anomaly_list(.anomalies))]
+    FeedAnomalies {
+        /// The address downloaded.
+        url: String,
+        /// Each anomaly, oldest round first: where (`round 431 of 2026-02-20 (cec), field
+        /// drawSize`) and what (`expected ..., found ...`); the full values are
+        /// `crate::feed::plausible::anomalies`.
+        anomalies: Vec<Problem>,
+    },
+    /// A downloaded feed older than the cached one: its newest plausible round comes before
+    /// the cached feed's; nothing was installed.
+    #[error(
+        "downloading {url}: expected the rounds of the cached feed {cache} up to {cached}, found an older feed whose newest round is {found}"
+    )]
+    FeedOlder {
+        /// The address downloaded.
+        url: String,
+        /// The cached feed's path.
+        cache: String,
+        /// The cached feed's newest plausible round, as `No. 437 of 2026-02-20`.
+        cached: String,
+        /// The downloaded feed's newest plausible round, or `none`.
         found: String,
     },
     /// A rounds-feed record with a field that could not be read.
@@ -200,12 +239,12 @@ pub enum ErrorKind {
         found: String,
     },
     /// A CRS profile file with one or more problems, every one listed as `path: message`.
-    #[error("CRS profile{}: {} problem{}: {}", source_suffix(.source_name), .problems.len(), if .problems.len() == 1 { "" } else { "s" }, .problems.join("; "))]
+    #[error("CRS profile{}: {} problem{}: {}", source_suffix(.source_name), .problems.len(), if .problems.len() == 1 { "" } else { "s" }, join_problems(.problems))]
     InvalidProfile {
         /// The file the profile came from, or empty.
         source_name: String,
-        /// Each problem as `field.path: expected X, found Y`, in the order of the fields.
-        problems: Vec<String>,
+        /// Each problem with its field path, in the order of the fields.
+        problems: Vec<Problem>,
     },
     /// A score path that cannot be computed.
     #[error("score path: {what}: expected {expected}, found {found}")]
@@ -218,13 +257,19 @@ pub enum ErrorKind {
         found: String,
     },
     /// A scenario with one or more problems, every one listed as `key.path: message`.
-    #[error("scenario{}: {} problem{}: {}", source_suffix(.source_name), .problems.len(), if .problems.len() == 1 { "" } else { "s" }, .problems.join("; "))]
+    #[error("scenario{}: {} problem{}: {}", source_suffix(.source_name), .problems.len(), if .problems.len() == 1 { "" } else { "s" }, join_problems(.problems))]
     InvalidScenario {
         /// The file the scenario came from, or empty.
         source_name: String,
-        /// Each problem as `key.path: expected X, found Y`.
-        problems: Vec<String>,
+        /// Each problem with its key path (`draws.cec.sizes[1]: expected X, found Y`).
+        problems: Vec<Problem>,
     },
+}
+
+/// Anomalies joined with `; `.
+fn anomaly_list(anomalies: &[Problem]) -> String {
+    let all: Vec<String> = anomalies.iter().map(ToString::to_string).collect();
+    all.join("; ")
 }
 
 /// An `ErrorKind::InvalidSimulation` error.
@@ -262,6 +307,14 @@ pub(crate) fn describe_json(v: Option<&serde_json::Value>) -> String {
         Some(Value::Array(_)) => "a list".into(),
         Some(Value::Object(_)) => "a table".into(),
     }
+}
+
+fn join_problems(problems: &[Problem]) -> String {
+    problems
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn feed_draw(draw: &Option<String>) -> String {
@@ -303,4 +356,87 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        std::error::Error::source(&*self.0)
+    }
+}
+
+/// The error underneath an eesim error (an I/O or encoding error), kept whole so that
+/// [`std::error::Error::source`] reaches it; shared, so that errors stay cheap to clone.
+/// Two causes are equal when they say the same thing.
+#[derive(Clone, Debug)]
+pub struct Cause(std::sync::Arc<dyn std::error::Error + Send + Sync>);
+
+impl Cause {
+    /// Wraps `e`.
+    pub fn new(e: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Cause(std::sync::Arc::new(e))
+    }
+
+    /// The underlying error.
+    #[must_use]
+    pub fn get(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+        &*self.0
+    }
+}
+
+impl fmt::Display for Cause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for Cause {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
+}
+
+impl PartialEq for Cause {
+    fn eq(&self, other: &Cause) -> bool {
+        self.0.to_string() == other.0.to_string()
+    }
+}
+
+impl Eq for Cause {}
+
+/// One problem in a file: where it is (the key path, such as `draws.cec.sizes[1]`) and what
+/// was expected and found there.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct Problem {
+    /// The key path (`draws.cec.sizes[1]`, `first_language.reading`), or the syntax
+    /// (`TOML`, `JSON`) for a file that does not parse.
+    pub path: String,
+    /// The 1-based line and column, for a syntax error.
+    pub at: Option<(usize, usize)>,
+    /// What was expected and found (`expected a positive integer, found -5`).
+    pub message: String,
+}
+
+impl Problem {
+    /// A problem at a key path.
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Problem {
+            path: path.into(),
+            at: None,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.at {
+            Some((line, column)) if self.path.is_empty() => {
+                write!(f, "line {line}, column {column}: {}", self.message)
+            }
+            Some((line, column)) => write!(
+                f,
+                "{}, line {line}, column {column}: {}",
+                self.path, self.message
+            ),
+            None => write!(f, "{}: {}", self.path, self.message),
+        }
+    }
+}

@@ -20,7 +20,8 @@ use crate::time::{Period, Timestamp};
 ///
 /// # Example
 /// ```
-/// use eesim::{CandidateId, Cohort, CrsScore, Eligibility, Invitation, Period, Pool, Resolution, Response};
+/// use eesim::ita::Resolution;
+/// use eesim::{CandidateId, Cohort, CrsScore, Eligibility, Invitation, Period, Pool, Response};
 ///
 /// let mut pool = Pool::new();
 /// let c = Cohort {
@@ -240,7 +241,7 @@ fn binomial<R: Rng + ?Sized>(n: u32, p: f64, rng: &mut R) -> u32 {
 }
 
 impl TryFrom<ResponseModelRepr> for ResponseModel {
-    type Error = crate::Error;
+    type Error = crate::error::Error;
 
     fn try_from(r: ResponseModelRepr) -> Result<Self> {
         ResponseModel::new(r.decline, r.no_response)

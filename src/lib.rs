@@ -27,32 +27,36 @@
 //! # Ok::<(), eesim::Error>(())
 //! ```
 //!
-//! # Overview
-//! - [`CrsScore`], [`Timestamp`], [`Period`]: validated values (a score is 0 to 1,200, time
-//!   is UTC to the second, periods are days or calendar months).
-//! - [`Candidate`] and [`Eligibility`]: programs ([`Program`]), provincial nomination, and
-//!   categories, which are data ([`Categories`]), not a closed enum.
-//! - [`Pool`]: candidates in 1,201 score buckets, as [`Cohort`]s in submission order, exact for
-//!   named candidates and cheap for synthetic pools; expiry, withdrawals, counts.
-//! - [`DrawSpec`], [`Target`], [`DrawOutcome`]: rounds and what they did.
-//! - [`Invitation`], [`ResponseModel`]: the 60-day deadline; apply, decline, lapse.
-//! - [`SimulationBuilder`], [`Simulation`], [`RunReport`]: one run over a schedule of
-//!   [`Event`]s, following a [`Focal`] candidate, with a balanced [`Ledger`].
-//! - [`CandidateList`]: named candidates from CSV.
-//! - [`feed`]: IRCC's rounds feed read leniently, draw families, pool snapshots, the score
-//!   density inside published ranges, calibration as of a date, and the cut-off replay.
-//! - [`cache`]: the local copy of the feed, replaced only by a download that reads, atomically.
-//! - [`crs`]: the CRS points grid with dated rules, language tests to CLB, score paths, and the
-//!   improvements a candidate can act on.
-//! - [`scenario`]: every assumption about the future as a validated TOML/JSON value (an
-//!   embedded default is calibrated from the feed), run by an exact or a fluid engine.
-//! - [`montecarlo`]: many runs in parallel, reproducible on any thread count, folded into
-//!   exact tallies: chances with Wilson intervals, cut-off fans, probes across scores, paired
-//!   what-if differences.
-//! - [`backtest`]: forecasts made month by month without look-ahead, scored against history.
+//! # The flow, and where each rule lives
+//! ```text
+//! feed ──► forecast ──► scenario ──► sim (exact | fluid) ──► montecarlo ──► report, backtest
+//!                                                 ▲
+//! crs (a profile's score) ──► family (Membership) ┘   draw: the one invitation rule
+//! ```
+//! - [`feed`]: IRCC's rounds feed read leniently into a [`History`] ([`FeedReader`]); the
+//!   drawName of each round normalised to its [`Family`]. Nothing else.
+//! - [`forecast`]: the model fitted on a history: each family's refill pool, the programs'
+//!   snapshot density and shares, the schedule of rounds (plans and the hazard), the replay.
+//! - [`scenario`]: every assumption about the future as a validated value
+//!   ([`Scenario::calibrated`] from a history as of a date, or read from TOML/JSON), and
+//!   [`ScenarioRun`], which draws each run's inputs for either engine.
+//! - [`sim`]: the engines: the exact event engine ([`Simulation`]) over the exact [`pool`],
+//!   and the fluid engine; [`ita`] and [`landing`] for what follows an invitation.
+//! - [`montecarlo`]: many runs in parallel by one loop, reproducible on any thread count,
+//!   folded into exact tallies ([`MonteCarlo`], [`Tally`]): chances with Wilson intervals,
+//!   probes across scores, paired what-if differences, many candidates judged at once.
+//! - [`report`]: a candidate's [`ChanceRequest`] to a [`ChanceReport`], [`WhatIfReport`] or
+//!   [`Batch`], as text and JSON. [`backtest`]: forecasts without look-ahead, scored.
+//! - [`crs`]: the CRS calculator ([`Profile`]) with dated rules, language tests, score paths
+//!   and improvements. [`cache`]: the local copy of the feed.
+//! - Values everyone shares: [`CrsScore`], [`Timestamp`], [`Date`], [`Period`], [`Family`]
+//!   and [`Membership`] (the one place that says which families a candidate is in and which
+//!   target a family's rounds have), [`Eligibility`], [`Target`], and [`DrawRecord`], whose
+//!   [`DrawRecord::invites`] is the one rule for whether a round reaches a candidate.
+//! - [`input`]: bounded reads of every input file (regular files only, under a size limit).
 //!
 //! # Guarantees
-//! 1. **One rank order.** Rounds invite in [`RankKey`] order: CRS score, highest first; then
+//! 1. **One rank order.** Rounds invite in [`pool::RankKey`] order: CRS score, highest first; then
 //!    profile submission time, earliest first (IRCC's tie-break); then candidate id, lowest
 //!    first. It is defined once, and the fast path is tested against a naive sort.
 //! 2. **Rounds are exact.** A round invites the top `size` eligible candidates; with fewer
@@ -60,7 +64,7 @@
 //!    no cut-off. The cut-off is the lowest score invited and the tie-break the submission time
 //!    of the last invited.
 //! 3. **Nothing is lost.** The pool's total is always the sum of its parts, and a run's
-//!    [`Ledger`] balances: arrived = in pool + awaiting a response + applied + expired + lapsed
+//!    [`sim::Ledger`] balances: arrived = in pool + awaiting a response + applied + expired + lapsed
 //!    + withdrawn.
 //! 4. **Events at one instant happen in a documented order** (see [`Simulation`]): expiries,
 //!    ITA responses, withdrawals, score changes, arrivals, rounds.
@@ -74,36 +78,51 @@ pub mod backtest;
 pub mod cache;
 mod candidate;
 mod candidate_file;
+mod check;
 pub mod crs;
 mod draw;
 mod error;
+mod family;
 pub mod feed;
 pub mod forecast;
-mod ita;
+pub mod input;
+pub mod ita;
 pub mod landing;
 pub mod montecarlo;
-mod pool;
+pub mod pool;
 mod probability;
 pub mod report;
 pub mod scenario;
 mod score;
-mod sim;
+pub mod sim;
 pub mod suggest;
-mod time;
+pub mod time;
 
-pub use candidate::{Candidate, CandidateId, Categories, CategoryId, Eligibility, Program};
+// The entry points, in the order of the flow: the feed, the model, the scenario, the runs,
+// the reports, and the CRS calculator beside them.
+pub use crs::{Profile, ScorePlan};
+pub use feed::{FeedReader, History};
+pub use montecarlo::{MonteCarlo, Tally};
+pub use report::{Batch, ChanceReport, ChanceRequest, WhatIfReport};
+pub use scenario::{Engine, FocalSpec, Scenario, ScenarioRun};
+
+/// A calendar date (`2026-12-03`), as eesim takes and returns dates: callers need no date
+/// crate of their own (`"2026-12-03".parse::<eesim::Date>()`).
+pub use jiff::civil::Date;
+
+// The values every part shares.
+pub use candidate::{
+    Candidate, CandidateId, Categories, CategoryId, Eligibility, Program, ProgramSet,
+};
 pub use candidate_file::{CandidateList, HeldRound};
-pub use draw::{DrawOutcome, DrawRecord, DrawSpec, ProgramSet, Target};
-pub use error::{Error, ErrorKind, Result};
-pub use ita::{Invitation, Resolution, Response, ResponseModel, ResponseSplit};
-pub use pool::rank::RankKey;
-pub use pool::{Cohort, Pool, Selection};
+pub use draw::{DrawRecord, DrawSpec, Standing, Target};
+pub use error::{Cause, Error, ErrorKind, Problem, Result};
+pub use family::{Family, Membership};
+pub use ita::{Invitation, Response, ResponseModel};
+pub use pool::{Cohort, DrawOutcome, Pool};
 pub use probability::Probability;
 pub use score::CrsScore;
-pub use sim::{
-    Event, Focal, FocalFate, FocalInvitation, FocalReport, FocalResponse, Ledger, RunReport,
-    Simulation, SimulationBuilder,
-};
+pub use sim::{Event, Focal, FocalFate, FocalResponse, RunReport, Simulation, SimulationBuilder};
 pub use time::{Period, Timestamp};
 
 /// Why eesim is built the way it is: the design notes of `DESIGN.md`.

@@ -60,6 +60,31 @@ fn distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
+/// `found` if it is one of `known` (ignoring case), as `known` spells it; otherwise a
+/// message with what was `expected`, what was found, and the nearest name when one is near.
+///
+/// # Errors
+/// The message, for a name that is not one of `known`.
+///
+/// # Example
+/// ```
+/// use eesim::suggest::one_of;
+///
+/// assert_eq!(one_of("CEC", &["cec", "fsw"], "one of cec, fsw"), Ok("cec"));
+/// assert_eq!(
+///     one_of("cex", &["cec", "fsw"], "one of cec, fsw").unwrap_err(),
+///     "expected one of cec, fsw, found \"cex\" (did you mean cec?)"
+/// );
+/// ```
+pub fn one_of<'a>(found: &str, known: &[&'a str], expected: &str) -> Result<&'a str, String> {
+    if let Some(k) = known.iter().find(|k| k.eq_ignore_ascii_case(found.trim())) {
+        return Ok(k);
+    }
+    let hint = did_you_mean(found, known.iter().copied())
+        .map_or_else(String::new, |k| format!(" (did you mean {k}?)"));
+    Err(format!("expected {expected}, found {found:?}{hint}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,6 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, ErrorKind, Result};
@@ -341,6 +342,34 @@ impl fmt::Display for Period {
             PeriodRepr::Months(n) => write!(f, "{n} months"),
         }
     }
+}
+
+/// A day as `YYYY-MM-DD`, as a command line or a CSV cell gives it.
+///
+/// # Errors
+/// A message with what was expected and what was found (a time of day is named as such).
+///
+/// # Example
+/// ```
+/// assert_eq!(eesim::time::parse_date(" 2026-11-15 ").map(|d| d.to_string()), Ok("2026-11-15".into()));
+/// assert_eq!(
+///     eesim::time::parse_date("01/12/2026").unwrap_err(),
+///     "expected a date like 2026-12-01, found 01/12/2026"
+/// );
+/// ```
+pub fn parse_date(s: &str) -> std::result::Result<Date, String> {
+    let s = s.trim();
+    if s.len() == 10
+        && let Ok(d) = s.parse::<Date>()
+    {
+        return Ok(d);
+    }
+    let why = if s.parse::<jiff::Timestamp>().is_ok() || s.contains('T') {
+        " (a day, without a time of day)"
+    } else {
+        ""
+    };
+    Err(format!("expected a date like 2026-12-01{why}, found {s}"))
 }
 
 #[cfg(test)]

@@ -74,6 +74,39 @@ pub(crate) fn feed(text: &str) {
             );
         }
     }
+    plausibility(&history);
+}
+
+/// The plausibility rules on any history read: each anomaly names a round of it and one of
+/// the three fields; screening leaves out exactly the anomalous rounds, and a screened
+/// history has no anomaly left (anomalous rounds never count as history for the others).
+fn plausibility(history: &eesim::feed::History) {
+    use eesim::feed::plausible;
+    for today in [
+        jiff::civil::date(2026, 12, 1),
+        jiff::civil::date(2015, 6, 1),
+    ] {
+        let anomalies = plausible::anomalies(history, today);
+        for a in &anomalies {
+            assert!(
+                history.draw(&a.number).is_some(),
+                "an anomaly of no round: {a}"
+            );
+            assert!(
+                ["drawSize", "drawCRS", "drawDate"].contains(&a.field),
+                "{a}"
+            );
+        }
+        let (kept, left_out) = plausible::screen(history, today);
+        assert_eq!(left_out, anomalies);
+        let out: std::collections::BTreeSet<_> = anomalies.iter().map(|a| &a.number).collect();
+        assert_eq!(kept.draws().len() + out.len(), history.draws().len());
+        assert!(kept.draws().iter().all(|d| !out.contains(d.number())));
+        assert!(
+            plausible::anomalies(&kept, today).is_empty(),
+            "screening is not idempotent"
+        );
+    }
 }
 
 /// A fuzzed record between two good rounds: the good ones are never lost, and the middle

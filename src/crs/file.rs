@@ -96,10 +96,11 @@ impl Profile {
     /// and listing every problem.
     pub fn from_path(path: impl AsRef<Path>) -> Result<Profile> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|e| ErrorKind::Io {
-            context: format!("CRS profile {}", path.display()),
-            message: e.to_string(),
-        })?;
+        let text =
+            crate::input::read_text(path, crate::input::FILE_LIMIT).map_err(|e| ErrorKind::Io {
+                context: format!("CRS profile {}", path.display()),
+                source: crate::error::Cause::new(e),
+            })?;
         let format = match path.extension().and_then(|e| e.to_str()) {
             Some(ext) if ext.eq_ignore_ascii_case("json") => Format::Json,
             _ => Format::Toml,
@@ -124,7 +125,7 @@ enum Format {
 }
 
 fn load(text: &str, format: Format, source: &str) -> Result<Profile> {
-    let fail = |problems: Vec<String>| {
+    let fail = |problems: Vec<Problem>| {
         ErrorKind::InvalidProfile {
             source_name: source.to_string(),
             problems,
@@ -134,31 +135,31 @@ fn load(text: &str, format: Format, source: &str) -> Result<Profile> {
     let value = match format {
         Format::Toml => toml::from_str::<toml::Table>(text)
             .map(|t| toml_to_json(toml::Value::Table(t)))
-            .map_err(|e| {
-                let (line, column) = e.span().map_or((1, 1), |s| line_column(text, s.start));
-                format!(
-                    "line {line}, column {column}: expected TOML, found an error: {}",
-                    e.message().trim()
-                )
+            .map_err(|e| Problem {
+                path: String::new(),
+                at: Some(e.span().map_or((1, 1), |s| line_column(text, s.start))),
+                message: format!("expected TOML, found an error: {}", e.message().trim()),
             }),
         Format::Json => serde_json::from_str::<Value>(text).map_err(|e| {
             let message = e.to_string();
             let message = message.split(" at line ").next().unwrap_or_default();
-            format!(
-                "line {}, column {}: expected JSON, found an error: {message}",
-                e.line(),
-                e.column()
-            )
+            Problem {
+                path: String::new(),
+                at: Some((e.line(), e.column())),
+                message: format!("expected JSON, found an error: {message}"),
+            }
         }),
     };
     let value = value.map_err(|p| fail(vec![p]))?;
-    let mut c = Checker::default();
+    let mut c = Check::new("profile");
     match c.profile(&value) {
         Some(profile) if c.problems.is_empty() => Ok(profile),
         _ => Err(fail(c.problems)),
     }
 }
 
+use crate::check::Check;
+use crate::error::Problem;
 use crate::error::line_column;
 
 /// TOML values as JSON ones, so one checker reads both; dates become strings.
@@ -175,10 +176,6 @@ fn toml_to_json(v: toml::Value) -> Value {
             Value::Object(t.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect())
         }
     }
-}
-
-fn describe(v: Option<&Value>) -> String {
-    crate::error::describe_json(v)
 }
 
 fn join(prefix: &str, key: &str) -> String {
@@ -198,49 +195,7 @@ struct RawLanguage<'a> {
     scores: [Option<&'a Value>; 4],
 }
 
-#[derive(Default)]
-struct Checker {
-    problems: Vec<String>,
-}
-
-impl Checker {
-    fn problem(&mut self, path: &str, expected: &str, found: Option<&Value>) {
-        self.problems.push(format!(
-            "{path}: expected {expected}, found {}",
-            describe(found)
-        ));
-    }
-
-    fn unknown(&mut self, obj: &Map<String, Value>, prefix: &str, known: &[&str]) {
-        for key in obj.keys().filter(|k| !known.contains(&k.as_str())) {
-            let hint = crate::suggest::did_you_mean(key, known.iter().copied())
-                .map_or_else(String::new, |k| format!(" (did you mean {k}?)"));
-            self.problems.push(format!(
-                "{}: expected one of the fields {}, found an unknown field{hint}",
-                join(prefix, key),
-                known.join(", ")
-            ));
-        }
-    }
-
-    fn table<'a>(&mut self, path: &str, v: &'a Value) -> Option<&'a Map<String, Value>> {
-        let table = v.as_object();
-        if table.is_none() {
-            self.problem(path, "a table", Some(v));
-        }
-        table
-    }
-
-    fn date(&mut self, path: &str, v: Option<&Value>) -> Option<Date> {
-        let date = v
-            .and_then(Value::as_str)
-            .and_then(|s| s.trim().parse::<Date>().ok());
-        if date.is_none() {
-            self.problem(path, "a date like \"2026-03-01\"", v);
-        }
-        date
-    }
-
+impl Check {
     fn choice<T: Copy>(
         &mut self,
         path: &str,
@@ -258,7 +213,7 @@ impl Checker {
                 .and_then(|s| crate::suggest::did_you_mean(s, names.iter().copied()))
                 && let Some(last) = self.problems.last_mut()
             {
-                let _ = write!(last, " (did you mean {near}?)");
+                let _ = write!(last.message, " (did you mean {near}?)");
             }
         }
         found.map(|(_, t)| *t)
@@ -305,13 +260,14 @@ impl Checker {
     }
 
     fn profile(&mut self, v: &Value) -> Option<Profile> {
-        let obj = self.table("profile", v)?;
-        self.unknown(obj, "", &FIELDS);
-        let assessed_on = self.date("assessed_on", obj.get("assessed_on"));
+        let obj = self.table(Some(v), "profile")?;
+        self.unknown(obj, "", &FIELDS, "field", true);
+        let assessed_on = self.date(obj.get("assessed_on"), "assessed_on", "2026-03-01");
         if let Some(d) = assessed_on.filter(|d| Rules::on(*d).is_err()) {
-            self.problems.push(format!(
-                "assessed_on: expected a date on or after 2015-01-01, when the CRS began, found {d}"
-            ));
+            self.push(
+                "assessed_on",
+                format!("expected a date on or after 2015-01-01, when the CRS began, found {d}"),
+            );
         }
         let age = self.age(obj, assessed_on);
         let with_partner = match obj.get("spouse") {
@@ -360,22 +316,21 @@ impl Checker {
     fn age(&mut self, obj: &Map<String, Value>, assessed_on: Option<Date>) -> Option<Age> {
         match (obj.get("age"), obj.get("birth_date")) {
             (Some(_), Some(_)) => {
-                self.problems
-                    .push("age: expected either age or birth_date, found both".into());
+                self.push("age", "expected either age or birth_date, found both");
                 None
             }
             (None, None) => {
-                self.problems
-                    .push("age: expected age or birth_date, found neither".into());
+                self.push("age", "expected age or birth_date, found neither");
                 None
             }
             (v @ Some(_), None) => self.whole("age", v, MAX_AGE, "years").map(Age::Years),
             (None, v @ Some(_)) => {
-                let born = self.date("birth_date", v)?;
+                let born = self.date(v, "birth_date", "2026-03-01")?;
                 if let Some(on) = assessed_on.filter(|on| born > *on) {
-                    self.problems.push(format!(
-                        "birth_date: expected a date on or before assessed_on ({on}), found {born}"
-                    ));
+                    self.push(
+                        "birth_date",
+                        format!("expected a date on or before assessed_on ({on}), found {born}"),
+                    );
                     return None;
                 }
                 Some(Age::BornOn(born))
@@ -399,8 +354,8 @@ impl Checker {
                 None
             }
             (Some(true), Some(t)) => {
-                let t = self.table("partner", t)?;
-                self.unknown(t, "partner", &PARTNER_FIELDS);
+                let t = self.table(Some(t), "partner")?;
+                self.unknown(t, "partner", &PARTNER_FIELDS, "field", true);
                 let education = self.education("partner.education", t.get("education"));
                 let raw = self.raw_language("partner.language", t.get("language"), false);
                 let language = match raw {
@@ -441,8 +396,8 @@ impl Checker {
             }
             return Some(None);
         };
-        let t = self.table(path, v)?;
-        self.unknown(t, path, &LANGUAGE_FIELDS);
+        let t = self.table(Some(v), path)?;
+        self.unknown(t, path, &LANGUAGE_FIELDS, "field", true);
         let kinds = [
             ("ielts", 0),
             ("celpip", 1),
@@ -535,10 +490,13 @@ impl Checker {
             Some(Some(r)) => {
                 let converted = self.convert(r, second_language);
                 if first_language == second_language && converted.is_some() {
-                    self.problems.push(format!(
-                        "second_language: expected a result in the other official language than first_language, found {} in both",
-                        second_language.name()
-                    ));
+                    self.push(
+                        "second_language",
+                        format!(
+                            "expected a result in the other official language than first_language, found {} in both",
+                            second_language.name()
+                        ),
+                    );
                     None
                 } else {
                     converted.map(Some)
@@ -567,7 +525,9 @@ impl Checker {
                 Some(score) => match test.clb(ability, score) {
                     Ok(level) => levels.set(ability, level),
                     Err(e) => {
-                        self.problems.push(format!("{}.{e}", raw.path));
+                        let e = e.to_string();
+                        let (ability, message) = e.split_once(": ").unwrap_or(("", e.as_str()));
+                        self.push(&join(&raw.path, ability), message);
                         ok = false;
                     }
                 },
@@ -599,8 +559,8 @@ mod tests {
         let t: toml::Table = toml::from_str("d = 2026-03-01\nf = 7.5\nn = [1]").unwrap();
         let v = toml_to_json(toml::Value::Table(t));
         assert_eq!(v["d"], Value::String("2026-03-01".into()));
-        assert_eq!(describe(v.get("f")), "7.5");
-        assert_eq!(describe(v.get("n")), "a list");
-        assert_eq!(describe(v.get("missing")), "nothing");
+        assert_eq!(crate::check::describe(v.get("f")), "7.5");
+        assert_eq!(crate::check::describe(v.get("n")), "a list");
+        assert_eq!(crate::check::describe(v.get("missing")), "nothing");
     }
 }

@@ -10,8 +10,6 @@ use super::profile::{Age, CanadianEducation, Education, Profile};
 use super::rules::Rules;
 use crate::error::{Error, ErrorKind, Result};
 use crate::score::CrsScore;
-use crate::sim::Event;
-use crate::time::Timestamp;
 
 /// A change to a profile planned for a date.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -240,42 +238,6 @@ impl ScorePath {
     #[must_use]
     pub fn initial(&self) -> Option<CrsScore> {
         self.points.first().map(|(_, s)| *s)
-    }
-
-    /// The changes after the start as simulation events, each at UTC midnight
-    /// ([`Timestamp::start_of_day`]) of its date. The starting score is the focal
-    /// candidate's score at submission, so it is not an event.
-    ///
-    /// # Example
-    /// ```
-    /// use eesim::Event;
-    /// use eesim::crs::{Profile, ScorePlan};
-    /// use jiff::civil::date;
-    ///
-    /// let profile = Profile::from_toml(r#"
-    ///     assessed_on = "2026-03-01"
-    ///     birth_date = "1996-03-10"
-    ///     education = "bachelors"
-    ///     first_language = { test = "clb", listening = 9, reading = 9, writing = 9, speaking = 9 }
-    /// "#)?;
-    /// let path = ScorePlan::new(profile)?.path(date(2026, 12, 31))?;
-    /// let events = path.to_score_changes();
-    /// // 110 + 120 + 124 + (a) 25 = 379 at the start; 105 from the 30th birthday: 374.
-    /// assert_eq!(events.len(), 1);
-    /// let Event::ScoreChange { at, score } = events[0] else { unreachable!() };
-    /// assert_eq!((at.to_string(), score.get()), ("2026-03-10T00:00:00Z".to_string(), 374));
-    /// # Ok::<(), eesim::Error>(())
-    /// ```
-    #[must_use]
-    pub fn to_score_changes(&self) -> Vec<Event> {
-        self.points
-            .iter()
-            .skip(1)
-            .map(|(d, score)| Event::ScoreChange {
-                at: Timestamp::start_of_day(*d),
-                score: *score,
-            })
-            .collect()
     }
 }
 

@@ -2,8 +2,6 @@
 
 use jiff::civil::{Date, date};
 
-use super::breakdown::Breakdown;
-use super::profile::Profile;
 use super::tables::{self, Pair};
 use crate::error::{ErrorKind, Result};
 
@@ -133,24 +131,6 @@ impl Rules {
     #[must_use]
     pub fn sibling_points(&self) -> Option<u16> {
         self.sibling
-    }
-
-    /// Scores `profile` under these rules (its age is taken on its `assessed_on` date).
-    ///
-    /// # Example
-    /// ```
-    /// use eesim::crs::{Age, Education, LanguageResult, LanguageTest, Profile, Rules};
-    /// use jiff::civil::date;
-    ///
-    /// let english = LanguageResult::new(LanguageTest::Ielts, [8.0, 7.0, 7.0, 7.0])?;
-    /// let p = Profile::new(date(2026, 3, 1), Age::Years(29), Education::Masters, english);
-    /// let b = Rules::on(p.assessed_on)?.score(&p);
-    /// // age 110 + master's 135 + 4 × 31 (CLB 9) + E2 × L2 50 = 419
-    /// assert_eq!(b.total.get(), 419);
-    /// # Ok::<(), eesim::Error>(())
-    /// ```
-    pub fn score(&self, profile: &Profile) -> Breakdown {
-        super::calculator::breakdown(self, profile)
     }
 }
 

@@ -3,6 +3,7 @@
 use super::language::{Ability, Clb, ClbLevels, Language, LanguageResult};
 use super::profile::{Education, Profile};
 use crate::error::Result;
+use crate::family::{Family, Membership};
 
 /// One improvement a candidate can make, and the profile it gives.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -129,4 +130,40 @@ pub fn improvements(profile: &Profile) -> Result<Vec<Improvement>> {
         push("a provincial nomination".into(), p);
     }
     Ok(out)
+}
+
+impl Profile {
+    /// `base` (programs, categories, nomination) with what this profile adds: the French
+    /// category for French at [`FRENCH_CATEGORY_NCLC`] in every ability, and a provincial
+    /// nomination when it has one.
+    ///
+    /// # Example
+    /// ```
+    /// use eesim::crs::Profile;
+    /// use eesim::{Family, Membership};
+    ///
+    /// let profile = Profile::from_toml(r#"
+    ///     assessed_on = "2026-03-01"
+    ///     age = 30
+    ///     education = "bachelors"
+    ///     first_language = { test = "clb", listening = 9, reading = 9, writing = 9, speaking = 9 }
+    ///     provincial_nomination = true
+    /// "#)?;
+    /// let m = profile.membership(Membership::from_names(["cec"], Vec::<&str>::new())?);
+    /// assert!(m.nominee() && !m.categories().contains(&Family::FRENCH));
+    /// # Ok::<(), eesim::Error>(())
+    /// ```
+    #[must_use]
+    pub fn membership(&self, base: Membership) -> Membership {
+        let m = if qualifies_for_french(self) {
+            base.add_category(Family::FRENCH)
+        } else {
+            base
+        };
+        if self.provincial_nomination {
+            m.with_nominee(true)
+        } else {
+            m
+        }
+    }
 }

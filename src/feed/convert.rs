@@ -2,8 +2,8 @@
 
 use jiff::civil::Date;
 
-use super::family::DrawFamily;
-use super::history::{DrawNumber, DrawRecord};
+use super::history::DrawRecord;
+use super::number::DrawNumber;
 use super::parse::{self, Guess, Parts};
 use super::raw::{RawField, RawRound};
 use super::report::{FeedWarning, WarningKind};
@@ -203,7 +203,7 @@ pub(crate) fn convert(record: usize, raw: &RawRound) -> Result<Converted, Vec<Er
             record,
             number,
             date,
-            family: DrawFamily::from_name(&name),
+            family: crate::feed::family_of_draw_name(&name),
             name,
             size,
             cutoff,

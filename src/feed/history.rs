@@ -1,77 +1,12 @@
 //! `DrawRecord` and `History`: the rounds read from the feed, sorted, with their pool snapshots.
 
-use std::fmt;
-use std::str::FromStr;
-
 use jiff::civil::Date;
 
-use super::family::DrawFamily;
+use super::number::DrawNumber;
 use super::snapshot::PoolSnapshot;
-use crate::error::{Error, ErrorKind, Result};
+use crate::family::Family;
 use crate::score::CrsScore;
 use crate::time::Timestamp;
-
-/// A round's number as IRCC writes it: digits with an optional letter suffix (`91a`, `91b`).
-///
-/// Orders by the number, then the suffix, so `91 < 91a < 91b < 92`.
-///
-/// # Example
-/// ```
-/// use eesim::feed::DrawNumber;
-///
-/// let a: DrawNumber = "91a".parse()?;
-/// assert_eq!(a.number(), 91);
-/// assert!(a < "92".parse()?);
-/// assert_eq!(a.to_string(), "91a");
-/// # Ok::<(), eesim::Error>(())
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct DrawNumber {
-    number: u32,
-    suffix: String,
-}
-
-impl DrawNumber {
-    /// The numeric part.
-    #[must_use]
-    pub fn number(&self) -> u32 {
-        self.number
-    }
-
-    /// The letter suffix, empty for most rounds.
-    #[must_use]
-    pub fn suffix(&self) -> &str {
-        &self.suffix
-    }
-}
-
-impl FromStr for DrawNumber {
-    type Err = Error;
-
-    fn from_str(s: &str) -> Result<Self> {
-        let t = s.trim();
-        let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
-        let (digits, suffix) = t.split_at(split);
-        let number = digits.parse().ok();
-        match number {
-            Some(number) if suffix.chars().all(|c| c.is_ascii_alphabetic()) => Ok(DrawNumber {
-                number,
-                suffix: suffix.to_ascii_lowercase(),
-            }),
-            _ => Err(ErrorKind::FeedShape {
-                expected: "a draw number like \"91\" or \"91a\"".to_string(),
-                found: format!("{s:?}"),
-            }
-            .into()),
-        }
-    }
-}
-
-impl fmt::Display for DrawNumber {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}{}", self.number, self.suffix)
-    }
-}
 
 /// One round of invitations, validated.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,7 +15,7 @@ pub struct DrawRecord {
     pub(crate) number: DrawNumber,
     pub(crate) date: Date,
     pub(crate) name: String,
-    pub(crate) family: DrawFamily,
+    pub(crate) family: Family,
     pub(crate) size: u32,
     pub(crate) cutoff: CrsScore,
     pub(crate) held_at: Option<Timestamp>,
@@ -111,7 +46,7 @@ impl DrawRecord {
     }
     /// The round's family.
     #[must_use]
-    pub fn family(&self) -> &DrawFamily {
+    pub fn family(&self) -> &Family {
         &self.family
     }
     /// The number of invitations issued.
@@ -153,7 +88,8 @@ impl DrawRecord {
 ///
 /// # Example
 /// ```
-/// use eesim::feed::{DrawFamily, FeedReader};
+/// use eesim::Family;
+/// use eesim::feed::FeedReader;
 ///
 /// let json = r#"{"rounds": [
 ///   {"drawNumber": "2", "drawDate": "2024-03-06", "drawName": "Canadian Experience Class",
@@ -162,8 +98,8 @@ impl DrawRecord {
 ///    "drawSize": "2,000", "drawCRS": "510"}]}"#;
 /// let (history, report) = FeedReader::new().read_str(json)?;
 /// assert!(report.problems().is_empty());
-/// let families: Vec<&DrawFamily> = history.draws().iter().map(|d| d.family()).collect();
-/// assert_eq!(families, [&DrawFamily::General, &DrawFamily::Cec]);
+/// let families: Vec<&Family> = history.draws().iter().map(|d| d.family()).collect();
+/// assert_eq!(families, [&Family::GENERAL, &Family::CEC]);
 /// # Ok::<(), eesim::Error>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -1,5 +1,5 @@
-//! The IRCC rounds feed: a strict or lenient reader, draw families, pool snapshots, the score
-//! density inside published ranges, calibration as of a date and the cut-off replay.
+//! The IRCC rounds feed read into a [`History`], and nothing else: the model fitted on it is
+//! [`crate::forecast`], a scenario calibrated from it [`crate::Scenario::calibrated`].
 //!
 //! IRCC publishes every round of invitations in one JSON feed, `ee_rounds_123_en.json`,
 //! hand-maintained for a decade: numbers with thousands separators, timestamps typed in a dozen
@@ -9,26 +9,13 @@
 //! # Overview
 //! - [`FeedReader`]: strict or lenient; [`LoadReport`] positions every problem and warning.
 //! - [`History`]: [`DrawRecord`]s sorted by date and unique by [`DrawNumber`], each with its
-//!   [`DrawFamily`], and the [`PoolSnapshot`]s (15 disjoint [`RANGES`]) unique by date, each
-//!   knowing the rounds that published it.
-//! - [`ScoreDensity`]: candidates per score inside the published ranges, continuous across
-//!   edges and reproducing every range count ([`DensityModel`]).
-//! - [`Calibration`]: eligible shares, schedules and arrivals as of a date, without
-//!   look-ahead.
-//! - [`Replay`]: every round nowcast from its snapshot and the calibration as of its date.
-//!
-//! # Why model the density inside ranges?
-//! Today's CEC cut-offs sit inside the 100-point 501-600 range, where candidates crowd near
-//! 501 and thin out fast. On the 37 all-program rounds of 2022-08 to 2024-04 of the shared
-//! feed, predicting each cut-off from its snapshot and size (share 1) gives a mean absolute
-//! error of 28.1 points with a flat density, 16.3 with [`DensityModel::Smooth`] and 4.0 with
-//! [`DensityModel::Decay`] fitted on earlier rounds only ([`DensityStudy`]). With calibrated
-//! shares the replay's error is 3.3 points on those rounds and 3.7 on CEC rounds of 2025 and
-//! later (`cargo run --release --example replay -- FEED.json`).
+//!   [`crate::Family`] ([`family_of_draw_name`]), and the [`PoolSnapshot`]s (15 disjoint
+//!   [`RANGES`]) unique by date, each knowing the rounds that published it.
 //!
 //! # Example
 //! ```
-//! use eesim::feed::{DrawFamily, FeedReader, WarningKind};
+//! use eesim::Family;
+//! use eesim::feed::{FeedReader, WarningKind};
 //!
 //! let json = r#"{"rounds": [{"drawNumber": "208", "drawDate": "2021-10-27",
 //!   "drawName": "Provincial Nominee Program", "drawSize": "888", "drawCRS": "744",
@@ -36,34 +23,31 @@
 //!   "drawCutOff": "October 7 at 16:38:21 UTC"}]}"#;
 //! let (history, report) = FeedReader::new().read_str(json)?;
 //! let draw = &history.draws()[0];
-//! assert_eq!(draw.family(), &DrawFamily::Pnp);
+//! assert_eq!(draw.family(), &Family::PNP);
 //! assert_eq!(draw.tie_break().map(|t| t.to_string()).as_deref(), Some("2021-10-07T16:38:21Z"));
 //! assert_eq!(report.warnings()[0].kind, WarningKind::MissingYear { assumed: 2021 });
 //! # Ok::<(), eesim::Error>(())
 //! ```
 
 mod convert;
-mod density;
 mod family;
 mod history;
+mod number;
 mod parse;
+pub mod plausible;
 mod raw;
-mod replay;
 mod report;
 mod snapshot;
-mod summary;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-pub use crate::forecast::{Calibration, FamilySchedule, ShareEstimate};
-pub use density::{DensityModel, ScoreDensity};
-pub use family::DrawFamily;
-pub use history::{DrawNumber, DrawRecord, History};
-pub use replay::{DensityStudy, ErrorStats, Nowcast, Replay};
+pub use family::family_of_draw_name;
+pub use history::{DrawRecord, History};
+pub use number::DrawNumber;
+pub use plausible::Anomaly;
 pub use report::{FeedWarning, LoadReport, WarningKind};
 pub use snapshot::{PoolSnapshot, RANGES, ScoreRange};
-pub use summary::SummaryRow;
 
 use crate::error::{Error, ErrorKind, Result};
 use raw::{RawFeed, RawField, RawRecord};
@@ -118,10 +102,11 @@ impl FeedReader {
     /// [`ErrorKind::Io`] when the file cannot be read; otherwise as [`FeedReader::read_str`].
     pub fn read_path(self, path: impl AsRef<Path>) -> Result<(History, LoadReport)> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|e| ErrorKind::Io {
-            context: format!("reading feed {}", path.display()),
-            message: e.to_string(),
-        })?;
+        let text =
+            crate::input::read_text(path, crate::input::FEED_LIMIT).map_err(|e| ErrorKind::Io {
+                context: format!("reading feed {}", path.display()),
+                source: crate::error::Cause::new(e),
+            })?;
         self.read_str(&text)
     }
 
@@ -131,6 +116,8 @@ impl FeedReader {
     /// [`ErrorKind::FeedShape`] when the text is not JSON or has no `rounds` array; in strict
     /// mode, the first record problem as [`ErrorKind::Feed`].
     pub fn read_str(self, json: &str) -> Result<(History, LoadReport)> {
+        // A UTF-8 byte-order mark is not JSON, but editors save one.
+        let json = json.strip_prefix('\u{feff}').unwrap_or(json);
         let feed: RawFeed = serde_json::from_str(json).map_err(|e| ErrorKind::FeedShape {
             expected: "a JSON object with a \"rounds\" array".to_string(),
             found: format!("invalid JSON ({e})"),

@@ -2,7 +2,7 @@
 
 use jiff::civil::Date;
 
-use super::history::DrawNumber;
+use super::number::DrawNumber;
 
 /// A published CRS range, inclusive at both ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

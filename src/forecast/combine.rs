@@ -18,13 +18,10 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::error::Result;
+use crate::family::Family;
 use crate::feed::History;
-use crate::montecarlo::{RunModel, run_rng};
-use crate::scenario::{Scenario, ScenarioRun};
 use crate::time::Timestamp;
 
 /// The scale of the logistic draw around the previous cut-off, in CRS points (the smoothed
@@ -39,7 +36,7 @@ pub const RECORD_STEP_DAYS: i64 = 7;
 /// Simulated futures per record origin.
 pub const RECORD_RUNS: u64 = 400;
 /// The master seed of the record's runs.
-const RECORD_SEED: u64 = 2026;
+pub(crate) const RECORD_SEED: u64 = 2026;
 /// The weight of the simulation for a family with no scored window: a stated prior.
 pub const PRIOR_SIMULATION: f64 = 0.5;
 /// The prior counts as this many windows (of the record's weight) unless the model's options
@@ -80,8 +77,8 @@ pub struct Combination {
     /// The record weighs a window closed this many days before the calibration half as much
     /// as one just closed (`None`: equally).
     pub record_half_life_days: Option<f64>,
-    /// By family name.
-    pub families: BTreeMap<String, FamilyWeight>,
+    /// By family.
+    pub families: BTreeMap<Family, FamilyWeight>,
     /// How the combined forecasts fared on the record, by tenth of the forecast: every
     /// family's window and score, with the weights as of the calibration date.
     pub reliability: Vec<ReliabilityBin>,
@@ -120,7 +117,7 @@ impl Combination {
     /// One run's choice per family, in name order: `None` where the run keeps the simulated
     /// cut-offs, else the cut-off every round of the family takes in this run,
     /// `ceil(last + spread * L)` with `L` logistic. Two random numbers per family.
-    pub fn draw(&self, rng: &mut ChaCha8Rng) -> Vec<(&str, Option<u16>)> {
+    pub fn draw(&self, rng: &mut ChaCha8Rng) -> Vec<(&Family, Option<u16>)> {
         self.families
             .iter()
             .map(|(name, w)| {
@@ -130,7 +127,7 @@ impl Combination {
                     let x = f64::from(w.last_cutoff) + self.spread * (v / (1.0 - v)).ln();
                     x.ceil().clamp(1.0, 1200.0) as u16
                 });
-                (name.as_str(), fixed)
+                (name, fixed)
             })
             .collect()
     }
@@ -145,7 +142,7 @@ impl Combination {
 
     /// The sentence `chance` shows for a family: `simulation 70%, last cut-off 30%, from ...`.
     #[must_use]
-    pub fn describe(&self, family: &str) -> Option<String> {
+    pub fn describe(&self, family: &Family) -> Option<String> {
         let w = self.families.get(family)?;
         let from = if w.windows == 0 {
             "a stated prior: no window of the family had closed".to_string()
@@ -221,6 +218,21 @@ impl Records {
     pub fn at(&self, origin: Date) -> Option<&BTreeMap<String, WindowScore>> {
         self.windows.get(&origin.to_string())
     }
+
+    /// Empties the record unless it was scored with the model of `key`.
+    pub(crate) fn keep_if(&mut self, key: &str) {
+        if self.key != key {
+            *self = Records {
+                key: key.to_string(),
+                windows: BTreeMap::new(),
+            };
+        }
+    }
+
+    /// Keeps one origin's scored windows, by family name.
+    pub(crate) fn insert(&mut self, origin: Date, windows: BTreeMap<String, WindowScore>) {
+        self.windows.insert(origin.to_string(), windows);
+    }
 }
 
 /// The record origins whose windows closed in the year before `as_of`: Mondays `o` with
@@ -240,59 +252,6 @@ pub fn record_origins(as_of: Date) -> Vec<Date> {
         d += RECORD_STEP_DAYS;
     }
     out
-}
-
-/// The scored windows of one record origin: the scenario calibrated as of `origin` with
-/// `options` (no combination), `RECORD_RUNS` runs of 90 days, and each family's real rounds
-/// in the window. Reads nothing dated after `origin + 90 days`.
-fn score_origin(
-    history: &History,
-    origin: Date,
-    options: &super::ModelOptions,
-    round_within_days: Option<u32>,
-) -> Result<BTreeMap<String, WindowScore>> {
-    let scenario = Scenario::calibrated_with(history, origin, options)?;
-    let run = ScenarioRun::new(&scenario, None, RECORD_HORIZON_DAYS)?;
-    let names: Vec<&str> = scenario.families().collect();
-    // Per family, each run's lowest cut-off (None: no round).
-    let mut lowest: Vec<Vec<Option<u16>>> =
-        vec![Vec::with_capacity(RECORD_RUNS as usize); names.len()];
-    for i in 0..RECORD_RUNS {
-        let report = run.sample(&mut run_rng(RECORD_SEED, i));
-        let mut low: Vec<Option<u16>> = vec![None; names.len()];
-        for d in &report.draws {
-            let Some(c) = d.cutoff else { continue };
-            let name = match d.target {
-                crate::Target::Category(id) => Some(run.categories().name(id).to_string()),
-                t => scenario.family_of(t),
-            };
-            if let Some(k) = name.and_then(|n| names.iter().position(|m| *m == n)) {
-                low[k] = Some(low[k].map_or(c.get(), |l| l.min(c.get())));
-            }
-        }
-        for (k, l) in low.into_iter().enumerate() {
-            lowest[k].push(l);
-        }
-    }
-    let end = origin
-        .checked_add(jiff::Span::new().days(i64::from(RECORD_HORIZON_DAYS)))
-        .unwrap_or(origin);
-    let mut out = BTreeMap::new();
-    for (k, name) in names.iter().enumerate() {
-        let Some(last) = last_cutoff(history, name, origin) else {
-            continue;
-        };
-        let outcome = history
-            .draws()
-            .iter()
-            .filter(|d| d.family().as_str() == *name && d.date() > origin && d.date() <= end)
-            .map(|d| d.cutoff().get())
-            .min();
-        let certain = round_within_days.is_some_and(|d| d <= RECORD_HORIZON_DAYS);
-        let score = score_window(&lowest[k], last, outcome, certain);
-        out.insert((*name).to_string(), score);
-    }
-    Ok(out)
 }
 
 /// Scores one family's window: `lowest` holds each run's lowest simulated cut-off in the
@@ -394,66 +353,50 @@ fn logistic(x: f64) -> f64 {
 }
 
 /// The latest cut-off of `family` before `as_of`, within the year before it.
-fn last_cutoff(history: &History, family: &str, as_of: Date) -> Option<u16> {
+pub(crate) fn last_cutoff(history: &History, family: &Family, as_of: Date) -> Option<u16> {
     let year_before = as_of.checked_sub(jiff::Span::new().years(1)).ok()?;
     history
         .draws()
         .iter()
         .rev()
-        .find(|d| d.family().as_str() == family && d.date() < as_of && d.date() >= year_before)
+        .find(|d| d.family() == family && d.date() < as_of && d.date() >= year_before)
         .map(|d| d.cutoff().get())
 }
 
-/// The combination of `scenario` (calibrated as of `as_of` with `options`): each of its
-/// families' weight from the record (scoring, and keeping in `records`, the origins it lacks),
-/// or `fixed` for every family.
-pub(crate) fn combination(
+/// The key of a record scored with `options`: a record of another model (or of another
+/// eesim) is not reused.
+pub(crate) fn record_key(options: &super::ModelOptions) -> String {
+    format!(
+        "{}; rule round {:?}; runs {RECORD_RUNS}, seed {RECORD_SEED}, eesim {}",
+        options.without_combination(),
+        options.rule_round_days,
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
+/// Each of `families`' weight as of `as_of`, from the windows of `records` (which must hold
+/// the origins of [`record_origins`] that could be scored), or `fixed` for every family.
+pub(crate) fn weights<'a>(
     history: &History,
-    scenario: &Scenario,
+    families: impl Iterator<Item = &'a Family>,
     as_of: Date,
     options: &super::ModelOptions,
     fixed: Option<f64>,
-    records: &mut Records,
-) -> Result<Combination> {
-    let plain = options.without_combination();
+    records: &Records,
+) -> Combination {
     let round = options.rule_round_days;
-    let key = format!(
-        "{plain}; rule round {round:?}; runs {RECORD_RUNS}, seed {RECORD_SEED}, eesim {}",
-        env!("CARGO_PKG_VERSION")
-    );
     let origins = record_origins(as_of);
-    if fixed.is_none() {
-        if records.key != key {
-            *records = Records {
-                key,
-                windows: BTreeMap::new(),
-            };
-        }
-        let missing: Vec<Date> = origins
-            .iter()
-            .copied()
-            .filter(|o| records.at(*o).is_none())
-            .collect();
-        let scored: Vec<(Date, Result<BTreeMap<String, WindowScore>>)> = missing
-            .par_iter()
-            .map(|o| (*o, score_origin(history, *o, &plain, round)))
-            .collect();
-        for (o, s) in scored {
-            // An origin the model cannot calibrate (no snapshot yet) has no window.
-            records.windows.insert(o.to_string(), s.unwrap_or_default());
-        }
-    }
-    let mut families = BTreeMap::new();
+    let mut weights = BTreeMap::new();
     // By tenth of the combined forecast: the sum of forecasts, the rounds that came, the count.
     let mut bins = [(0.0_f64, 0_u32, 0_u32); 10];
-    for name in scenario.families() {
+    for name in families {
         let Some(last) = last_cutoff(history, name, as_of) else {
             continue;
         };
         let mut scored: Vec<(f64, WindowScore)> = Vec::new();
         if fixed.is_none() {
             for o in &origins {
-                if let Some(w) = records.at(*o).and_then(|m| m.get(name)) {
+                if let Some(w) = records.at(*o).and_then(|m| m.get(name.as_str())) {
                     // Days from the window's close to the calibration date.
                     let age = (Timestamp::start_of_day(as_of).as_second()
                         - Timestamp::start_of_day(*o).as_second())
@@ -488,8 +431,8 @@ pub(crate) fn combination(
             }
         }
         let per = |x: f64| (points > 0).then(|| round4(x / f64::from(points)));
-        families.insert(
-            name.to_string(),
+        weights.insert(
+            name.clone(),
             FamilyWeight {
                 simulation: round4(simulation),
                 last_cutoff: last,
@@ -524,14 +467,14 @@ pub(crate) fn combination(
             n: b.2,
         })
         .collect();
-    Ok(Combination {
+    Combination {
         source,
         spread: SPREAD,
         round_within_days: round,
         record_half_life_days: options.record_half_life_days,
-        families,
+        families: weights,
         reliability,
-    })
+    }
 }
 
 /// The simulation's weight from a family's record: the least-squares weight of the linear
@@ -668,7 +611,7 @@ mod tests {
             record_half_life_days: None,
             reliability: Vec::new(),
             families: [(
-                "french".to_string(),
+                Family::FRENCH,
                 FamilyWeight {
                     simulation: 0.3,
                     last_cutoff: 420,
@@ -682,8 +625,9 @@ mod tests {
         };
         let n = 20_000;
         let mut fixed = Vec::new();
-        for i in 0..n {
-            let d = comb.draw(&mut run_rng(1, i));
+        let mut rng = <ChaCha8Rng as rand::SeedableRng>::seed_from_u64(1);
+        for _ in 0..n {
+            let d = comb.draw(&mut rng);
             assert_eq!(d.len(), 1);
             if let Some(c) = d[0].1 {
                 fixed.push(c);

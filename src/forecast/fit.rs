@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 
 use super::refill::{RefillPool, RefillShape, day_of};
-use crate::feed::{DrawFamily, DrawRecord, History};
+use crate::family::Family;
+use crate::feed::{DrawRecord, History};
 use crate::time::Timestamp;
 
 /// The kind of pool a family's rounds draw from.
@@ -24,11 +25,13 @@ impl PoolKind {
     /// The kind of a family's pool: `None` for the program families (general, CEC, FSW, FST),
     /// which draw from the snapshot's pool.
     #[must_use]
-    pub fn of(family: &DrawFamily) -> Option<PoolKind> {
-        match family {
-            DrawFamily::General | DrawFamily::Cec | DrawFamily::Fsw | DrawFamily::Fst => None,
-            DrawFamily::Pnp => Some(PoolKind::Nominees),
-            _ => Some(PoolKind::Category),
+    pub fn of(family: &Family) -> Option<PoolKind> {
+        if family.is_nominees() {
+            Some(PoolKind::Nominees)
+        } else if family.is_category() {
+            Some(PoolKind::Category)
+        } else {
+            None
         }
     }
 
@@ -53,7 +56,7 @@ impl PoolKind {
     }
 
     /// The kind of a family's pool when the program families are on the refill dynamics.
-    fn of_refill(family: &DrawFamily) -> PoolKind {
+    fn of_refill(family: &Family) -> PoolKind {
         PoolKind::of(family).unwrap_or(PoolKind::Program)
     }
 
@@ -308,7 +311,7 @@ fn grid_errors(
 /// or backtest calibrating at many dates refits a family only when its rounds change.
 #[derive(Debug, Default)]
 pub struct FitCache {
-    grids: BTreeMap<(DrawFamily, usize, u64), GridErrors>,
+    grids: BTreeMap<(Family, usize, u64), GridErrors>,
 }
 
 impl FitCache {
@@ -320,7 +323,7 @@ impl FitCache {
 
     fn grid(
         &mut self,
-        family: &DrawFamily,
+        family: &Family,
         kind: PoolKind,
         obs: &[RoundObs],
         exit: f64,
@@ -353,7 +356,7 @@ fn shape_of(
 
 /// The rounds of every refill family known before `as_of`, by family, oldest first.
 #[must_use]
-pub fn family_rounds(history: &History, as_of: Date) -> BTreeMap<DrawFamily, Vec<RoundObs>> {
+pub fn family_rounds(history: &History, as_of: Date) -> BTreeMap<Family, Vec<RoundObs>> {
     family_rounds_with(history, as_of, &[])
 }
 
@@ -363,9 +366,9 @@ pub fn family_rounds(history: &History, as_of: Date) -> BTreeMap<DrawFamily, Vec
 pub fn family_rounds_with(
     history: &History,
     as_of: Date,
-    programs: &[DrawFamily],
-) -> BTreeMap<DrawFamily, Vec<RoundObs>> {
-    let mut out: BTreeMap<DrawFamily, Vec<RoundObs>> = BTreeMap::new();
+    programs: &[Family],
+) -> BTreeMap<Family, Vec<RoundObs>> {
+    let mut out: BTreeMap<Family, Vec<RoundObs>> = BTreeMap::new();
     let since = as_of
         .checked_sub(jiff::Span::new().days(FIT_WINDOW_DAYS))
         .unwrap_or(as_of);
@@ -374,7 +377,7 @@ pub fn family_rounds_with(
         .iter()
         .filter(|d| d.date() < as_of && d.date() >= since)
     {
-        if PoolKind::of(d.family()).is_some() && !matches!(d.family(), DrawFamily::Other(_)) {
+        if PoolKind::of(d.family()).is_some() && *d.family() != Family::OTHER {
             out.entry(d.family().clone())
                 .or_default()
                 .push(RoundObs::of(d));
@@ -384,8 +387,8 @@ pub fn family_rounds_with(
                 .or_default()
                 .push(RoundObs::of(d));
         }
-        if d.family() == &DrawFamily::General {
-            for p in programs.iter().filter(|p| **p != DrawFamily::General) {
+        if d.family() == &Family::GENERAL {
+            for p in programs.iter().filter(|p| **p != Family::GENERAL) {
                 out.entry(p.clone()).or_default().push(RoundObs {
                     own: false,
                     ..RoundObs::of(d)
@@ -404,10 +407,10 @@ pub fn family_rounds_with(
 /// withdrawal rate the simulation applies.
 #[must_use]
 pub fn fit_families(
-    rounds: &BTreeMap<DrawFamily, Vec<RoundObs>>,
+    rounds: &BTreeMap<Family, Vec<RoundObs>>,
     exit_per_day: f64,
     cache: &mut FitCache,
-) -> BTreeMap<DrawFamily, FamilyFit> {
+) -> BTreeMap<Family, FamilyFit> {
     fit_families_with(rounds, exit_per_day, cache, None)
 }
 
@@ -415,13 +418,13 @@ pub fn fit_families(
 /// (the snapshot's candidates per score, 0 to 1,200).
 #[must_use]
 pub fn fit_families_with(
-    rounds: &BTreeMap<DrawFamily, Vec<RoundObs>>,
+    rounds: &BTreeMap<Family, Vec<RoundObs>>,
     exit_per_day: f64,
     cache: &mut FitCache,
     density: Option<&[f64]>,
-) -> BTreeMap<DrawFamily, FamilyFit> {
+) -> BTreeMap<Family, FamilyFit> {
     let mut pooled: BTreeMap<PoolKind, Vec<(f64, usize)>> = BTreeMap::new();
-    let mut own: BTreeMap<&DrawFamily, Vec<f64>> = BTreeMap::new();
+    let mut own: BTreeMap<&Family, Vec<f64>> = BTreeMap::new();
     for (family, obs) in rounds {
         let kind = PoolKind::of_refill(family);
         let dens = (kind == PoolKind::Program).then_some(density).flatten();
@@ -512,8 +515,8 @@ pub fn fit_families_with(
 #[must_use]
 pub fn nowcast(
     draw: &DrawRecord,
-    fits: &BTreeMap<DrawFamily, FamilyFit>,
-    rounds: &BTreeMap<DrawFamily, Vec<RoundObs>>,
+    fits: &BTreeMap<Family, FamilyFit>,
+    rounds: &BTreeMap<Family, Vec<RoundObs>>,
 ) -> Option<(u16, Option<Prior>)> {
     let kind = PoolKind::of(draw.family())?;
     let obs = rounds.get(draw.family()).map_or(&[][..], Vec::as_slice);
@@ -556,8 +559,8 @@ impl Prior {
 /// The prior cut-off of a young family.
 pub(crate) fn prior_cutoff(
     kind: PoolKind,
-    family: &DrawFamily,
-    rounds: &BTreeMap<DrawFamily, Vec<RoundObs>>,
+    family: &Family,
+    rounds: &BTreeMap<Family, Vec<RoundObs>>,
 ) -> Option<(u16, Prior)> {
     if let Some(last) = rounds.get(family).and_then(|o| o.last()) {
         return Some((last.cutoff, Prior::PreviousCutoff));

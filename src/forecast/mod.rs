@@ -5,8 +5,8 @@
 //! shape by score, a level filtered from its past rounds, a residence time, and per score the
 //! time it was last emptied. So do CEC and general rounds in the model eesim ships, with the
 //! snapshot's density as their shape ([`ModelOptions::refill`]); FSW and FST rounds draw from
-//! the pool snapshot IRCC publishes, with the density of [`crate::feed::ScoreDensity`] and a
-//! calibrated share. The parameters are chosen at each date from earlier rounds only, by
+//! the pool snapshot IRCC publishes, with the density of [`crate::forecast::ScoreDensity`] and
+//! a calibrated share. The parameters are chosen at each date from earlier rounds only, by
 //! one-step-ahead cut-off error ([`fit_families`]). Each family's rounds are combined with its
 //! previous cut-off by their record ([`Combination`]), and the model's choices are options
 //! ([`ModelOptions`]) so that each can be measured alone.
@@ -14,18 +14,23 @@
 //! This module holds the model and its calibration; the scenario file (`crate::scenario`)
 //! stores the parameters, and the two engines run them.
 
-mod calibrate;
 mod combine;
-mod fit;
+mod density;
+pub(crate) mod fit;
 mod options;
 pub(crate) mod programs;
 mod refill;
+mod replay;
+mod schedule;
+mod summary;
 
 pub use combine::{
     Combination, FamilyWeight, PRIOR_SIMULATION, PRIOR_WINDOWS, RECORD_DAYS, RECORD_HORIZON_DAYS,
     RECORD_RUNS, RECORD_STEP_DAYS, Records, ReliabilityBin, SPREAD, WindowScore, record_origins,
     score_window, simulation_weight, simulation_weight_with,
 };
+pub(crate) use combine::{RECORD_SEED, last_cutoff, record_key, weights};
+pub use density::{DensityModel, ScoreDensity};
 pub use fit::{
     FamilyFit, FitCache, PoolKind, Prior, RoundObs, family_rounds, family_rounds_with,
     fit_families, fit_families_with, nowcast,
@@ -34,6 +39,10 @@ pub use options::{Combine, Memory, ModelOptions, StartPool};
 pub use programs::{Calibration, FamilySchedule, ShareEstimate};
 pub(crate) use refill::{DAY, day_of};
 pub use refill::{RefillPool, RefillShape, Taken};
+pub use replay::{DensityStudy, ErrorStats, Nowcast, Replay};
+pub use schedule::{DrawPlan, Schedule};
+pub(crate) use schedule::{INACTIVE_AFTER_DAYS, rounds_of_plan};
+pub use summary::SummaryRow;
 
 /// The withdrawal rate per day the calibration assumes (0.2% a week, as the scenario's
 /// `exits.withdrawal_per_week`).
@@ -71,7 +80,7 @@ pub struct FamilyPool {
     /// The spread (standard deviation) of the log level between runs: one shock per run.
     pub level_spread: f64,
     /// The family's recent rounds, oldest first: when, the cut-off, and the tie-break.
-    pub rounds: Vec<(crate::Timestamp, u16, Option<crate::Timestamp>)>,
+    pub rounds: Vec<(crate::time::Timestamp, u16, Option<crate::time::Timestamp>)>,
     /// Where the parameters came from.
     pub source: String,
     /// Why the parameters are a guess, when they are (one round or none).

@@ -88,7 +88,7 @@ pub struct ModelOptions {
     pub start: StartPool,
     /// The program families (general, CEC, FSW) whose rounds draw from a refill pool of
     /// their own, shaped like the snapshot, instead of from the snapshot's pool.
-    pub refill: Vec<crate::feed::DrawFamily>,
+    pub refill: Vec<crate::family::Family>,
     /// The sizes a family's future rounds are drawn from.
     pub sizes: Memory,
     /// The gaps a family's future rounds are drawn from (the first gap's hazard included).
@@ -127,10 +127,7 @@ impl Default for ModelOptions {
     /// and the combination with the previous cut-off by each family's recent record.
     fn default() -> Self {
         ModelOptions {
-            refill: vec![
-                crate::feed::DrawFamily::Cec,
-                crate::feed::DrawFamily::General,
-            ],
+            refill: vec![crate::family::Family::CEC, crate::family::Family::GENERAL],
             gaps: Memory::Days(365),
             half_life_rounds: 1000.0,
             open_gaps_days: 365,
@@ -177,8 +174,8 @@ impl ModelOptions {
 
     /// The schedule the scenario's runs use.
     #[must_use]
-    pub fn schedule(&self) -> crate::scenario::Schedule {
-        crate::scenario::Schedule {
+    pub fn schedule(&self) -> super::Schedule {
+        super::Schedule {
             half_life_rounds: self.half_life_rounds,
             own_pause: self.own_pause,
             pooled_pause: self.pooled_pause,
@@ -280,9 +277,9 @@ impl FromStr for ModelOptions {
                     o.refill = Vec::new();
                     for name in value.split('+').filter(|n| *n != "none" && !n.is_empty()) {
                         let family = match name {
-                            "cec" => crate::feed::DrawFamily::Cec,
-                            "fsw" => crate::feed::DrawFamily::Fsw,
-                            "general" => crate::feed::DrawFamily::General,
+                            "cec" => crate::family::Family::CEC,
+                            "fsw" => crate::family::Family::FSW,
+                            "general" => crate::family::Family::GENERAL,
                             _ => {
                                 return Err(format!(
                                     "refill: expected none or cec, fsw, general joined by +, found {name}"

@@ -9,7 +9,9 @@ use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 
-use crate::feed::{DensityModel, DrawFamily, DrawRecord, History, RANGES, ScoreDensity};
+use super::density::{DensityModel, ScoreDensity};
+use crate::family::Family;
+use crate::feed::{DrawRecord, History, RANGES};
 use crate::score::CrsScore;
 use crate::time::Timestamp;
 
@@ -51,7 +53,9 @@ pub struct FamilySchedule {
 ///
 /// # Example
 /// ```
-/// use eesim::feed::{Calibration, DensityModel, DrawFamily, FeedReader};
+/// use eesim::Family;
+/// use eesim::feed::FeedReader;
+/// use eesim::forecast::{Calibration, DensityModel};
 ///
 /// let json = r#"{"rounds": [
 ///   {"drawNumber": "1", "drawDate": "2024-03-05", "drawName": "Canadian Experience Class",
@@ -63,7 +67,7 @@ pub struct FamilySchedule {
 /// let date = jiff::civil::Date::new(2024, 4, 1)?;
 /// let calibration = Calibration::as_of_with(&history, date, DensityModel::Flat);
 /// // 1,000 invited down to 1100, where the flat top range holds 1,010 candidates.
-/// let share = calibration.share(&DrawFamily::Cec).unwrap();
+/// let share = calibration.share(&Family::CEC).unwrap();
 /// assert!((share.mean - 1_000.0 / 1_010.0).abs() < 1e-9);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -71,8 +75,8 @@ pub struct FamilySchedule {
 pub struct Calibration {
     as_of: Date,
     model: DensityModel,
-    shares: BTreeMap<DrawFamily, ShareEstimate>,
-    schedules: BTreeMap<DrawFamily, FamilySchedule>,
+    shares: BTreeMap<Family, ShareEstimate>,
+    schedules: BTreeMap<Family, FamilySchedule>,
     arrivals: Option<[f64; 15]>,
 }
 
@@ -94,7 +98,7 @@ impl Calibration {
 
     fn with_model(known: &History, date: Date, model: DensityModel) -> Calibration {
         // Newest first, keeping only each family's latest few shares.
-        let mut per_family: BTreeMap<DrawFamily, Vec<f64>> = BTreeMap::new();
+        let mut per_family: BTreeMap<Family, Vec<f64>> = BTreeMap::new();
         for draw in known.draws().iter().rev() {
             let seen = per_family.get(draw.family()).map_or(0, Vec::len);
             if seen >= SHARE_WINDOW {
@@ -135,13 +139,13 @@ impl Calibration {
 
     /// The eligible share of `family`, if it held a round with a usable snapshot.
     #[must_use]
-    pub fn share(&self, family: &DrawFamily) -> Option<&ShareEstimate> {
+    pub fn share(&self, family: &Family) -> Option<&ShareEstimate> {
         self.shares.get(family)
     }
 
     /// The schedule of `family` over the trailing window (empty if it held no round there).
     #[must_use]
-    pub fn schedule(&self, family: &DrawFamily) -> Option<&FamilySchedule> {
+    pub fn schedule(&self, family: &Family) -> Option<&FamilySchedule> {
         self.schedules.get(family)
     }
 
@@ -239,7 +243,7 @@ pub(crate) fn fit_decay(known: &History) -> DensityModel {
     let general: Vec<&DrawRecord> = known
         .draws()
         .iter()
-        .filter(|d| d.family() == &DrawFamily::General && d.snapshot_date().is_some())
+        .filter(|d| d.family() == &Family::GENERAL && d.snapshot_date().is_some())
         .collect();
     let recent = general
         .get(general.len().saturating_sub(DECAY_WINDOW)..)
@@ -273,9 +277,9 @@ fn days_between(a: Date, b: Date) -> i64 {
     (Timestamp::start_of_day(b).as_second() - Timestamp::start_of_day(a).as_second()) / 86_400
 }
 
-fn schedules(known: &History, date: Date) -> BTreeMap<DrawFamily, FamilySchedule> {
-    let mut out: BTreeMap<DrawFamily, FamilySchedule> = BTreeMap::new();
-    let mut last: BTreeMap<DrawFamily, Date> = BTreeMap::new();
+fn schedules(known: &History, date: Date) -> BTreeMap<Family, FamilySchedule> {
+    let mut out: BTreeMap<Family, FamilySchedule> = BTreeMap::new();
+    let mut last: BTreeMap<Family, Date> = BTreeMap::new();
     for d in known.draws() {
         if days_between(d.date(), date) > SCHEDULE_DAYS {
             continue;
@@ -352,8 +356,8 @@ mod tests {
     fn an_empty_history_calibrates_to_defaults() {
         let cal = Calibration::as_of(&History::default(), Date::new(2025, 1, 1).unwrap());
         assert_eq!(cal.model(), DensityModel::Smooth);
-        assert!(cal.share(&DrawFamily::Cec).is_none());
-        assert!(cal.schedule(&DrawFamily::Cec).is_none());
+        assert!(cal.share(&Family::CEC).is_none());
+        assert!(cal.schedule(&Family::CEC).is_none());
         assert!(cal.arrivals_per_week().is_none());
     }
 }

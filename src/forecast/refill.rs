@@ -339,7 +339,7 @@ impl RefillPool {
 
 /// A timestamp as a day number (days since 1970-01-01, with the time of day as a fraction).
 #[must_use]
-pub(crate) fn day_of(t: crate::Timestamp) -> f64 {
+pub(crate) fn day_of(t: crate::time::Timestamp) -> f64 {
     t.as_second() as f64 / DAY
 }
 

@@ -60,15 +60,17 @@ impl RunModel for Simulation {
     }
 }
 
-/// Where a long estimate stands, given to a progress callback after each batch.
+/// Where a long run of simulations stands, given to every progress callback (estimate,
+/// compare, judge) after each batch of runs.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Progress {
     /// Runs done so far.
     pub done: u64,
     /// Runs planned at most.
     pub planned: u64,
-    /// The focal candidate's chance over the horizon so far.
-    pub chance: Interval,
+    /// The chance followed so far, where there is one: the focal candidate's over the
+    /// horizon (estimate), the base candidate's within the window (compare).
+    pub chance: Option<Interval>,
 }
 
 /// Runs many simulations and tallies them.
@@ -169,46 +171,82 @@ impl MonteCarlo {
         mut progress: impl FnMut(&Progress),
     ) -> Tally {
         let batch = self.stop.map_or((self.runs / 20).max(2_000), |s| s.1);
-        let mut total = self.empty(model);
-        let mut done = 0;
-        while done < self.runs {
-            let end = done.saturating_add(batch).min(self.runs);
-            total.add(&self.tally_runs(model, done..end));
-            done = end;
-            let chance = total.chance();
-            progress(&Progress {
-                done,
-                planned: self.runs,
-                chance,
-            });
-            if self.stop.is_some_and(|(hw, _)| chance.half_width() < hw) {
-                break;
-            }
-        }
-        total
+        let probes = self.probes.as_ref();
+        self.fold_runs(
+            model,
+            0..self.runs,
+            batch,
+            &|| (self.empty(model), Vec::new()),
+            &|(tally, scratch), report| tally.record(&report, probes, scratch),
+            &|a, b| a.0.add(&b.0),
+            |(total, _), done| {
+                let chance = total.chance();
+                progress(&Progress {
+                    done,
+                    planned: self.runs,
+                    chance: Some(chance),
+                });
+                self.stop.is_some_and(|(hw, _)| chance.half_width() < hw)
+            },
+        )
+        .0
     }
 
     /// Tallies the runs with indices in `runs`, in parallel: one shard of an estimate, to be
     /// merged with the others ([`Tally::merge`]).
     pub fn tally_runs<M: RunModel>(&self, model: &M, runs: Range<u64>) -> Tally {
         let probes = self.probes.as_ref();
-        runs.into_par_iter()
-            .fold(
-                || (self.empty(model), Vec::new()),
-                |(mut tally, mut scratch), i| {
-                    let report = model.sample(&mut run_rng(self.seed, i));
-                    tally.record(&report, probes, &mut scratch);
-                    (tally, scratch)
-                },
-            )
-            .map(|(tally, _)| tally)
-            .reduce(
-                || self.empty(model),
-                |mut a, b| {
-                    a.add(&b);
+        let len = runs.end.saturating_sub(runs.start).max(1);
+        self.fold_runs(
+            model,
+            runs,
+            len,
+            &|| (self.empty(model), Vec::new()),
+            &|(tally, scratch), report| tally.record(&report, probes, scratch),
+            &|a, b| a.0.add(&b.0),
+            |_, _| false,
+        )
+        .0
+    }
+
+    /// The one Monte Carlo loop behind [`MonteCarlo::estimate`], [`MonteCarlo::compare`] and
+    /// [`MonteCarlo::judge`]: the runs of `runs` in batches of `batch` run indices; inside a
+    /// batch, in parallel, run `i` is sampled from [`run_rng`]`(seed, i)` and folded into a
+    /// per-thread accumulator by `record`; accumulators merge with `merge` (which must be
+    /// exact, so that the result is the same on any number of threads). After each batch
+    /// `after` sees the total and the runs done, and stops the loop by returning `true`.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn fold_runs<M: RunModel, A: Send>(
+        &self,
+        model: &M,
+        runs: Range<u64>,
+        batch: u64,
+        empty: &(dyn Fn() -> A + Sync),
+        record: &(dyn Fn(&mut A, RunReport) + Sync),
+        merge: &(dyn Fn(&mut A, &A) + Sync),
+        mut after: impl FnMut(&A, u64) -> bool,
+    ) -> A {
+        let mut total = empty();
+        let mut done = runs.start;
+        while done < runs.end {
+            let end = done.saturating_add(batch.max(1)).min(runs.end);
+            let part = (done..end)
+                .into_par_iter()
+                .fold(empty, |mut acc, i| {
+                    record(&mut acc, model.sample(&mut run_rng(self.seed, i)));
+                    acc
+                })
+                .reduce(empty, |mut a, b| {
+                    merge(&mut a, &b);
                     a
-                },
-            )
+                });
+            merge(&mut total, &part);
+            done = end;
+            if after(&total, done - runs.start) {
+                break;
+            }
+        }
+        total
     }
 
     /// Run `run` alone, exactly as the estimate ran it.

@@ -1,12 +1,11 @@
 //! Paired comparisons: hypothetical candidates judged on the same simulated rounds.
 
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::interval::Interval;
-use super::{MonteCarlo, RunModel, run_rng};
+use super::{MonteCarlo, RunModel};
 use crate::candidate::Eligibility;
-use crate::draw::DrawRecord;
+use crate::draw::{DrawRecord, Standing};
 use crate::score::CrsScore;
 use crate::time::Timestamp;
 
@@ -100,21 +99,6 @@ impl PairedCounts {
     }
 }
 
-/// Whether round `d` reaches a candidate at `score` who submitted at `submitted`: its
-/// cut-off is below the score, or equal with a tie-break at or after the submission, or the
-/// round ran short of eligible candidates (it then invited all of them).
-pub(crate) fn reaches(d: &DrawRecord, score: u16, submitted: Timestamp) -> bool {
-    if d.is_short() && d.requested > 0 {
-        return true;
-    }
-    match (d.cutoff, d.tie_break) {
-        (Some(cutoff), Some(tie)) => {
-            score > cutoff.get() || (score == cutoff.get() && submitted <= tie)
-        }
-        _ => false,
-    }
-}
-
 /// The first round of `draws` that invites `point`, submitted at `submitted` and valid
 /// `validity`.
 fn first_invitation(
@@ -126,12 +110,23 @@ fn first_invitation(
     draws
         .iter()
         .find(|d| {
-            d.at >= submitted
-                && d.at < expires
-                && d.target.matches(point.eligibility)
-                && reaches(d, point.score.get(), submitted)
+            d.invites(&Standing {
+                eligibility: point.eligibility,
+                score: point.score,
+                submitted_at: submitted,
+                expires,
+            })
         })
         .map(|d| d.at)
+}
+
+/// The last second of day `within_days` of a model's runs: a window counted in days takes
+/// in the rounds of its last day.
+fn window_end<M: RunModel>(model: &M, within_days: u32) -> Timestamp {
+    model
+        .start()
+        .plus_days(i64::from(within_days))
+        .plus_seconds(86_399)
 }
 
 impl MonteCarlo {
@@ -165,12 +160,12 @@ impl MonteCarlo {
         variants: &[Point],
         within_days: u32,
     ) -> Vec<PairedCounts> {
-        self.compare_runs(model, submitted, base, variants, within_days, 0..self.runs)
+        self.compare_with_progress(model, submitted, base, variants, within_days, |_| {})
     }
 
     /// [`MonteCarlo::compare`] in batches of a twentieth of the runs (at least 500), calling
-    /// `progress` with the runs done after each. The counts are the same as `compare`'s:
-    /// run `i` draws from the same stream whatever the batch.
+    /// `progress` after each. The counts are the same as `compare`'s: run `i` draws from the
+    /// same stream whatever the batch.
     pub fn compare_with_progress<M: RunModel>(
         &self,
         model: &M,
@@ -178,43 +173,17 @@ impl MonteCarlo {
         base: Point,
         variants: &[Point],
         within_days: u32,
-        mut progress: impl FnMut(u64),
-    ) -> Vec<PairedCounts> {
-        let batch = (self.runs / 20).max(500);
-        let mut total = vec![PairedCounts::default(); variants.len()];
-        let mut done = 0;
-        while done < self.runs {
-            let end = (done + batch).min(self.runs);
-            let part = self.compare_runs(model, submitted, base, variants, within_days, done..end);
-            for (t, p) in total.iter_mut().zip(&part) {
-                t.add(p);
-            }
-            done = end;
-            progress(done);
-        }
-        total
-    }
-
-    /// The paired counts of the runs with indices in `runs`.
-    fn compare_runs<M: RunModel>(
-        &self,
-        model: &M,
-        submitted: Timestamp,
-        base: Point,
-        variants: &[Point],
-        within_days: u32,
-        runs: std::ops::Range<u64>,
+        mut progress: impl FnMut(&super::Progress),
     ) -> Vec<PairedCounts> {
         let expires = model.profile_validity().after(submitted);
-        let limit = model
-            .start()
-            .plus_days(i64::from(within_days))
-            .plus_seconds(86_399);
-        let seed = self.seed;
+        let limit = window_end(model, within_days);
         let empty = || vec![PairedCounts::default(); variants.len()];
-        runs.into_par_iter()
-            .fold(empty, |mut counts, i| {
-                let report = model.sample(&mut run_rng(seed, i));
+        self.fold_runs(
+            model,
+            0..self.runs,
+            (self.runs / 20).max(500),
+            &empty,
+            &|counts, report| {
                 let invited = |p: Point| {
                     first_invitation(p, submitted, expires, &report.draws)
                         .is_some_and(|t| t <= limit)
@@ -230,14 +199,21 @@ impl MonteCarlo {
                         variant_only: u64::from(x && !b),
                     });
                 }
-                counts
-            })
-            .reduce(empty, |mut a, b| {
-                for (x, y) in a.iter_mut().zip(&b) {
+            },
+            &|a, b| {
+                for (x, y) in a.iter_mut().zip(b) {
                     x.add(y);
                 }
-                a
-            })
+            },
+            |total, done| {
+                progress(&super::Progress {
+                    done,
+                    planned: self.runs,
+                    chance: total.first().map(PairedCounts::base_chance),
+                });
+                false
+            },
+        )
     }
 }
 
@@ -325,55 +301,48 @@ impl MonteCarlo {
         model: &M,
         candidates: &[Judged],
         within_days: u32,
-        mut progress: impl FnMut(u64),
+        mut progress: impl FnMut(&super::Progress),
     ) -> JudgedCounts {
         let validity = model.profile_validity();
-        let limit = model
-            .start()
-            .plus_days(i64::from(within_days))
-            .plus_seconds(86_399);
-        let seed = self.seed;
+        let limit = window_end(model, within_days);
         let empty = || JudgedCounts {
             invited: vec![0; candidates.len()],
             ..JudgedCounts::default()
         };
-        let batch = (self.runs / 20).max(500);
-        let mut total = empty();
-        let mut done = 0;
-        while done < self.runs {
-            let end = (done + batch).min(self.runs);
-            let part = (done..end)
-                .into_par_iter()
-                .fold(empty, |mut counts, i| {
-                    let report = model.sample(&mut run_rng(seed, i));
-                    // Only the rounds within the window can count.
-                    let k = report.draws.partition_point(|d| d.at <= limit);
-                    let draws = &report.draws[..k];
-                    let mut seen: Vec<crate::draw::Target> = Vec::new();
-                    for d in draws {
-                        if !seen.contains(&d.target) {
-                            seen.push(d.target);
-                        }
+        self.fold_runs(
+            model,
+            0..self.runs,
+            (self.runs / 20).max(500),
+            &empty,
+            &|counts, report| {
+                // Only the rounds within the window can count.
+                let k = report.draws.partition_point(|d| d.at <= limit);
+                let draws = &report.draws[..k];
+                let mut seen: Vec<crate::draw::Target> = Vec::new();
+                for d in draws {
+                    if !seen.contains(&d.target) {
+                        seen.push(d.target);
                     }
-                    for t in seen {
-                        *counts.with_round.entry(t).or_insert(0) += 1;
-                    }
-                    for (n, c) in counts.invited.iter_mut().zip(candidates) {
-                        let expires = validity.after(c.submitted);
-                        let invited = first_invitation(c.point, c.submitted, expires, draws);
-                        *n += u64::from(invited.is_some());
-                    }
-                    counts.runs += 1;
-                    counts
-                })
-                .reduce(empty, |mut a, b| {
-                    a.add(&b);
-                    a
+                }
+                for t in seen {
+                    *counts.with_round.entry(t).or_insert(0) += 1;
+                }
+                for (n, c) in counts.invited.iter_mut().zip(candidates) {
+                    let expires = validity.after(c.submitted);
+                    let invited = first_invitation(c.point, c.submitted, expires, draws);
+                    *n += u64::from(invited.is_some());
+                }
+                counts.runs += 1;
+            },
+            &JudgedCounts::add,
+            |_, done| {
+                progress(&super::Progress {
+                    done,
+                    planned: self.runs,
+                    chance: None,
                 });
-            total.add(&part);
-            done = end;
-            progress(done);
-        }
-        total
+                false
+            },
+        )
     }
 }

@@ -63,7 +63,7 @@ impl Probes {
     /// [`ErrorKind::InvalidSimulation`] when `min > max`, there is no profile, or two share a
     /// name.
     pub fn new(profiles: Vec<ProbeProfile>, min: CrsScore, max: CrsScore) -> Result<Self> {
-        let invalid = |expected: &str, found: String| -> crate::Error {
+        let invalid = |expected: &str, found: String| -> crate::error::Error {
             ErrorKind::InvalidSimulation {
                 what: "probes",
                 expected: expected.to_string(),
@@ -145,20 +145,13 @@ impl Probes {
             // Scores at or above `lowest` (as an offset from min) are already invited.
             let mut lowest = n;
             for d in draws {
-                if d.at < profile.submitted_at
-                    || d.at >= expires
-                    || !d.target.matches(profile.eligibility)
-                {
+                let Some(lowest_score) =
+                    d.lowest_invited(profile.eligibility, profile.submitted_at, expires)
+                else {
                     continue;
-                }
-                let threshold = match (d.is_short() && d.requested > 0, d.cutoff, d.tie_break) {
-                    (true, _, _) => 0,
-                    (false, Some(cutoff), Some(tie)) => {
-                        let s = usize::from(cutoff.get()) + usize::from(profile.submitted_at > tie);
-                        s.saturating_sub(usize::from(self.min.get()))
-                    }
-                    _ => continue,
                 };
+                let threshold =
+                    usize::from(lowest_score).saturating_sub(usize::from(self.min.get()));
                 if threshold < lowest {
                     for slot in &mut row[threshold..lowest] {
                         *slot = Some(d.at);

@@ -255,6 +255,19 @@ impl Tally {
         Interval::wilson(k, self.runs)
     }
 
+    /// The chance of a first invitation on days `from` to `to` of the horizon among the runs
+    /// with none before day `from`, and how many runs that is: what a candidate who has not
+    /// been invited by day `from` can expect. With `from` 0 it is [`Tally::chance_within`].
+    #[must_use]
+    pub fn chance_between(&self, from: u32, to: u32) -> (Interval, u64) {
+        let from = (from.min(self.horizon_days)) as usize;
+        let to = (to.min(self.horizon_days) as usize).max(from);
+        let before: u64 = self.focal_first_day[..from].iter().sum();
+        let k: u64 = self.focal_first_day[from..=to].iter().sum();
+        let n = self.runs - before;
+        (Interval::wilson(k, n), n)
+    }
+
     /// The chance over the whole horizon.
     #[must_use]
     pub fn chance(&self) -> Interval {
@@ -302,6 +315,20 @@ impl Tally {
         score: u16,
         weeks_in: u32,
     ) -> Option<Interval> {
+        self.probe_chance_between(profile, score, 0, weeks_in.saturating_mul(7))
+    }
+
+    /// The chance a probe is first invited in the weeks of days `from` to `to` among the runs
+    /// in which it was not invited in an earlier week (probes are counted by week, so the
+    /// condition is on the weeks before the week of `from`).
+    #[must_use]
+    pub fn probe_chance_between(
+        &self,
+        profile: &str,
+        score: u16,
+        from: u32,
+        to: u32,
+    ) -> Option<Interval> {
         let p = self.probe_profiles.iter().position(|n| n == profile)?;
         let offset = usize::from(score.checked_sub(self.probe_min)?);
         if offset >= self.probe_scores {
@@ -309,8 +336,13 @@ impl Tally {
         }
         let w = weeks(self.horizon_days);
         let row = &self.probe_first_week[(p * self.probe_scores + offset) * w..][..w];
-        let last = (weeks_in as usize).min(w - 1);
-        Some(Interval::wilson(row[..=last].iter().sum(), self.runs))
+        let first = (from as usize / 7).min(w - 1);
+        let last = (to as usize / 7).clamp(first, w - 1);
+        let before: u64 = row[..first].iter().sum();
+        Some(Interval::wilson(
+            row[first..=last].iter().sum(),
+            self.runs - before,
+        ))
     }
 
     /// The chance a probe was invited within the horizon.
@@ -407,7 +439,7 @@ struct RawTally {
 }
 
 impl TryFrom<RawTally> for Tally {
-    type Error = crate::Error;
+    type Error = crate::error::Error;
 
     fn try_from(mut r: RawTally) -> Result<Self> {
         let days = r.horizon_days as usize + 1;

@@ -2,6 +2,7 @@
 
 mod select;
 
+pub use rank::RankKey;
 pub use select::Selection;
 
 pub(crate) mod rank;
@@ -18,7 +19,38 @@ use crate::error::{ErrorKind, Result};
 use crate::probability::Probability;
 use crate::score::CrsScore;
 use crate::time::{Period, Timestamp};
-use rank::{RankKey, TieKey};
+use rank::TieKey;
+
+/// What a round did.
+///
+/// When fewer candidates were eligible than the round's size, all of them are invited and
+/// [`DrawOutcome::is_short`] says so. When nobody is invited (size 0, an empty pool, nobody
+/// eligible) there is no cut-off and no tie-break.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[must_use]
+pub struct DrawOutcome {
+    /// The size the round asked for.
+    pub requested: u32,
+    /// How many were invited (at most `requested`).
+    pub invited: u64,
+    /// The lowest score invited.
+    pub cutoff: Option<CrsScore>,
+    /// The submission time of the last candidate invited: candidates at the cut-off who
+    /// submitted at or before it were invited (up to the id order at that very second).
+    pub tie_break: Option<Timestamp>,
+    /// Who was invited, in rank order; a synthetic cohort may be invited in part, and then
+    /// appears with the number taken.
+    pub invitees: Vec<Cohort>,
+}
+
+impl DrawOutcome {
+    /// Whether fewer were eligible than the round's size, so that every eligible candidate
+    /// was invited.
+    #[must_use]
+    pub fn is_short(&self) -> bool {
+        self.invited < u64::from(self.requested)
+    }
+}
 
 /// Candidates who share a score, a submission second, an id and an eligibility: one named
 /// candidate (`count == 1`), or a synthetic group such as a week of arrivals in one score.
@@ -671,7 +703,7 @@ fn for_each_bit(e: Eligibility, mut f: impl FnMut(usize)) {
     }
 }
 
-fn cohort_size(found: u64) -> crate::Error {
+fn cohort_size(found: u64) -> crate::error::Error {
     ErrorKind::InvalidCohortSize {
         max: u32::MAX,
         found,

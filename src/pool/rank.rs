@@ -18,7 +18,8 @@ use crate::time::Timestamp;
 ///
 /// # Example
 /// ```
-/// use eesim::{CandidateId, CrsScore, Eligibility, RankKey};
+/// use eesim::pool::RankKey;
+/// use eesim::{CandidateId, CrsScore, Eligibility};
 ///
 /// let t = "2025-01-01T00:00:00Z".parse()?;
 /// let high = RankKey::new(CrsScore::new(520)?, t, CandidateId(9), Eligibility::none());

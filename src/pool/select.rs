@@ -2,9 +2,10 @@
 
 use std::cmp::Ordering;
 
+use super::DrawOutcome;
 use super::{Bucket, Cohort, Entry, Pool};
 use crate::candidate::Eligibility;
-use crate::draw::{DrawOutcome, DrawRecord, DrawSpec};
+use crate::draw::{DrawRecord, DrawSpec};
 use crate::pool::rank::TieKey;
 use crate::score::CrsScore;
 use crate::time::Timestamp;

@@ -1,20 +1,23 @@
 //! `Scenario`: every assumption about the future, explicit, validated and serialisable.
 
-mod file;
-mod fluid;
+mod calibrate;
+mod check;
+mod read;
+mod record;
 mod run;
+mod write;
 
 use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 
-pub(crate) use run::INACTIVE_AFTER_DAYS;
+pub use crate::forecast::{DrawPlan, Schedule};
 pub use run::{Engine, FocalSpec, ScenarioRun};
 
-use crate::candidate::{Categories, Program};
-use crate::draw::Target;
+use crate::candidate::Categories;
 use crate::error::Result;
-use crate::feed::DensityModel;
+use crate::family::Family;
+use crate::forecast::DensityModel;
 use crate::ita::ResponseModel;
 use crate::probability::Probability;
 
@@ -33,63 +36,6 @@ pub struct Share {
     pub spread: f64,
 }
 
-/// How a family's future rounds are scheduled.
-#[derive(Clone, Debug, PartialEq)]
-pub enum DrawPlan {
-    /// Resampled from a trailing window of real rounds: after the last real round, each gap
-    /// is drawn from `gaps_days` and each size from `sizes` (with replacement).
-    Resample {
-        /// The family's last real round before the scenario's start.
-        last: Date,
-        /// Observed gaps between its rounds, in days (a family seen once gets one gap: the
-        /// length of the window, 182 days).
-        gaps_days: Vec<u32>,
-        /// Observed sizes.
-        sizes: Vec<u32>,
-    },
-    /// An explicit list of rounds, for "what if IRCC does X".
-    Fixed(Vec<(Date, u32)>),
-}
-
-/// How the runs draw each family's future rounds from its plan ([`DrawPlan::Resample`]).
-#[derive(Clone, Debug, PartialEq)]
-pub struct Schedule {
-    /// Later gaps and sizes are drawn with weights halving every this many rounds back (a
-    /// large value draws them evenly).
-    pub half_life_rounds: f64,
-    /// The weight of a "pause" among the family's own gaps the first gap is drawn from, as if
-    /// one more of its gaps had no end: a family silent for longer than most of its gaps is
-    /// then more likely paused than about to hold a round. 0: no pause.
-    pub own_pause: f64,
-    /// The same among every family's gaps pooled, which the first gap is drawn from too
-    /// (mostly once the time elapsed is longer than the family's own gaps).
-    pub pooled_pause: f64,
-    /// The first gap's own gaps are weighted halving every this many gaps back (`None`:
-    /// equally).
-    pub first_half_life_rounds: Option<f64>,
-    /// The chance that a round of a run keeps the size of the family's previous round in the
-    /// run, instead of a new draw (0: every size drawn anew).
-    pub size_persistence: f64,
-    /// Silences still open at the start, in days since each family's last round: added to
-    /// the pooled gaps as gaps at least that long (a family silent for a year says that
-    /// pauses that long happen).
-    pub open_gaps: Vec<u32>,
-}
-
-impl Default for Schedule {
-    /// Weights halving every 4 rounds, no pause.
-    fn default() -> Self {
-        Schedule {
-            half_life_rounds: 4.0,
-            own_pause: 0.0,
-            pooled_pause: 0.0,
-            first_half_life_rounds: None,
-            size_persistence: 0.0,
-            open_gaps: Vec::new(),
-        }
-    }
-}
-
 /// Where the runs start from: a published snapshot, or an explicit list of candidates.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StartPool {
@@ -103,7 +49,7 @@ pub struct StartPool {
     /// candidates. Runs then start from exactly these candidates instead of a synthetic
     /// pool shaped like the snapshot (the fluid engine takes their scores and eligibility,
     /// and ages them like a snapshot's pool; the exact engine keeps every submission time).
-    pub candidates: Option<(String, Vec<crate::Candidate>)>,
+    pub candidates: Option<(String, Vec<crate::candidate::Candidate>)>,
 }
 
 /// Every assumption about the future, as one validated value.
@@ -119,7 +65,7 @@ pub struct StartPool {
 /// use eesim::scenario::Scenario;
 ///
 /// let s = Scenario::default_calibrated()?;
-/// assert!(s.families().any(|f| f == "cec"));
+/// assert!(s.families().any(|f| *f == eesim::Family::CEC));
 /// let again = Scenario::from_toml(&s.to_toml())?;
 /// assert_eq!(again, s);
 /// # Ok::<(), eesim::Error>(())
@@ -130,9 +76,9 @@ pub struct Scenario {
     pub(crate) source: String,
     pub(crate) validity_months: u32,
     pub(crate) pool: StartPool,
-    pub(crate) shares: BTreeMap<String, Share>,
-    pub(crate) families: BTreeMap<String, crate::forecast::FamilyPool>,
-    pub(crate) draws: BTreeMap<String, DrawPlan>,
+    pub(crate) shares: BTreeMap<Family, Share>,
+    pub(crate) families: BTreeMap<Family, crate::forecast::FamilyPool>,
+    pub(crate) draws: BTreeMap<Family, DrawPlan>,
     pub(crate) schedule: Schedule,
     pub(crate) combination: Option<crate::forecast::Combination>,
     pub(crate) arrivals_per_week: [f64; 15],
@@ -143,18 +89,9 @@ pub struct Scenario {
     pub(crate) after_ita: crate::landing::AfterIta,
 }
 
-/// The program and nominee family names; every other family or share name is a category.
-pub(crate) const PROGRAM_FAMILIES: [&str; 5] = ["general", "cec", "fsw", "fst", "pnp"];
-
 /// The withdrawal rate per day of a weekly withdrawal probability.
 pub(crate) fn exit_per_day(weekly: Probability) -> f64 {
     -(1.0 - weekly.get().min(0.999_999)).ln() / 7.0
-}
-
-/// Whether rounds of `family` draw from a pool of its own (nominees and categories), not from
-/// the snapshot's pool of the programs.
-pub(crate) fn needs_pool(family: &str) -> bool {
-    !matches!(family, "general" | "cec" | "fsw" | "fst")
 }
 
 impl Scenario {
@@ -186,30 +123,30 @@ impl Scenario {
 
     /// The share of the pool eligible for a program (`cec`, `fsw`, `fst`) or category.
     #[must_use]
-    pub fn share(&self, name: &str) -> Option<Share> {
-        self.shares.get(name).copied()
+    pub fn share(&self, family: &Family) -> Option<Share> {
+        self.shares.get(family).copied()
     }
 
     /// The refill pool of a family that draws from its own pool (provincial nominees and
     /// every category), if the scenario has one.
     #[must_use]
-    pub fn family_pool(&self, name: &str) -> Option<&crate::forecast::FamilyPool> {
-        self.families.get(name)
+    pub fn family_pool(&self, family: &Family) -> Option<&crate::forecast::FamilyPool> {
+        self.families.get(family)
     }
 
     /// Every family with its own pool, by name.
-    pub fn family_pools(&self) -> impl Iterator<Item = (&str, &crate::forecast::FamilyPool)> {
-        self.families.iter().map(|(n, f)| (n.as_str(), f))
+    pub fn family_pools(&self) -> impl Iterator<Item = (&Family, &crate::forecast::FamilyPool)> {
+        self.families.iter()
     }
 
     /// The families with scheduled rounds.
-    pub fn families(&self) -> impl Iterator<Item = &str> {
-        self.draws.keys().map(String::as_str)
+    pub fn families(&self) -> impl Iterator<Item = &Family> {
+        self.draws.keys()
     }
 
     /// The plan of a family's rounds.
     #[must_use]
-    pub fn plan(&self, family: &str) -> Option<&DrawPlan> {
+    pub fn plan(&self, family: &Family) -> Option<&DrawPlan> {
         self.draws.get(family)
     }
 
@@ -238,9 +175,9 @@ impl Scenario {
     ///
     /// # Errors
     /// As [`Scenario::from_toml`] for an invalid plan (a size of 0, a gap of 0 days, no sizes).
-    pub fn with_plan(mut self, family: &str, plan: DrawPlan) -> Result<Self> {
+    pub fn with_plan(mut self, family: &Family, plan: DrawPlan) -> Result<Self> {
         let path = format!("draws.{family}");
-        let mut problems = Vec::new();
+        let mut c = crate::check::Check::new("scenario");
         let (sizes, gaps): (Vec<u32>, Vec<u32>) = match &plan {
             DrawPlan::Resample {
                 gaps_days, sizes, ..
@@ -248,44 +185,48 @@ impl Scenario {
             DrawPlan::Fixed(rounds) => (rounds.iter().map(|r| r.1).collect(), Vec::new()),
         };
         if matches!(plan, DrawPlan::Resample { .. }) && sizes.is_empty() {
-            problems.push(format!(
-                "{path}.sizes: expected at least one value, found an empty list"
-            ));
+            c.push(
+                &format!("{path}.sizes"),
+                "expected at least one value, found an empty list",
+            );
         }
         for (i, n) in sizes
             .iter()
             .enumerate()
             .filter(|(_, n)| !(1..=100_000).contains(*n))
         {
-            problems.push(format!(
-                "{path}.sizes[{i}]: expected a positive integer, found {n}"
-            ));
+            c.push(
+                &format!("{path}.sizes[{i}]"),
+                format!("expected a positive integer, found {n}"),
+            );
         }
         for (i, g) in gaps
             .iter()
             .enumerate()
             .filter(|(_, g)| !(1..=3650).contains(*g))
         {
-            problems.push(format!(
-                "{path}.gaps_days[{i}]: expected an integer from 1 to 3650, found {g}"
-            ));
+            c.push(
+                &format!("{path}.gaps_days[{i}]"),
+                format!("expected an integer from 1 to 3650, found {g}"),
+            );
         }
-        if needs_pool(family) && !self.families.contains_key(family) {
-            problems.push(format!(
-                "families.{family}: expected the pool of a family that holds rounds, found nothing"
-            ));
+        if family.has_own_pool() && !self.families.contains_key(family) {
+            c.push(
+                &format!("families.{family}"),
+                "expected the pool of a family that holds rounds, found nothing",
+            );
         }
-        if !problems.is_empty() {
-            return Err(crate::ErrorKind::InvalidScenario {
+        if !c.problems.is_empty() {
+            return Err(crate::error::ErrorKind::InvalidScenario {
                 source_name: String::new(),
-                problems,
+                problems: c.problems,
             }
             .into());
         }
-        if !PROGRAM_FAMILIES.contains(&family) {
-            self.categories.register(family)?;
+        if family.is_category() {
+            self.categories.register(family.as_str())?;
         }
-        self.draws.insert(family.to_string(), plan);
+        self.draws.insert(family.clone(), plan);
         Ok(self)
     }
 
@@ -332,40 +273,12 @@ impl Scenario {
         &self.categories
     }
 
-    /// The round target of a family name.
+    /// The target of `family`'s rounds in this scenario ([`Family::target`] with the
+    /// scenario's categories).
     ///
     /// # Errors
     /// [`crate::ErrorKind::UnknownCategory`] for a category the scenario does not know.
-    pub fn target(&self, family: &str) -> Result<Target> {
-        Ok(match family {
-            "general" => Target::All,
-            "cec" => Target::program(Program::Cec),
-            "fsw" => Target::program(Program::Fsw),
-            "fst" => Target::program(Program::Fst),
-            "pnp" => Target::ProvincialNominees,
-            category => Target::Category(self.categories.id(category)?),
-        })
-    }
-
-    /// The family name of a round target (`None` for a target no family has, such as
-    /// several programs at once).
-    #[must_use]
-    pub fn family_of(&self, target: Target) -> Option<String> {
-        match target {
-            Target::All => Some("general".into()),
-            Target::ProvincialNominees => Some("pnp".into()),
-            Target::Category(c) => Some(self.categories.name(c).to_string()),
-            Target::Programs(crate::draw::ProgramSet::ALL) => Some("general".into()),
-            Target::Programs(set) => {
-                let programs: Vec<Program> = Program::ALL
-                    .into_iter()
-                    .filter(|p| set.contains(*p))
-                    .collect();
-                match programs.as_slice() {
-                    [one] => Some(one.name().to_string()),
-                    _ => None,
-                }
-            }
-        }
+    pub fn target(&self, family: &Family) -> Result<crate::draw::Target> {
+        family.target(&self.categories)
     }
 }

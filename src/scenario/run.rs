@@ -7,21 +7,19 @@ use rand_distr::{Distribution, Normal};
 
 use super::{DrawPlan, Scenario};
 use crate::candidate::{Candidate, CandidateId, Categories, Eligibility, Program};
-use crate::draw::{DrawSpec, ProgramSet};
+use crate::draw::DrawSpec;
 use crate::error::{ErrorKind, Result};
-use crate::feed::{RANGES, ScoreDensity};
+use crate::family::{Family, Membership};
+use crate::feed::RANGES;
+use crate::forecast::ScoreDensity;
 use crate::montecarlo::RunModel;
 use crate::pool::{Cohort, Pool};
 use crate::probability::Probability;
 use crate::score::CrsScore;
+use crate::sim::fluid::{FLOOR, FluidFocal, FluidRun, NOMINEE_FROM};
 use crate::sim::{Event, Focal, FocalResponse, RunReport, SimulationBuilder};
 use crate::time::{Period, Timestamp};
 
-/// The lowest score modelled: candidates at 300 or below are left out of the synthetic pool,
-/// since no round in the calibrated schedules reaches them.
-pub(super) const FLOOR: u16 = 301;
-/// The first score of provincial nominees (a nomination adds 600 points).
-pub(super) const NOMINEE_FROM: u16 = 601;
 /// Rounds are held at 14:00 UTC (mid-morning in Ottawa).
 const ROUND_SECOND_OF_DAY: i64 = 14 * 3600;
 
@@ -32,12 +30,8 @@ pub struct FocalSpec {
     pub score: CrsScore,
     /// Later changes of score (a birthday, a new test result), in date order.
     pub changes: Vec<(Date, CrsScore)>,
-    /// The programs the candidate is eligible for.
-    pub programs: ProgramSet,
-    /// Whether the candidate holds a provincial nomination.
-    pub nominee: bool,
-    /// The categories the candidate qualifies for.
-    pub categories: Vec<String>,
+    /// The candidate's programs, categories and nomination.
+    pub membership: Membership,
     /// When the profile was submitted.
     pub submitted_at: Timestamp,
     /// How the candidate answers an invitation.
@@ -45,6 +39,44 @@ pub struct FocalSpec {
 }
 
 impl FocalSpec {
+    /// A candidate at `score` with `membership`, submitted at `submitted_at`, whose score
+    /// does not change and who applies when invited.
+    ///
+    /// # Example
+    /// ```
+    /// use eesim::scenario::FocalSpec;
+    /// use eesim::{CrsScore, FocalResponse, Membership};
+    ///
+    /// let focal = FocalSpec::new(CrsScore::new(505)?, Membership::from_names(["cec"], ["french"])?, "2026-01-22T00:00:00Z".parse()?)
+    ///     .response(FocalResponse::Decline);
+    /// assert_eq!(focal.response, FocalResponse::Decline);
+    /// # Ok::<(), eesim::Error>(())
+    /// ```
+    #[must_use]
+    pub fn new(score: CrsScore, membership: Membership, submitted_at: Timestamp) -> Self {
+        FocalSpec {
+            score,
+            changes: Vec::new(),
+            membership,
+            submitted_at,
+            response: FocalResponse::Apply,
+        }
+    }
+
+    /// The same candidate answering invitations with `response`.
+    #[must_use]
+    pub fn response(mut self, response: FocalResponse) -> Self {
+        self.response = response;
+        self
+    }
+
+    /// The same candidate with later changes of score, in date order.
+    #[must_use]
+    pub fn changes(mut self, changes: Vec<(Date, CrsScore)>) -> Self {
+        self.changes = changes;
+        self
+    }
+
     /// Takes the score from a CRS score path: the score on `start` (the scenario's start
     /// date), and every later change as a change of score, so that a birthday during the wait
     /// really lowers the score in the simulation.
@@ -90,28 +122,28 @@ impl FocalSpec {
 /// round.
 #[derive(Clone, Debug)]
 pub struct ScenarioRun<'a> {
-    pub(super) scenario: &'a Scenario,
-    pub(super) focal: Option<FocalSpec>,
-    pub(super) horizon_days: u32,
+    scenario: &'a Scenario,
+    focal: Option<FocalSpec>,
+    horizon_days: u32,
     arrival_batch_days: u32,
-    pub(super) start: Timestamp,
+    start: Timestamp,
     categories: Categories,
     /// Expected candidates per score in the start pool.
-    pub(super) density: Vec<f64>,
+    density: Vec<f64>,
     /// The families with a pool of their own: the target of their rounds, their eligibility
     /// bit in the exact engine's pool, and their name in the scenario.
-    pub(super) families: Vec<(crate::Target, Eligibility, String)>,
+    families: Vec<(crate::draw::Target, Eligibility, Family)>,
     /// Each family's pool at the start (before its run's level shock) and its level spread,
     /// in the order of `families`: built once, copied per run.
     family_starts: Vec<(crate::forecast::RefillPool, f64)>,
     /// Every family's gaps between rounds, pooled: the first gap's table to shrink toward.
     pooled_gaps: Vec<u32>,
     /// The eligibility bits some round or the focal candidate looks at.
-    pub(super) relevant: u64,
+    relevant: u64,
     /// Whether runs follow the focal candidate's application past the ITA.
     to_landing: bool,
     /// Expected arrivals per week at each score.
-    pub(super) weekly: Vec<f64>,
+    weekly: Vec<f64>,
     engine: Engine,
 }
 
@@ -223,9 +255,7 @@ impl<'a> ScenarioRun<'a> {
                     f.submitted_at.to_string(),
                 ));
             }
-            for c in &f.categories {
-                categories.id(c)?;
-            }
+            f.membership.eligibility(&categories)?;
             for (date, _) in &f.changes {
                 let at = Timestamp::start_of_day(*date);
                 let from = start.max(f.submitted_at);
@@ -240,30 +270,28 @@ impl<'a> ScenarioRun<'a> {
         }
         let mut families = Vec::new();
         for name in scenario.families.keys() {
-            let program = |p: Program| {
+            let (target, bit) = if name.is_nominees() {
                 (
-                    crate::Target::Programs(ProgramSet::EMPTY.with(p)),
-                    Eligibility::none().with_program(p),
-                )
-            };
-            let (target, bit) = if name == "pnp" {
-                (
-                    crate::Target::ProvincialNominees,
+                    crate::draw::Target::ProvincialNominees,
                     Eligibility::none().with_nomination(),
                 )
-            } else if name == "cec" {
-                program(Program::Cec)
-            } else if name == "fsw" {
-                program(Program::Fsw)
-            } else if name == "general" {
+            } else if let Some(p) = name.program() {
+                // A program on the refill dynamics (CEC, FSW).
                 (
-                    crate::Target::Programs(ProgramSet::ALL),
+                    crate::draw::Target::program(p),
+                    Eligibility::none().with_program(p),
+                )
+            } else if *name == Family::GENERAL {
+                // General rounds on the refill dynamics: their cohorts in the exact engine
+                // hold the FST bit, which only general and FST rounds reach.
+                (
+                    crate::draw::Target::Programs(crate::candidate::ProgramSet::ALL),
                     Eligibility::none().with_program(Program::Fst),
                 )
             } else {
-                let id = categories.id(name)?;
+                let id = categories.id(name.as_str())?;
                 (
-                    crate::Target::Category(id),
+                    crate::draw::Target::Category(id),
                     Eligibility::none().with_category(id),
                 )
             };
@@ -284,8 +312,10 @@ impl<'a> ScenarioRun<'a> {
         }
         let mut relevant = 0;
         for p in Program::ALL {
-            if scenario.draws.contains_key(p.name())
-                || focal.as_ref().is_some_and(|f| f.programs.contains(p))
+            if scenario.draws.contains_key(&Family::of_program(p))
+                || focal
+                    .as_ref()
+                    .is_some_and(|f| f.membership.programs().contains(p))
             {
                 relevant |= Eligibility::none().with_program(p).bits();
             }
@@ -371,17 +401,7 @@ impl<'a> ScenarioRun<'a> {
         let Some(f) = &self.focal else {
             return Ok(None);
         };
-        let mut e = Program::ALL
-            .into_iter()
-            .filter(|p| f.programs.contains(*p))
-            .fold(Eligibility::none(), Eligibility::with_program);
-        if f.nominee {
-            e = e.with_nomination();
-        }
-        for c in &f.categories {
-            e = e.with_category(self.categories.id(c)?);
-        }
-        Ok(Some(e))
+        Ok(Some(f.membership.eligibility(&self.categories)?))
     }
 
     /// The program classes of one run's snapshot pool, with their weights in the start pool
@@ -389,15 +409,15 @@ impl<'a> ScenarioRun<'a> {
     /// CEC only, FSW only, both, and neither (FST). Categories and nominees have pools of
     /// their own ([`ScenarioRun::family_pools`]). Classes that no round or focal candidate
     /// tells apart are merged: it keeps the pool small without changing any round.
-    pub(super) fn classes(&self, rng: &mut ChaCha8Rng) -> Vec<(Eligibility, f64, f64)> {
-        let share = |name: &str, rng: &mut ChaCha8Rng| {
-            self.scenario.shares.get(name).map_or(0.0, |s| {
+    fn classes(&self, rng: &mut ChaCha8Rng) -> Vec<(Eligibility, f64, f64)> {
+        let share = |family: &Family, rng: &mut ChaCha8Rng| {
+            self.scenario.shares.get(family).map_or(0.0, |s| {
                 let x = Normal::new(s.mean, s.spread.max(1e-12)).map_or(s.mean, |n| n.sample(rng));
                 x.clamp(0.0005, 1.0)
             })
         };
-        let cec = share("cec", rng);
-        let fsw = share("fsw", rng);
+        let cec = share(&Family::CEC, rng);
+        let fsw = share(&Family::FSW, rng);
         let both = (cec + fsw - 1.0).max(0.0);
         let programs = [
             (Eligibility::none().with_program(Program::Cec), cec - both),
@@ -437,44 +457,10 @@ impl<'a> ScenarioRun<'a> {
         out
     }
 
-    /// The exact engine's program classes when programs draw from refill pools of their own:
-    /// those candidates are the refill pool's cohorts (with the program's bit), so the
-    /// snapshot's classes lose that program's bit, and a class left with none is dropped.
-    fn without_refill_programs(
-        &self,
-        classes: Vec<(Eligibility, f64, f64)>,
-    ) -> Vec<(Eligibility, f64, f64)> {
-        let mut strip = 0_u64;
-        for (target, bit, _) in &self.families {
-            if matches!(target, crate::Target::Programs(s) if *s != ProgramSet::ALL) {
-                strip |= bit.bits();
-            }
-        }
-        if strip == 0 {
-            return classes;
-        }
-        let mut out: Vec<(Eligibility, f64, f64)> = Vec::new();
-        for (e, a, b) in classes {
-            let bits = e.bits() & !strip;
-            if bits == 0 {
-                continue;
-            }
-            let e = Eligibility::from_bits(bits);
-            match out.iter_mut().find(|c| c.0 == e) {
-                Some(c) => {
-                    c.1 += a;
-                    c.2 += b;
-                }
-                None => out.push((e, a, b)),
-            }
-        }
-        out
-    }
-
     /// The pools of the families with a pool of their own at the start of one run, each with
     /// its own level shock `exp(level_spread * z)` (`z` at most 4, the margin of the size
     /// guard in `ScenarioRun::new`), in the order of [`ScenarioRun::families`].
-    pub(super) fn family_pools(&self, rng: &mut ChaCha8Rng) -> Vec<crate::forecast::RefillPool> {
+    fn family_pools(&self, rng: &mut ChaCha8Rng) -> Vec<crate::forecast::RefillPool> {
         self.family_starts
             .iter()
             .map(|(pool, spread)| {
@@ -484,25 +470,6 @@ impl<'a> ScenarioRun<'a> {
                 pool
             })
             .collect()
-    }
-
-    /// The family pools a round of `target` empties besides its own: a general round empties
-    /// the pools of the programs on the refill dynamics down to its cut-off.
-    pub(super) fn also_emptied_by(&self, target: crate::Target) -> Vec<usize> {
-        if target != crate::Target::Programs(ProgramSet::ALL) {
-            return Vec::new();
-        }
-        self.families
-            .iter()
-            .enumerate()
-            .filter(|(_, f)| matches!(f.0, crate::Target::Programs(s) if s != ProgramSet::ALL))
-            .map(|(k, _)| k)
-            .collect()
-    }
-
-    /// Which family pool a round draws from, if any.
-    pub(super) fn family_of_round(&self, target: crate::Target) -> Option<usize> {
-        self.families.iter().position(|f| f.0 == target)
     }
 }
 
@@ -564,7 +531,7 @@ impl RunModel for ScenarioRun<'_> {
         // An explicit candidate list keeps each candidate's own submission time, which only
         // the exact engine follows.
         let mut report = match (self.engine, self.scenario.pool.candidates.is_some()) {
-            (Engine::Fluid, false) => super::fluid::sample(self, rng),
+            (Engine::Fluid, false) => self.sample_fluid(rng),
             _ => self.sample_exact(rng),
         };
         // The stages after the ITA touch no pool, so they are drawn once the run is over.
@@ -582,7 +549,7 @@ impl RunModel for ScenarioRun<'_> {
 impl ScenarioRun<'_> {
     /// The end of a run: the last second of its last day, so that "within 90 days" takes in
     /// the rounds of day 90, as the tallies count days.
-    pub(super) fn end(&self) -> Timestamp {
+    fn end(&self) -> Timestamp {
         self.start
             .plus_days(i64::from(self.horizon_days) + 1)
             .plus_seconds(-1)
@@ -591,17 +558,25 @@ impl ScenarioRun<'_> {
     /// The rounds of one run, every family's, in family order then time: from the day after
     /// the scenario's date (it knows nothing dated on or after it, and a round that day has
     /// already happened or not) to the end of its last day.
-    pub(super) fn rounds_of_run(&self, rng: &mut ChaCha8Rng) -> Vec<DrawSpec> {
+    fn rounds_of_run(&self, rng: &mut ChaCha8Rng) -> Vec<DrawSpec> {
         let sc = self.scenario;
         let end = self.end();
         let first_day = self.start.plus_days(1);
         let mut out = Vec::new();
         for (family, plan) in &sc.draws {
-            let Some(target) = self.round_target(family) else {
+            // An all-program round draws from the programs' pool; the families with a pool of
+            // their own are not in it (their candidates are, as program candidates).
+            let Ok(target) = family.target(&self.categories) else {
                 continue;
             };
-            for (date, size) in rounds(plan, self.start, end, &self.pooled_gaps, &sc.schedule, rng)
-            {
+            for (date, size) in crate::forecast::rounds_of_plan(
+                plan,
+                self.start,
+                end,
+                &self.pooled_gaps,
+                &sc.schedule,
+                rng,
+            ) {
                 let at = Timestamp::start_of_day(date).plus_seconds(ROUND_SECOND_OF_DAY);
                 if at >= first_day && at <= end {
                     out.push(DrawSpec::new(at, target, size));
@@ -611,54 +586,38 @@ impl ScenarioRun<'_> {
         out
     }
 
-    /// The target of a family's rounds in a run.
-    fn round_target(&self, family: &str) -> Option<crate::Target> {
-        match self.scenario.target(family) {
-            Ok(crate::Target::Category(_)) => {
-                self.categories.id(family).ok().map(crate::Target::Category)
-            }
-            // An all-program round draws from the programs' pool; the families with a pool
-            // of their own are not in it (their candidates are, as program candidates).
-            Ok(crate::Target::All) => Some(crate::Target::Programs(ProgramSet::ALL)),
-            Ok(other) => Some(other),
-            Err(_) => None,
-        }
-    }
-
     /// This run's cut-offs of the families whose rounds follow their previous cut-off (the
     /// scenario's [`crate::forecast::Combination`]), by the target of their rounds; empty
     /// without a combination (and then no random number is drawn).
-    pub(super) fn combined_cutoffs(&self, rng: &mut ChaCha8Rng) -> Vec<(crate::Target, u16)> {
+    fn combined_cutoffs(&self, rng: &mut ChaCha8Rng) -> Vec<(crate::draw::Target, u16)> {
         let Some(comb) = &self.scenario.combination else {
             return Vec::new();
         };
         comb.draw(rng)
             .into_iter()
-            .filter_map(|(name, fixed)| Some((self.round_target(name)?, fixed?)))
+            .filter_map(|(family, fixed)| Some((family.target(&self.categories).ok()?, fixed?)))
             .collect()
     }
 
     /// A family that follows its previous cut-off in this run and has no round within the
     /// combination's `round_within_days` gets one, on a day drawn evenly in that span, of
-    /// its plan's latest size: the previous-cut-off rule expects a round. Whether one was
-    /// added.
-    pub(super) fn rule_rounds(
+    /// its plan's latest size: the previous-cut-off rule expects a round.
+    fn rule_rounds(
         &self,
-        combined: &[(crate::Target, u16)],
+        combined: &[(crate::draw::Target, u16)],
         rounds: &mut Vec<DrawSpec>,
         rng: &mut ChaCha8Rng,
-    ) -> bool {
+    ) {
         let Some(days) = self
             .scenario
             .combination
             .as_ref()
             .and_then(|c| c.round_within_days)
         else {
-            return false;
+            return;
         };
         let days = days.min(self.horizon_days).max(1);
         let by = self.start.plus_days(i64::from(days) + 1);
-        let mut added = false;
         for &(target, _) in combined {
             if rounds.iter().any(|r| r.target == target && r.at < by) {
                 continue;
@@ -667,7 +626,7 @@ impl ScenarioRun<'_> {
                 .scenario
                 .draws
                 .iter()
-                .find(|(name, _)| self.round_target(name) == Some(target))
+                .find(|(family, _)| family.target(&self.categories).ok() == Some(target))
                 .and_then(|(_, plan)| match plan {
                     DrawPlan::Resample { sizes, .. } => sizes.last().copied(),
                     DrawPlan::Fixed(list) => list.last().map(|r| r.1),
@@ -676,21 +635,102 @@ impl ScenarioRun<'_> {
                 continue;
             };
             let day = rng.random_range(1..=i64::from(days));
-            let at = Timestamp::start_of_day(self.scenario.as_of)
-                .plus_days(day)
-                .plus_seconds(ROUND_SECOND_OF_DAY);
+            let at = self.start.plus_days(day).plus_seconds(ROUND_SECOND_OF_DAY);
             rounds.push(DrawSpec::new(at, target, size));
-            added = true;
         }
-        added
+    }
+
+    /// The exact engine's program classes when programs draw from refill pools of their own:
+    /// those candidates are the refill pool's cohorts (with the program's bit), so the
+    /// snapshot's classes lose that program's bit, and a class left with none is dropped.
+    fn without_refill_programs(
+        &self,
+        classes: Vec<(Eligibility, f64, f64)>,
+    ) -> Vec<(Eligibility, f64, f64)> {
+        let mut strip = 0_u64;
+        for (target, bit, _) in &self.families {
+            if matches!(target, crate::draw::Target::Programs(s) if *s != crate::candidate::ProgramSet::ALL)
+            {
+                strip |= bit.bits();
+            }
+        }
+        if strip == 0 {
+            return classes;
+        }
+        let mut out: Vec<(Eligibility, f64, f64)> = Vec::new();
+        for (e, a, b) in classes {
+            let bits = e.bits() & !strip;
+            if bits == 0 {
+                continue;
+            }
+            let e = Eligibility::from_bits(bits);
+            match out.iter_mut().find(|c| c.0 == e) {
+                Some(c) => {
+                    c.1 += a;
+                    c.2 += b;
+                }
+                None => out.push((e, a, b)),
+            }
+        }
+        out
     }
 
     /// This run's multiplier of the arrival rate, at most four spreads above 1 (the margin
     /// `ScenarioRun::new`'s size guard allows, so that no run passes it).
-    pub(super) fn arrival_rate(&self, rng: &mut ChaCha8Rng) -> f64 {
+    fn arrival_rate(&self, rng: &mut ChaCha8Rng) -> f64 {
         let z = Normal::new(0.0, 1.0).map_or(0.0, |n| n.sample(rng));
         let spread = self.scenario.arrival_spread;
         (1.0 + spread * z).max(0.0).min(1.0 + 4.0 * spread)
+    }
+
+    /// One run through the fluid engine: this run's parameters drawn (in this order: the
+    /// program classes, the arrival rate, the family pools, the rounds, the combination's
+    /// choices and the rounds its runs hold), then the engine run.
+    fn sample_fluid(&self, rng: &mut ChaCha8Rng) -> RunReport {
+        let sc = self.scenario;
+        let classes = self.classes(rng);
+        let arrival_rate = self.arrival_rate(rng);
+        let families = self
+            .families
+            .iter()
+            .map(|f| f.0)
+            .zip(self.family_pools(rng))
+            .collect();
+        let mut rounds = self.rounds_of_run(rng);
+        let combined = self.combined_cutoffs(rng);
+        self.rule_rounds(&combined, &mut rounds, rng);
+        let focal = match (&self.focal, self.focal_eligibility()) {
+            (Some(f), Ok(Some(eligibility))) => Some(FluidFocal {
+                score: f.score,
+                changes: f
+                    .changes
+                    .iter()
+                    .map(|(d, s)| (Timestamp::start_of_day(*d), *s))
+                    .collect(),
+                eligibility,
+                submitted_at: f.submitted_at,
+                response: f.response,
+            }),
+            _ => None,
+        };
+        crate::sim::fluid::run(
+            FluidRun {
+                start: self.start,
+                end: self.end(),
+                validity: Period::months(sc.validity_months).unwrap_or(Period::TWELVE_MONTHS),
+                classes,
+                density: &self.density,
+                weekly: &self.weekly,
+                arrival_rate,
+                families,
+                rounds,
+                combined,
+                withdrawal_per_week: sc.withdrawal_per_week.get(),
+                responses: sc.responses,
+                focal,
+            },
+            rng,
+        )
     }
 
     /// One run through the exact pool.
@@ -738,7 +778,7 @@ impl ScenarioRun<'_> {
         for (k, fam) in families.iter().enumerate() {
             // An explicit candidate list is the programs' whole pool.
             if sc.pool.candidates.is_some()
-                && matches!(self.families[k].0, crate::Target::Programs(_))
+                && matches!(self.families[k].0, crate::draw::Target::Programs(_))
             {
                 continue;
             }
@@ -894,150 +934,3 @@ fn family_cohorts(
 
 /// The exact engine slices a family's pool and arrivals by this many days of submission.
 const FAMILY_SLICE_DAYS: f64 = 7.0;
-
-/// A family silent this many days at the start holds no round in a run.
-pub(crate) const INACTIVE_AFTER_DAYS: i64 = 365;
-/// The first gap comes from the family's own gaps with weight `n / (n + SHRINK)`, `n` being
-/// how many of them are longer than the time already elapsed, else from the gaps of every
-/// family pooled.
-const SHRINK: f64 = 2.0;
-
-/// One of `v` (oldest first) with weights halving every `half_life` back.
-fn pick_recent(v: &[u32], half_life: f64, rng: &mut ChaCha8Rng) -> u32 {
-    let n = v.len();
-    let w = |i: usize| 0.5_f64.powf((n - 1 - i) as f64 / half_life);
-    let total: f64 = (0..n).map(w).sum();
-    let mut u = rng.random::<f64>() * total;
-    for (i, x) in v.iter().enumerate() {
-        u -= w(i);
-        if u <= 0.0 {
-            return *x;
-        }
-    }
-    v[n - 1]
-}
-
-/// The rounds of one family in a run: after its last real round, or fixed.
-///
-/// The first gap is drawn among the gaps longer than the time already elapsed since the
-/// family's last round (its own, shrunk toward every family's pooled), so that a family in a
-/// pause is less likely to hold a round soon than its mean gap says; later gaps and sizes come
-/// from its recent rounds with recency weights; a family silent for a year holds none.
-fn rounds(
-    plan: &DrawPlan,
-    start: Timestamp,
-    end: Timestamp,
-    pooled_gaps: &[u32],
-    schedule: &super::Schedule,
-    rng: &mut ChaCha8Rng,
-) -> Vec<(Date, u32)> {
-    match plan {
-        DrawPlan::Fixed(list) => list.clone(),
-        DrawPlan::Resample {
-            last,
-            gaps_days,
-            sizes,
-        } => {
-            let mut out = Vec::new();
-            if gaps_days.is_empty() || sizes.is_empty() {
-                return out;
-            }
-            let last_at = Timestamp::start_of_day(*last);
-            let elapsed = (start.as_second() - last_at.as_second()).div_euclid(86_400);
-            if elapsed > INACTIVE_AFTER_DAYS {
-                return out;
-            }
-            let longer = |v: &[u32]| -> Vec<u32> {
-                v.iter()
-                    .copied()
-                    .filter(|g| i64::from(*g) > elapsed)
-                    .collect()
-            };
-            let pooled = longer(pooled_gaps);
-            // The family's own gaps longer than the time elapsed, with their weights: equal,
-            // or halving every `first_half_life_rounds` gaps back.
-            let n_own = gaps_days.len();
-            let weight = |i: usize| {
-                schedule
-                    .first_half_life_rounds
-                    .map_or(1.0, |h| 0.5_f64.powf((n_own - 1 - i) as f64 / h))
-            };
-            let own: Vec<(u32, f64)> = gaps_days
-                .iter()
-                .enumerate()
-                .filter(|(_, g)| i64::from(**g) > elapsed)
-                .map(|(i, g)| (*g, weight(i)))
-                .collect();
-            let all_weight: f64 = (0..n_own).map(weight).sum();
-            let own_weight: f64 = own.iter().map(|g| g.1).sum();
-            // A pause counts as one gap of the mean weight.
-            let own_pause = schedule.own_pause * all_weight / n_own.max(1) as f64;
-            // Silences still open at the calibration, longer than this one: pauses that long
-            // happen, and how they end is not known yet.
-            let open = schedule
-                .open_gaps
-                .iter()
-                .filter(|g| i64::from(**g) > elapsed)
-                .count() as f64;
-            // The gap's distribution is the family's own gaps (weight n / (n + SHRINK)) mixed
-            // with every family's (weight SHRINK / (n + SHRINK)); given that it is longer than
-            // the time elapsed, each part keeps its share of the gaps that long. A pause (a
-            // gap that never ends, with the schedule's weight in each list, and the open
-            // silences in the pooled one) outlasts any time.
-            let n = n_own as f64;
-            let a =
-                n / (n + SHRINK) * (own_weight + own_pause) / (all_weight.max(1e-300) + own_pause);
-            let pooled_pause = schedule.pooled_pause + open;
-            let all_pooled = (pooled_gaps.len() + schedule.open_gaps.len()).max(1) as f64;
-            let b = SHRINK / (n + SHRINK) * (pooled.len() as f64 + pooled_pause)
-                / (all_pooled + pooled_pause);
-            if a + b <= 0.0 {
-                // Longer than every gap seen anywhere: paused until a round says otherwise.
-                return out;
-            }
-            let first = if rng.random::<f64>() * (a + b) < a {
-                if schedule.first_half_life_rounds.is_none() && own_pause <= 0.0 {
-                    own[rng.random_range(0..own.len())].0
-                } else {
-                    let mut x = rng.random::<f64>() * (own_weight + own_pause);
-                    match own.iter().find(|g| {
-                        x -= g.1;
-                        x < 0.0
-                    }) {
-                        Some(g) => g.0,
-                        // The pause: no round in this run.
-                        None => return out,
-                    }
-                }
-            } else if pooled_pause > 0.0 {
-                let x = rng.random::<f64>() * (pooled.len() as f64 + pooled_pause);
-                match pooled.get(x as usize) {
-                    Some(g) => *g,
-                    // The pause: no round in this run.
-                    None => return out,
-                }
-            } else {
-                pooled[rng.random_range(0..pooled.len())]
-            };
-            let half = schedule.half_life_rounds;
-            let mut at = last_at.plus_days(i64::from(first));
-            let mut size: Option<u32> = None;
-            while at <= end {
-                if at >= start {
-                    // A round keeps the run's previous size with the schedule's persistence.
-                    let keep = schedule.size_persistence > 0.0
-                        && size.is_some()
-                        && rng.random::<f64>() < schedule.size_persistence;
-                    let n = match size {
-                        Some(n) if keep => n,
-                        _ => pick_recent(sizes, half, rng),
-                    };
-                    size = Some(n);
-                    out.push((at.date(), n));
-                }
-                at = at.plus_days(i64::from(pick_recent(gaps_days, half, rng)));
-            }
-            out
-        }
-    }
-}

@@ -1,5 +1,6 @@
 //! One simulation run: a clock advanced through events, tracking one focal candidate.
 
+pub(crate) mod fluid;
 mod report;
 mod run;
 
@@ -331,5 +332,43 @@ impl Simulation {
     #[must_use]
     pub fn events(&self) -> &[Event] {
         &self.events
+    }
+}
+
+impl Event {
+    /// The changes after the start as simulation events, each at UTC midnight
+    /// ([`Timestamp::start_of_day`]) of its date. The starting score is the focal
+    /// candidate's score at submission, so it is not an event.
+    ///
+    /// # Example
+    /// ```
+    /// use eesim::Event;
+    /// use eesim::crs::{Profile, ScorePlan};
+    /// use jiff::civil::date;
+    ///
+    /// let profile = Profile::from_toml(r#"
+    ///     assessed_on = "2026-03-01"
+    ///     birth_date = "1996-03-10"
+    ///     education = "bachelors"
+    ///     first_language = { test = "clb", listening = 9, reading = 9, writing = 9, speaking = 9 }
+    /// "#)?;
+    /// let path = ScorePlan::new(profile)?.path(date(2026, 12, 31))?;
+    /// let events = Event::score_changes(&path);
+    /// // 110 + 120 + 124 + (a) 25 = 379 at the start; 105 from the 30th birthday: 374.
+    /// assert_eq!(events.len(), 1);
+    /// let Event::ScoreChange { at, score } = events[0] else { unreachable!() };
+    /// assert_eq!((at.to_string(), score.get()), ("2026-03-10T00:00:00Z".to_string(), 374));
+    /// # Ok::<(), eesim::Error>(())
+    /// ```
+    #[must_use]
+    pub fn score_changes(path: &crate::crs::ScorePath) -> Vec<Event> {
+        path.points()
+            .iter()
+            .skip(1)
+            .map(|(d, score)| Event::ScoreChange {
+                at: Timestamp::start_of_day(*d),
+                score: *score,
+            })
+            .collect()
     }
 }

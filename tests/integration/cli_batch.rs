@@ -7,6 +7,7 @@ fn eesim(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_eesim"))
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("EESIM_TODAY", "2026-02-21")
         .env(
             "EESIM_CACHE_DIR",
             std::env::temp_dir().join(format!("eesim-batch-no-cache-{}", std::process::id())),

@@ -14,6 +14,8 @@ fn eesim_env(args: &[&str], env: &[(&str, &str)]) -> Output {
         "EESIM_CACHE_DIR",
         std::env::temp_dir().join(format!("eesim-conventions-no-cache-{}", std::process::id())),
     );
+    // The embedded scenario's date unless a test says otherwise: windows start on it.
+    c.env("EESIM_TODAY", "2026-02-21");
     for (k, v) in env {
         c.env(k, v);
     }
@@ -65,7 +67,7 @@ fn err_every_argument_says_what_it_expected_and_found() {
     );
     assert_eq!(
         refused(&["chance", "--runs", "0"]),
-        "error: --runs: expected a whole number of runs of at least 1, found 0"
+        "error: --runs: expected a whole number of runs from 1 to 10000000, found 0"
     );
     assert_eq!(
         refused(&["chance", "--submitted", "2026-11-15T10:00:00Z"]),
@@ -437,7 +439,7 @@ fn err_output_paths_are_checked_before_the_run() {
         vec![
             "chance",
             "--runs",
-            "100000000",
+            "10000000",
             "--plot",
             "/nonexistent/x.svg",
         ],

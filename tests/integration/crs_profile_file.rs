@@ -124,7 +124,11 @@ fn err_profile_reports_every_problem_with_its_path() {
         "sibling_in_canada: expected true or false, found \"yes\"",
         "job_offer: expected one of none, other_teer_0_to_3, teer_0_major_group_00, found \"ceo\"",
     ];
-    assert_eq!(problems.as_slice(), expected.as_slice());
+    let got: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    assert_eq!(got, expected);
+    // The key path is data, not only text.
+    assert_eq!(problems[1].path, "assessed_on");
+    assert_eq!(problems[6].path, "first_language.reading");
     assert!(
         e.to_string()
             .starts_with("CRS profile: 11 problems: nmae: expected one of the fields")
@@ -315,7 +319,7 @@ proptest::proptest! {
                     panic!("{e:?}")
                 };
                 // `spouse` problems can surface as `partner` ones (a partner is then required).
-                let ok = |p: &String| p.starts_with(field) || (field == "spouse" && p.starts_with("partner"));
+                let ok = |p: &eesim::Problem| p.path.starts_with(field) || (field == "spouse" && p.path.starts_with("partner"));
                 proptest::prop_assert!(problems.iter().all(ok), "{field}: {problems:?}");
             }
         }

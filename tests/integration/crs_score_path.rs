@@ -127,7 +127,7 @@ fn ts(d: Date) -> Timestamp {
 #[test]
 fn a_birthday_during_the_wait_lowers_the_score_in_the_simulation() {
     let path = plan().path(date(2025, 12, 31)).unwrap();
-    let events = path.to_score_changes();
+    let events = eesim::Event::score_changes(&path);
     assert_eq!(
         events,
         [
@@ -177,7 +177,7 @@ fn a_birthday_during_the_wait_lowers_the_score_in_the_simulation() {
                 score: CrsScore::new(432).unwrap(),
             });
         if with_path {
-            b = b.events(path.to_score_changes());
+            b = b.events(eesim::Event::score_changes(&path));
         }
         b.build().unwrap()
     };

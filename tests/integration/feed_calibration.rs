@@ -1,7 +1,9 @@
 //! Calibration as of a date: hand-checked values, and no look-ahead (later rounds change
 //! nothing).
 
-use eesim::feed::{Calibration, DensityModel, DrawFamily, FeedReader, History};
+use eesim::Family;
+use eesim::feed::{FeedReader, History};
+use eesim::forecast::{Calibration, DensityModel};
 use jiff::civil::Date;
 
 use crate::feed_reader::fixture;
@@ -31,18 +33,18 @@ fn calibration_by_hand() {
     assert_eq!(cal.model(), DensityModel::Smooth);
     // CEC: round 1, 1500 / A(901) = 0.5; round 2 (after round 1 halved 901+),
     // 600 / (A(945) / 2) with A(945) = 6000 (1 - G(344/600)) = 2365.6.
-    let cec = cal.share(&DrawFamily::Cec).unwrap();
+    let cec = cal.share(&Family::CEC).unwrap();
     let a945 = 6000.0 * (1.0 - (3.0 * 0.5733f64.powi(2) - 2.0 * 0.5733f64.powi(3)));
     let second = 600.0 / (a945 / 2.0);
     assert_eq!(cec.rounds, 2);
     assert!((cec.mean - (0.5 + second) / 2.0).abs() < 2e-3, "{cec:?}");
     // Schedules over the trailing 182 days.
-    let s = cal.schedule(&DrawFamily::Cec).unwrap();
+    let s = cal.schedule(&Family::CEC).unwrap();
     assert_eq!(
         (s.gaps_days.clone(), s.sizes.clone()),
         (vec![1], vec![1500, 600])
     );
-    let g = cal.schedule(&DrawFamily::General).unwrap();
+    let g = cal.schedule(&Family::GENERAL).unwrap();
     assert_eq!(
         (g.gaps_days.clone(), g.sizes.clone()),
         (vec![19], vec![500, 300])
@@ -93,6 +95,6 @@ fn later_rounds_of_the_shared_feed_do_not_change_an_earlier_calibration() {
         let a = Calibration::as_of(&full, as_of);
         assert_eq!(a, Calibration::as_of(&cut, as_of));
         assert!(matches!(a.model(), DensityModel::Decay { .. }));
-        assert!(a.share(&DrawFamily::French).is_some());
+        assert!(a.share(&Family::FRENCH).is_some());
     }
 }

@@ -1,7 +1,8 @@
 //! The lenient and strict feed reader on hand-written fixtures: every shape, every breakage.
 
 use eesim::ErrorKind;
-use eesim::feed::{DrawFamily, FeedReader, WarningKind};
+use eesim::Family;
+use eesim::feed::{FeedReader, WarningKind};
 
 pub(crate) fn fixture(name: &str) -> String {
     format!("{}/tests/data/feed/{name}", env!("CARGO_MANIFEST_DIR"))
@@ -78,7 +79,7 @@ fn families_numbers_and_snapshots() {
     let (history, _) = FeedReader::new().read_path(fixture("shapes.json")).unwrap();
     let d = &history.draws()[13];
     assert_eq!(d.number().to_string(), "398");
-    assert_eq!(d.family(), &DrawFamily::Healthcare);
+    assert_eq!(d.family(), &Family::HEALTHCARE);
     assert_eq!((d.size(), d.cutoff().get()), (4_000, 467));
     // Rounds 398 and 399 published the same counts but on different dates: two snapshots.
     // Rounds with all-zero distributions (1, 82, 91a, 91b, 208, 210) have none.

@@ -5,7 +5,9 @@
 //! the candidates at or above score `s` number `A(s) = 6000 (1 - G(t))` with
 //! `G(t) = 3t^2 - 2t^3` and `t = (s - 601) / 600`. The flat density is 10 per point.
 
-use eesim::feed::{DrawFamily, ErrorStats, FeedReader, Replay};
+use eesim::Family;
+use eesim::feed::FeedReader;
+use eesim::forecast::{ErrorStats, Replay};
 
 use crate::feed_reader::fixture;
 
@@ -56,7 +58,7 @@ fn nowcasts_match_the_hand_computation() {
         .map(|&(d, a, p, f, prev)| (d.to_string(), a, p, f, prev))
         .collect();
     assert_eq!(got, want);
-    assert_eq!(replay.nowcasts()[3].family, DrawFamily::Pnp);
+    assert_eq!(replay.nowcasts()[3].family, Family::PNP);
 }
 
 #[test]

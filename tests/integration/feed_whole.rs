@@ -54,12 +54,13 @@ fn strict_mode_reads_the_shared_feed_too() {
 
 #[test]
 fn replay_of_the_shared_feed_meets_the_targets() {
-    use eesim::feed::{DrawFamily, ErrorStats, Replay};
+    use eesim::Family;
+    use eesim::forecast::{ErrorStats, Replay};
     let Some((history, _)) = shared_feed() else {
         return;
     };
     let replay = Replay::run(&history);
-    let stats = |keep: &dyn Fn(&eesim::feed::Nowcast) -> bool| {
+    let stats = |keep: &dyn Fn(&eesim::forecast::Nowcast) -> bool| {
         ErrorStats::of(
             replay
                 .nowcasts()
@@ -69,8 +70,8 @@ fn replay_of_the_shared_feed_meets_the_targets() {
         )
         .unwrap()
     };
-    let general = stats(&|n| n.family == DrawFamily::General);
-    let cec_2025 = stats(&|n| n.family == DrawFamily::Cec && n.date.year() >= 2025);
+    let general = stats(&|n| n.family == Family::GENERAL);
+    let cec_2025 = stats(&|n| n.family == Family::CEC && n.date.year() >= 2025);
     eprintln!("general {general:?}\ncec 2025+ {cec_2025:?}");
     assert_eq!(replay.nowcasts().len(), 181);
     assert_eq!(general.count, 37);
@@ -80,7 +81,7 @@ fn replay_of_the_shared_feed_meets_the_targets() {
 
 #[test]
 fn density_study_of_the_shared_feed() {
-    use eesim::feed::DensityStudy;
+    use eesim::forecast::DensityStudy;
     let Some((history, _)) = shared_feed() else {
         return;
     };

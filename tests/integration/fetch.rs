@@ -9,7 +9,9 @@ use std::process::{Command, Output};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use eesim::cache::{FEED_FILE, FeedCache, META_FILE, PREVIOUS_FILE, Validators};
+use eesim::cache::{
+    FEED_FILE, FeedCache, FeedInstall, LOCK_FILE, META_FILE, PREVIOUS_FILE, Validators,
+};
 use proptest::prelude::*;
 
 use crate::feed_reader::fixture;
@@ -38,7 +40,7 @@ impl Reply {
         }
     }
 
-    fn status(status: &'static str, body: &str) -> Reply {
+    pub(crate) fn status(status: &'static str, body: &str) -> Reply {
         Reply::Http {
             status,
             headers: vec![("Content-Type", "text/html".into())],
@@ -150,17 +152,17 @@ pub(crate) fn eesim_env(cache: &Path, env: &[(&str, &str)], args: &[&str]) -> Ou
     command.output().unwrap()
 }
 
-fn fetch(cache: &Path, url: &str, extra: &[&str]) -> Output {
+pub(crate) fn fetch(cache: &Path, url: &str, extra: &[&str]) -> Output {
     let mut args = vec!["fetch", "--url", url];
     args.extend_from_slice(extra);
     eesim_with_cache(cache, &args)
 }
 
-fn stdout(out: &Output) -> String {
+pub(crate) fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-fn stderr(out: &Output) -> String {
+pub(crate) fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
@@ -178,7 +180,7 @@ pub(crate) fn feeds() -> (Vec<u8>, Vec<u8>, Vec<u8>) {
 }
 
 /// Every file of the cache directory, name and bytes.
-fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| {
@@ -316,7 +318,11 @@ fn err_a_failed_download_leaves_the_cache_as_it_was() {
     let cache = temp_cache("failures");
     assert!(fetch(&cache, &server.url, &[]).status.success());
     let before = snapshot(&cache);
-    assert_eq!(before.len(), 2, "the feed and its fetch record");
+    assert_eq!(
+        before.len(),
+        3,
+        "the feed, its fetch record and the lock file"
+    );
     let truncated = four[..four.len() / 2].to_vec();
     let mut cut_short = format!(
         "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
@@ -351,9 +357,9 @@ fn err_a_failed_download_leaves_the_cache_as_it_was() {
             "expected the whole feed, found a broken answer",
         ),
         (
-            "fewer rounds",
+            "an older feed",
             Reply::ok(three),
-            "expected at least the 4 rounds of the cached feed",
+            "up to No. 3 of 2024-03-10, found an older feed whose newest round is No. 2 of 2024-03-02",
         ),
         (
             "not a feed",
@@ -368,8 +374,13 @@ fn err_a_failed_download_leaves_the_cache_as_it_was() {
         ("empty", Reply::ok(""), "found an empty answer"),
         (
             "binary",
-            Reply::ok(vec![0xff, 0xfe, 0x00, 0x7b]),
-            "not UTF-8 text",
+            Reply::ok(vec![0x7b, 0xff, 0x00, 0x7b]),
+            "found 4 bytes that are not UTF-8 text (at byte 1)",
+        ),
+        (
+            "utf-16",
+            Reply::ok(vec![0xff, 0xfe, 0x7b, 0x00, 0x7d, 0x00]),
+            "found UTF-16 (little-endian, byte-order mark FF FE): save it as UTF-8",
         ),
         (
             "timeout",
@@ -462,9 +473,10 @@ proptest! {
         let (four, _, _) = feeds();
         let dir = temp_cache("prop-lib");
         let cache = FeedCache::new(&dir);
-        cache.install("http://127.0.0.1/feed", &four, Validators::default()).unwrap();
+        let how = FeedInstall::new(jiff::civil::date(2026, 12, 1));
+        cache.install("http://127.0.0.1/feed", &four, Validators::default(), how).unwrap();
         let before = snapshot(&dir);
-        match cache.install("http://127.0.0.1/feed", &body, Validators::default()) {
+        match cache.install("http://127.0.0.1/feed", &body, Validators::default(), how) {
             Ok(update) => {
                 prop_assert!(update.rounds >= 4);
                 prop_assert_eq!(std::fs::read(cache.feed_path()).unwrap(), body.clone());
@@ -479,7 +491,7 @@ proptest! {
             }
         }
         let names: Vec<String> = snapshot(&dir).into_iter().map(|(n, _)| n).collect();
-        prop_assert!(names.iter().all(|n| [FEED_FILE, PREVIOUS_FILE, META_FILE].contains(&n.as_str())), "{:?}", names);
+        prop_assert!(names.iter().all(|n| [FEED_FILE, PREVIOUS_FILE, META_FILE, LOCK_FILE].contains(&n.as_str())), "{:?}", names);
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -7,7 +7,7 @@ use eesim::forecast::{FamilyPool, RefillPool, RefillShape, family_rounds, fit_fa
 use eesim::montecarlo::{MonteCarlo, run_rng};
 use eesim::report::{ChanceReport, ChanceRequest};
 use eesim::scenario::{Engine, FocalSpec, Scenario, ScenarioRun};
-use eesim::{CrsScore, FocalResponse, Program, ProgramSet, Timestamp};
+use eesim::{CrsScore, Timestamp};
 
 /// A small scenario: a program pool of 15,000, two category families with pools of their own,
 /// and `draws` (TOML tables under `[draws]`).
@@ -33,15 +33,11 @@ fn scenario(draws: &str) -> Scenario {
 }
 
 fn focal(s: &Scenario, score: u16, categories: &[&str]) -> FocalSpec {
-    FocalSpec {
-        score: CrsScore::new(score).unwrap(),
-        changes: Vec::new(),
-        programs: ProgramSet::EMPTY.with(Program::Cec),
-        nominee: false,
-        categories: categories.iter().map(|c| c.to_string()).collect(),
-        submitted_at: Timestamp::start_of_day(s.as_of()).plus_days(-30),
-        response: FocalResponse::Apply,
-    }
+    FocalSpec::new(
+        CrsScore::new(score).unwrap(),
+        eesim::Membership::from_names(["cec"], categories.iter().copied()).unwrap(),
+        Timestamp::start_of_day(s.as_of()).plus_days(-30),
+    )
 }
 
 #[test]
@@ -98,7 +94,9 @@ fn a_candidate_in_two_categories_is_invited_by_either_familys_round() {
 #[test]
 fn a_round_of_the_modelled_mass_above_s_has_cutoff_s() {
     let s = scenario("");
-    let f: &FamilyPool = s.family_pool("french").unwrap();
+    let f: &FamilyPool = s
+        .family_pool(&eesim::Family::new("french").unwrap())
+        .unwrap();
     let pool: RefillPool = f.start_pool(1.0);
     let day = Timestamp::start_of_day(s.as_of()).plus_days(10).as_second() as f64 / 86_400.0;
     // Never emptied: saturated at 120 days of 2 a day times the shape.
@@ -174,13 +172,19 @@ fn family_calibration_on_the_shared_feed_has_no_look_ahead() {
     let a = Scenario::calibrated(&history, as_of).unwrap();
     let b = Scenario::calibrated(&history.before(as_of), as_of).unwrap();
     assert_eq!(a, b);
-    assert!(a.family_pool("french").is_some() && a.family_pool("pnp").is_some());
+    assert!(
+        a.family_pool(&eesim::Family::new("french").unwrap())
+            .is_some()
+            && a.family_pool(&eesim::Family::new("pnp").unwrap()).is_some()
+    );
 }
 
 fn no_round(s: &Scenario, family: &str, horizon: u32) -> f64 {
     let run = ScenarioRun::new(s, None, horizon).unwrap();
     let tally = MonteCarlo::new(400, 3).estimate(&run);
-    tally.no_round(s.target(family).unwrap()).p
+    tally
+        .no_round(s.target(&eesim::Family::new(family).unwrap()).unwrap())
+        .p
 }
 
 #[test]
@@ -206,8 +210,8 @@ fn the_hazard_of_a_round_follows_the_familys_gaps() {
 fn the_chance_report_shows_the_chance_of_no_round_per_family() {
     let s = scenario("[draws.french]\nlast = \"2026-02-22\"\ngaps_days = [14]\nsizes = [1000]");
     let request = ChanceRequest {
-        crs: 470,
-        categories: vec!["french".into(), "healthcare".into()],
+        crs: eesim::CrsScore::new(470).unwrap(),
+        membership: eesim::Membership::from_names(["cec"], ["french", "healthcare"]).unwrap(),
         runs: 300,
         horizon_days: 60,
         ..ChanceRequest::default()
@@ -478,7 +482,7 @@ fn the_combination_is_unchanged_when_later_rounds_are_deleted() {
     assert_eq!(a, b);
     let comb = a.combination().expect("the shipped model combines");
     for family in ["cec", "french"] {
-        let w = &comb.families[family];
+        let w = &comb.families[&eesim::Family::new(family).unwrap()];
         assert!((0.0..=1.0).contains(&w.simulation), "{family}: {w:?}");
         assert!(w.windows > 30, "{family}: {w:?}");
     }
@@ -569,8 +573,8 @@ fn the_chance_report_shows_the_weights() {
     let draws = "[draws.french]\nlast = \"2026-02-22\"\ngaps_days = [14]\nsizes = [100]";
     let s = combined(0.7, Some(90), draws);
     let request = ChanceRequest {
-        crs: 470,
-        categories: vec!["french".into()],
+        crs: eesim::CrsScore::new(470).unwrap(),
+        membership: eesim::Membership::from_names(["cec"], ["french"]).unwrap(),
         runs: 200,
         horizon_days: 60,
         ..ChanceRequest::default()
@@ -617,7 +621,10 @@ fn a_program_on_the_refill_dynamics_draws_from_its_own_pool() {
         "[families]\n[families.cec]\nsource = \"test\"\nshape = \"snapshot\"\nscores = [301, 600]\ncenter = 450\nbeta = 0.0\nresidence_days = 60\nlevel = 1.0\nlevel_spread = 0.0\nrounds = []\n",
     );
     let s = Scenario::from_toml(&text).unwrap();
-    assert!(s.family_pool("cec").is_some_and(|f| f.snapshot_shape));
+    assert!(
+        s.family_pool(&eesim::Family::CEC)
+            .is_some_and(|f| f.snapshot_shape)
+    );
     assert_eq!(Scenario::from_toml(&s.to_toml()).unwrap(), s);
     // The pool: the snapshot's density relative to its value at 450, times 60 days (less
     // withdrawals, none here). The round's cut-off is where its mass above reaches 1,000.
@@ -632,7 +639,7 @@ fn a_program_on_the_refill_dynamics_draws_from_its_own_pool() {
         _ => 0.0,
     };
     let pool = s
-        .family_pool("cec")
+        .family_pool(&eesim::Family::CEC)
         .unwrap()
         .start_pool_with(1.0, &(0..=1200).map(density).collect::<Vec<_>>());
     let day = at("2026-03-10T14:00:00Z");
@@ -644,7 +651,7 @@ fn a_program_on_the_refill_dynamics_draws_from_its_own_pool() {
     let cec = report
         .draws
         .iter()
-        .find(|d| d.target == s.target("cec").unwrap())
+        .find(|d| d.target == s.target(&eesim::Family::CEC).unwrap())
         .unwrap();
     assert_eq!(cec.cutoff.unwrap().get(), expected);
     // And a name that is neither a category, nominees nor a program on snapshot shape is

@@ -1,8 +1,9 @@
 //! Invitations: the deadline, and apply / decline / lapse, including the edge cases.
 
+use eesim::ita::Resolution;
 use eesim::{
     CandidateId, Cohort, CrsScore, DrawSpec, Eligibility, Invitation, Period, Pool, Program,
-    Resolution, Response, Target, Timestamp,
+    Response, Target, Timestamp,
 };
 
 fn t(s: &str) -> Timestamp {

@@ -3,7 +3,7 @@
 use eesim::landing::{AfterIta, Duration, Stage};
 use eesim::montecarlo::{MonteCarlo, RunModel};
 use eesim::scenario::{DrawPlan, FocalSpec, Scenario, ScenarioRun};
-use eesim::{CrsScore, FocalResponse, Program, ProgramSet, Timestamp};
+use eesim::{CrsScore, FocalResponse, Timestamp};
 use proptest::prelude::*;
 
 fn scenario_with(after: &AfterIta) -> Scenario {
@@ -21,15 +21,12 @@ fn scenario_with(after: &AfterIta) -> Scenario {
 }
 
 fn focal(s: &Scenario, score: u16, response: FocalResponse) -> FocalSpec {
-    FocalSpec {
-        score: CrsScore::new(score).unwrap(),
-        changes: Vec::new(),
-        programs: ProgramSet::EMPTY.with(Program::Cec),
-        nominee: false,
-        categories: Vec::new(),
-        submitted_at: Timestamp::start_of_day(s.as_of()).plus_days(-30),
-        response,
-    }
+    FocalSpec::new(
+        CrsScore::new(score).unwrap(),
+        eesim::Membership::from_names(["cec"], Vec::<&str>::new()).unwrap(),
+        Timestamp::start_of_day(s.as_of()).plus_days(-30),
+    )
+    .response(response)
 }
 
 /// Invited for sure on the first day at 14:00: one CEC round of 100,000.
@@ -37,7 +34,10 @@ fn invited_on_day_one(after: &AfterIta, horizon: u32) -> (Scenario, Timestamp) {
     let s = scenario_with(after);
     let day = s.as_of().tomorrow().unwrap();
     let s = s
-        .with_plan("cec", DrawPlan::Fixed(vec![(day, 100_000)]))
+        .with_plan(
+            &eesim::Family::new("cec").unwrap(),
+            DrawPlan::Fixed(vec![(day, 100_000)]),
+        )
         .unwrap();
     let _ = horizon;
     (s, Timestamp::start_of_day(day).plus_seconds(14 * 3600))

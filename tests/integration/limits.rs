@@ -111,7 +111,7 @@ fn err_a_submission_date_past_the_end_of_time_is_refused_not_clamped() {
     // `--submitted 9999-12-31` reaches the library as this request.
     let scenario = Scenario::default_calibrated().unwrap();
     let request = ChanceRequest {
-        crs: 505,
+        crs: eesim::CrsScore::new(505).unwrap(),
         runs: 10,
         submitted: Some(last),
         ..ChanceRequest::default()
@@ -282,7 +282,10 @@ fn err_a_run_reaching_the_end_of_time_is_refused_not_cut_short() {
     // been silent for millennia there, so inactive).
     let day = jiff::civil::Date::new(9999, 12, 20).unwrap();
     let s = s
-        .with_plan("cec", eesim::scenario::DrawPlan::Fixed(vec![(day, 1000)]))
+        .with_plan(
+            &eesim::Family::new("cec").unwrap(),
+            eesim::scenario::DrawPlan::Fixed(vec![(day, 1000)]),
+        )
         .unwrap();
     for engine in [Engine::Fluid, Engine::Exact] {
         let run = ScenarioRun::new(&s, None, 28).unwrap().engine(engine);

@@ -1,5 +1,7 @@
 //! eesim's integration tests: one binary, one module per behaviour.
 
+#[cfg(feature = "cli")]
+mod bounded_inputs;
 mod candidate_file;
 #[cfg(feature = "cli")]
 mod cli;
@@ -23,13 +25,23 @@ mod feed_replay;
 mod feed_whole;
 #[cfg(feature = "cli")]
 mod fetch;
+#[cfg(feature = "cli")]
+mod fetch_concurrency;
+#[cfg(feature = "cli")]
+mod fetch_trust;
 mod forecast;
+mod from_today;
+mod invitation_rule;
 mod ita_lifecycle;
 mod landing;
+mod layout;
 mod limits;
 mod montecarlo;
 mod oracle;
 mod parser_props;
+mod plausible_rounds;
 mod pool_invariants;
 mod scenario;
+#[cfg(feature = "serve")]
+mod serve;
 mod simulation;

@@ -3,7 +3,8 @@
 //! Shared with the benches (`benches/draw.rs` includes this file), so the fast path is
 //! measured against exactly the code it is tested against.
 
-use eesim::{Cohort, CrsScore, RankKey, Target, Timestamp};
+use eesim::pool::RankKey;
+use eesim::{Cohort, CrsScore, Target, Timestamp};
 
 /// What the naive reference says a round does.
 #[derive(Debug, PartialEq, Eq)]

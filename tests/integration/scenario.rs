@@ -3,18 +3,14 @@
 
 use eesim::montecarlo::{MonteCarlo, ProbeProfile, Probes, RunModel};
 use eesim::scenario::{DrawPlan, Engine, FocalSpec, Scenario, ScenarioRun};
-use eesim::{CrsScore, FocalResponse, Program, ProgramSet, Timestamp};
+use eesim::{CrsScore, Program, Timestamp};
 
 fn focal(scenario: &Scenario, score: u16, categories: &[&str]) -> FocalSpec {
-    FocalSpec {
-        score: CrsScore::new(score).unwrap(),
-        changes: Vec::new(),
-        programs: ProgramSet::EMPTY.with(Program::Cec),
-        nominee: false,
-        categories: categories.iter().map(|c| c.to_string()).collect(),
-        submitted_at: Timestamp::start_of_day(scenario.as_of()).plus_days(-30),
-        response: FocalResponse::Apply,
-    }
+    FocalSpec::new(
+        CrsScore::new(score).unwrap(),
+        eesim::Membership::from_names(["cec"], categories.iter().copied()).unwrap(),
+        Timestamp::start_of_day(scenario.as_of()).plus_days(-30),
+    )
 }
 
 #[test]
@@ -31,10 +27,15 @@ fn the_default_scenario_reads_and_round_trips() {
     assert!(s.families().any(|f| f == "cec") && s.families().any(|f| f == "pnp"));
     // Every family that holds rounds has its own pool, named as a guess with one round.
     for name in ["pnp", "french", "healthcare"] {
-        let f = s.family_pool(name).unwrap();
+        let f = s.family_pool(&eesim::Family::new(name).unwrap()).unwrap();
         assert!(f.level > 0.0 && f.guess.is_none(), "{name}: {f:?}");
     }
-    assert!(s.family_pool("physicians").unwrap().guess.is_some());
+    assert!(
+        s.family_pool(&eesim::Family::new("physicians").unwrap())
+            .unwrap()
+            .guess
+            .is_some()
+    );
 }
 
 #[test]
@@ -72,8 +73,17 @@ fn err_a_bad_scenario_reports_every_problem_with_its_key_path() {
     );
     let e = Scenario::from_json("{").unwrap_err();
     assert!(
-        e.to_string().starts_with("scenario: 1 problem: JSON: "),
+        e.to_string()
+            .starts_with("scenario: 1 problem: JSON, line 1, column 1: "),
         "{e}"
+    );
+    // The syntax error's position is data, not only text.
+    let eesim::ErrorKind::InvalidScenario { problems, .. } = e.kind() else {
+        panic!("{e:?}")
+    };
+    assert_eq!(
+        (problems[0].path.as_str(), problems[0].at),
+        ("JSON", Some((1, 1)))
     );
     // A category family that holds rounds needs its own pool.
     let toml = s.to_toml();
@@ -169,7 +179,11 @@ fn scenario_stability() {
         t.chance().successes,
         t.score_for("you", 0.5),
         t.score_for("you", 0.9),
-        t.cutoff_quantiles(s.target("cec").unwrap(), 2, &[0.1, 0.5, 0.9])
+        t.cutoff_quantiles(
+            s.target(&eesim::Family::new("cec").unwrap()).unwrap(),
+            2,
+            &[0.1, 0.5, 0.9]
+        )
     );
     assert_eq!(got, GOLDEN);
 }
@@ -181,14 +195,19 @@ fn a_fixed_plan_replaces_the_resampled_one() {
     let s = Scenario::default_calibrated().unwrap();
     let as_of = s.as_of();
     let plan = DrawPlan::Fixed(vec![(as_of.tomorrow().unwrap(), 100_000)]);
-    let s = s.with_plan("cec", plan).unwrap();
+    let s = s
+        .with_plan(&eesim::Family::new("cec").unwrap(), plan)
+        .unwrap();
     let model = ScenarioRun::new(&s, Some(focal(&s, 495, &[])), 30).unwrap();
     // One CEC round of 100,000 the next day reaches below 495: the CEC's own pool, emptied
     // down to 508 in February, holds about 3,000 a score below that (the refill model).
     assert_eq!(estimate(&model, 50, 1).chance().p, 1.0);
     assert!(
         s.clone()
-            .with_plan("cec", DrawPlan::Fixed(vec![(as_of, 0)]))
+            .with_plan(
+                &eesim::Family::new("cec").unwrap(),
+                DrawPlan::Fixed(vec![(as_of, 0)])
+            )
             .is_err()
     );
 }
@@ -399,7 +418,10 @@ fn an_explicit_candidate_list_is_the_start_pool() {
     for (size, expected) in [(5, 0.0), (11, 1.0)] {
         let s = s
             .clone()
-            .with_plan("cec", DrawPlan::Fixed(vec![(day, size)]))
+            .with_plan(
+                &eesim::Family::new("cec").unwrap(),
+                DrawPlan::Fixed(vec![(day, size)]),
+            )
             .unwrap();
         for engine in [Engine::Fluid, Engine::Exact] {
             let model = ScenarioRun::new(&s, Some(focal(&s, 540, &[])), 10)
@@ -428,7 +450,10 @@ fn an_explicit_candidate_list_is_the_start_pool() {
         .checked_add(jiff::Span::new().days(30))
         .unwrap();
     let s = s
-        .with_plan("cec", DrawPlan::Fixed(vec![(round, 5)]))
+        .with_plan(
+            &eesim::Family::new("cec").unwrap(),
+            DrawPlan::Fixed(vec![(round, 5)]),
+        )
         .unwrap();
     for engine in [Engine::Fluid, Engine::Exact] {
         let model = ScenarioRun::new(&s, Some(focal(&s, 540, &[])), 40)
@@ -469,24 +494,23 @@ fn fluid_arrivals_expire_like_the_exact_pool() {
             &format!("validity_months = {validity}"),
         ))
         .unwrap();
-        let mean = |engine: Engine| {
-            let model = ScenarioRun::new(&sc, None, horizon).unwrap().engine(engine);
-            let (mut sum, mut n) = (0.0, 0.0);
-            for run in 0..80 {
-                let report = MonteCarlo::new(80, 9).replay(&model, run);
-                for d in report
-                    .draws
-                    .iter()
-                    .filter(|d| d.target == sc.target("cec").unwrap())
-                {
-                    if d.at > model.start().plus_days(from) {
-                        sum += f64::from(d.cutoff.unwrap().get());
-                        n += 1.0;
+        let mean =
+            |engine: Engine| {
+                let model = ScenarioRun::new(&sc, None, horizon).unwrap().engine(engine);
+                let (mut sum, mut n) = (0.0, 0.0);
+                for run in 0..80 {
+                    let report = MonteCarlo::new(80, 9).replay(&model, run);
+                    for d in report.draws.iter().filter(|d| {
+                        d.target == sc.target(&eesim::Family::new("cec").unwrap()).unwrap()
+                    }) {
+                        if d.at > model.start().plus_days(from) {
+                            sum += f64::from(d.cutoff.unwrap().get());
+                            n += 1.0;
+                        }
                     }
                 }
-            }
-            sum / n
-        };
+                sum / n
+            };
         let (fluid, exact) = (mean(Engine::Fluid), mean(Engine::Exact));
         eprintln!(
             "validity {validity} months, horizon {horizon} days: fluid {fluid:.1}, exact {exact:.1}"

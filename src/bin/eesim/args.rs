@@ -35,6 +35,9 @@ pub(crate) enum Command {
     Draw(DrawArgs),
     /// Downloads IRCC's rounds feed into the cache; estimates then start from it.
     Fetch(FetchArgs),
+    /// Serves the web page and JSON API (localhost unless told otherwise).
+    #[cfg(feature = "serve")]
+    Serve(crate::serve::ServeArgs),
     /// Prints a shell completion script (bash, zsh, fish, elvish, powershell) to stdout.
     Completions(CompletionsArgs),
     /// Prints the manual page (roff) to stdout: `eesim man > eesim.1`.
@@ -65,12 +68,21 @@ pub(crate) struct FetchArgs {
     /// Download from this address [default: $EESIM_FEED_URL, else IRCC's official address].
     #[arg(long)]
     pub(crate) url: Option<String>,
-    /// Seconds to wait for the whole download (connecting takes at most 10 of them).
+    /// Seconds to wait for the whole download (connecting takes at most 10 of them), and at
+    /// most as long for another fetch writing the cache to finish.
     #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub(crate) timeout: u64,
     /// Print one JSON document.
     #[arg(long)]
     pub(crate) json: bool,
+    /// Install rounds that break the plausibility rules (a size, cut-off or date far outside
+    /// the family's history); estimates still leave them out.
+    #[arg(long)]
+    pub(crate) accept_anomalies: bool,
+    /// Install a readable feed even when it is older than the cached one (which is kept as
+    /// the previous copy).
+    #[arg(long)]
+    pub(crate) force: bool,
 }
 
 /// How a simulation runs: threads and progress.
@@ -107,7 +119,7 @@ pub(crate) struct EstimateArgs {
     /// Days to look ahead from the scenario's start.
     #[arg(long, default_value = "182", value_parser = parse::horizon, allow_hyphen_values = true)]
     pub(crate) horizon_days: u32,
-    /// Simulated futures.
+    /// Simulated futures (at most 10,000,000).
     #[arg(long, default_value = "10000", value_parser = parse::runs, allow_hyphen_values = true)]
     pub(crate) runs: u64,
     /// The master seed: the same seed gives the same answer on any number of threads.
@@ -248,7 +260,7 @@ pub(crate) struct BacktestArgs {
     /// worth: KEY=VALUE pairs separated by commas (see `eesim::forecast::ModelOptions`).
     #[arg(long, value_parser = parse::model, default_value = "")]
     pub(crate) model: eesim::forecast::ModelOptions,
-    /// Simulated futures per origin.
+    /// Simulated futures per origin (at most 10,000,000).
     #[arg(long, default_value = "2000", value_parser = parse::runs, allow_hyphen_values = true)]
     pub(crate) runs: u64,
     /// The master seed.
@@ -273,16 +285,16 @@ pub(crate) struct DrawArgs {
     /// The candidate file (CSV: id,crs,submitted_at,programs,categories).
     #[arg(long)]
     pub(crate) candidates: PathBuf,
-    /// Who the round targets: all, cec, fsw, fst, pnp, cec;fsw, category:NAME.
-    #[arg(long)]
+    /// Who the round targets: all, cec, fsw, fst, pnp, cec;fsw, category:NAME (any case).
+    #[arg(long, value_parser = parse::target)]
     pub(crate) target: String,
     /// How many invitations.
     #[arg(long, value_parser = parse::size, allow_hyphen_values = true)]
     pub(crate) size: u32,
     /// When the round is held (RFC 3339, as 2025-05-01T00:00:00Z); profiles expired by then
     /// are removed first.
-    #[arg(long)]
-    pub(crate) at: Option<String>,
+    #[arg(long, value_parser = parse::timestamp, allow_hyphen_values = true)]
+    pub(crate) at: Option<eesim::Timestamp>,
     /// Print the JSON object only (the default prints a table).
     #[arg(long)]
     pub(crate) json: bool,

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use eesim::cache::FeedCache;
-use eesim::feed::{DrawRecord, FeedReader, History, LoadReport};
+use eesim::feed::{Anomaly, DrawRecord, FeedReader, History, LoadReport, plausible};
 use eesim::scenario::Scenario;
 use jiff::civil::Date;
 use serde_json::{Value, json};
@@ -14,7 +14,7 @@ use crate::args::EstimateArgs;
 type Failure = Box<dyn std::error::Error + Send + Sync>;
 
 /// Data older than this many days gets a warning.
-const STALE_DAYS: i64 = 21;
+const STALE_DAYS: i64 = eesim::report::STALE_DAYS as i64;
 
 /// The command that refreshes the cached feed.
 const REFRESH: &str = "run `eesim fetch` to download IRCC's newest rounds";
@@ -30,36 +30,67 @@ pub(crate) fn today() -> Result<Date, Failure> {
     }
 }
 
-/// The feed cache: `EESIM_CACHE_DIR`, else the platform's user cache directory.
+/// The feed cache: `EESIM_CACHE_DIR` (an absolute path), else the platform's user cache
+/// directory; an error when the path exists and is not a directory.
 pub(crate) fn cache() -> Result<FeedCache, Failure> {
-    if let Some(dir) = std::env::var_os("EESIM_CACHE_DIR").filter(|d| !d.is_empty()) {
-        return Ok(FeedCache::new(PathBuf::from(dir)));
+    let dir = if let Some(dir) = std::env::var_os("EESIM_CACHE_DIR").filter(|d| !d.is_empty()) {
+        let dir = PathBuf::from(dir);
+        if !dir.is_absolute() {
+            return Err(format!(
+                "EESIM_CACHE_DIR: expected an absolute path, found {:?} (the cache must not depend on the working directory)",
+                dir.display().to_string()
+            )
+            .into());
+        }
+        dir
+    } else {
+        directories::ProjectDirs::from("", "", "eesim")
+            .map(|p| p.cache_dir().to_path_buf())
+            .ok_or(
+                "feed cache: expected a home directory for the user cache, found none (set EESIM_CACHE_DIR)",
+            )?
+    };
+    if let Ok(meta) = std::fs::metadata(&dir)
+        && !meta.is_dir()
+    {
+        return Err(format!(
+            "feed cache {}: expected a directory, found a file (remove it, or set EESIM_CACHE_DIR to a directory)",
+            dir.display()
+        )
+        .into());
     }
-    directories::ProjectDirs::from("", "", "eesim")
-        .map(|p| FeedCache::new(p.cache_dir()))
-        .ok_or_else(|| {
-            "feed cache: expected a home directory for the user cache, found none (set EESIM_CACHE_DIR)"
-                .into()
-        })
+    Ok(FeedCache::new(dir))
 }
 
 /// A rounds feed read from a file.
 pub(crate) struct Feed {
     pub(crate) path: PathBuf,
     pub(crate) cached: bool,
+    /// The plausible rounds: anomalous ones are left out, with a warning.
     pub(crate) history: History,
     pub(crate) load: LoadReport,
+    /// The rounds left out as implausible.
+    pub(crate) anomalies: Vec<Anomaly>,
 }
 
 impl Feed {
     /// Reads the feed at `path`.
+    /// Reads the feed at `path`, leaving its anomalous rounds out with a warning each.
     fn read(path: &Path, cached: bool) -> Result<Feed, Failure> {
         let (history, load) = FeedReader::new().read_path(path)?;
+        let (history, anomalies) = plausible::screen(&history, today()?);
+        for a in &anomalies {
+            eprintln!(
+                "warning: feed {}: an implausible round left out of the model: {a}",
+                path.display()
+            );
+        }
         Ok(Feed {
             path: path.to_path_buf(),
             cached,
             history,
             load,
+            anomalies,
         })
     }
 
@@ -102,6 +133,12 @@ impl Feed {
                 "date": d.date().to_string(),
                 "family": d.family().to_string(),
             })),
+            "left_out": self.anomalies.iter().map(|a| json!({
+                "number": a.number.to_string(),
+                "date": a.date.to_string(),
+                "field": a.field,
+                "found": a.found,
+            })).collect::<Vec<_>>(),
         })
     }
 
@@ -149,6 +186,9 @@ pub(crate) fn need_feed(given: Option<&Path>) -> Result<Feed, Failure> {
 /// The scenario an estimate runs on, and what it was made from.
 pub(crate) struct Data {
     pub(crate) scenario: Scenario,
+    /// What the reader should know about the data, a sentence each (the estimate adds its
+    /// own: data older than three weeks, families that hold no round, ...).
+    pub(crate) warnings: Vec<String>,
     /// What it was made from, as JSON (the `data` object of the output).
     pub(crate) json: Value,
     /// The same as a line for people.
@@ -160,7 +200,7 @@ pub(crate) struct Data {
 /// else the embedded scenario, with a warning.
 pub(crate) fn scenario(e: &EstimateArgs) -> Result<Data, Failure> {
     if let Some(path) = &e.scenario {
-        let scenario = crate::load_scenario(Some(path))?;
+        let scenario = load_scenario(Some(path))?;
         let line = format!(
             "Data: the scenario file {}, as of {}",
             path.display(),
@@ -169,11 +209,18 @@ pub(crate) fn scenario(e: &EstimateArgs) -> Result<Data, Failure> {
         let json = json!({"kind": "scenario file", "file": path.display().to_string()});
         return Ok(Data {
             scenario,
+            warnings: Vec::new(),
             json,
             line,
         });
     }
     let today = today()?;
+    let mut warnings = Vec::new();
+    if let Some(as_of) = e.as_of.filter(|d| *d > today) {
+        warnings.push(format!(
+            "--as-of {as_of} is after today ({today}): the scenario knows every round of the feed before {as_of}, and the windows start then"
+        ));
+    }
     let Some(feed) = find_feed(e.feed.as_deref())? else {
         let cache = cache()?;
         if e.as_of.is_some() {
@@ -184,28 +231,26 @@ pub(crate) fn scenario(e: &EstimateArgs) -> Result<Data, Failure> {
             .into());
         }
         let scenario = Scenario::default_calibrated()?;
-        let age = (today - scenario.as_of()).get_days();
-        eprintln!(
-            "warning: no cached feed in {}: using the embedded scenario as of {}, {age} days before today ({today}); {REFRESH}",
+        warnings.push(format!(
+            "no cached feed in {}: using the embedded scenario as of {}; {REFRESH}",
             cache.dir().display(),
             scenario.as_of()
-        );
+        ));
         let line = format!(
             "Data: the embedded scenario as of {} (`eesim fetch` gets IRCC's newest rounds)",
             scenario.as_of()
         );
         return Ok(Data {
             scenario,
+            warnings,
             json: json!({"kind": "embedded"}),
             line,
         });
     };
+    // How old the data is against today, the estimate says (`eesim::report::STALE_DAYS`).
     let as_of = match e.as_of {
         Some(d) => d,
-        None => {
-            feed.warn_if_stale(today);
-            day_after_last_round(&feed)?
-        }
+        None => day_after_last_round(&feed)?,
     };
     let scenario = calibrate(&feed, as_of, &eesim::forecast::ModelOptions::default())?;
     if e.as_of.is_some() {
@@ -217,6 +262,7 @@ pub(crate) fn scenario(e: &EstimateArgs) -> Result<Data, Failure> {
     json["calibrated_as_of"] = as_of.to_string().into();
     Ok(Data {
         scenario,
+        warnings,
         json,
         line,
     })
@@ -295,5 +341,31 @@ pub(crate) fn day_after_last_round(feed: &Feed) -> Result<Date, Failure> {
             feed.path.display()
         )
         .into()
+    })
+}
+
+/// The scenario of `--scenario`, or the embedded one; IRCC's rounds feed given in its place
+/// is recognised and named as such.
+pub(crate) fn load_scenario(
+    path: Option<&Path>,
+) -> Result<Scenario, Box<dyn std::error::Error + Send + Sync>> {
+    let Some(path) = path else {
+        return Ok(Scenario::default_calibrated()?);
+    };
+    Scenario::from_path(path).map_err(|e| {
+        let is_feed = eesim::input::read_text(path, eesim::input::FEED_LIMIT)
+            .ok()
+            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+            .is_some_and(|v| v.get("rounds").is_some_and(serde_json::Value::is_array));
+        if is_feed {
+            format!(
+                "{}: expected a scenario, found IRCC's rounds feed: make a scenario from it with `eesim calibrate {} --out scenario.toml`",
+                path.display(),
+                path.display()
+            )
+            .into()
+        } else {
+            e.into()
+        }
     })
 }

@@ -9,6 +9,13 @@ pub(crate) const PROGRAMS: [&str; 4] = ["cec", "fsw", "fst", "pnp"];
 /// The longest horizon, in days (ten years).
 const MAX_HORIZON: u32 = 3_650;
 
+/// The most simulated futures one command runs: ten million (about a minute per candidate
+/// with the fluid engine on one core; 10,000 already give a chance within one point).
+pub(crate) const MAX_RUNS: u64 = 10_000_000;
+
+/// What a draw's `--target` names, besides `category:NAME`.
+const TARGETS: [&str; 5] = ["all", "cec", "fsw", "fst", "pnp"];
+
 /// One occurrence of a list argument: names separated by `,` or `;`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct List(pub(crate) Vec<String>);
@@ -45,28 +52,12 @@ pub(crate) fn programs(s: &str) -> Result<List, String> {
 /// `found` if it is one of `known` (ignoring case), as `known` spells it; otherwise what was
 /// expected, what was found, and the nearest name when one is near.
 pub(crate) fn known<'a>(found: &str, known: &[&'a str], expected: &str) -> Result<&'a str, String> {
-    if let Some(k) = known.iter().find(|k| k.eq_ignore_ascii_case(found.trim())) {
-        return Ok(k);
-    }
-    let hint = eesim::suggest::did_you_mean(found, known.iter().copied())
-        .map_or_else(String::new, |k| format!(" (did you mean {k}?)"));
-    Err(format!("expected {expected}, found {found:?}{hint}"))
+    eesim::suggest::one_of(found, known, expected)
 }
 
 /// A date as `YYYY-MM-DD`.
 pub(crate) fn date(s: &str) -> Result<Date, String> {
-    let s = s.trim();
-    if s.len() == 10
-        && let Ok(d) = s.parse::<Date>()
-    {
-        return Ok(d);
-    }
-    let why = if s.parse::<jiff::Timestamp>().is_ok() || s.contains('T') {
-        " (a day, without a time of day)"
-    } else {
-        ""
-    };
-    Err(format!("expected a date like 2026-12-01{why}, found {s}"))
+    eesim::time::parse_date(s)
 }
 
 /// A whole number from `lo` to `hi`, described as `what`.
@@ -85,9 +76,48 @@ fn whole<T: TryFrom<u64>>(s: &str, lo: u64, hi: u64, what: &str) -> Result<T, St
     T::try_from(n).map_err(|_| err())
 }
 
-/// How many simulated futures: at least one.
+/// How many simulated futures: 1 to [`MAX_RUNS`].
 pub(crate) fn runs(s: &str) -> Result<u64, String> {
-    whole(s, 1, u64::MAX, "a whole number of runs")
+    whole(s, 1, MAX_RUNS, "a whole number of runs")
+}
+
+/// A draw target, names in any case: `all`, programs separated by `;` or `,` (written back
+/// with `;`), or `category:NAME` with one of IRCC's 2026 categories.
+pub(crate) fn target(s: &str) -> Result<String, String> {
+    let t = s.trim();
+    if let Some((head, name)) = t.split_once(':')
+        && head.trim().eq_ignore_ascii_case("category")
+    {
+        let categories = eesim::Categories::ircc_2026();
+        let names: Vec<&str> = categories.names().collect();
+        let name = known(
+            name.trim(),
+            &names,
+            &format!("a category, one of {}", names.join(", ")),
+        )?;
+        return Ok(format!("category:{name}"));
+    }
+    let expected = "all, a program (cec, fsw, fst, pnp; several joined by ';') or category:NAME";
+    let parts = t
+        .split([';', ','])
+        .map(|p| known(p.trim(), &TARGETS, expected))
+        .collect::<Result<Vec<_>, _>>()?;
+    if parts.len() > 1 && parts.contains(&"all") {
+        return Err(format!(
+            "expected {expected}, found {t:?} (all stands alone)"
+        ));
+    }
+    Ok(parts.join(";"))
+}
+
+/// A time as RFC 3339.
+pub(crate) fn timestamp(s: &str) -> Result<eesim::Timestamp, String> {
+    s.trim().parse().map_err(|_| {
+        format!(
+            "expected a time like 2025-05-01T00:00:00Z (RFC 3339, in UTC or with an offset), found {}",
+            s.trim()
+        )
+    })
 }
 
 /// The horizon in days: 1 to ten years.
@@ -141,6 +171,28 @@ mod tests {
     }
 
     #[test]
+    fn draw_targets_ignore_case_and_suggest() {
+        assert_eq!(target("CEC").unwrap(), "cec");
+        assert_eq!(target("Cec, FSW").unwrap(), "cec;fsw");
+        assert_eq!(target(" ALL ").unwrap(), "all");
+        assert_eq!(target("Category:French").unwrap(), "category:french");
+        assert_eq!(
+            target("cex").unwrap_err(),
+            "expected all, a program (cec, fsw, fst, pnp; several joined by ';') or category:NAME, found \"cex\" (did you mean cec?)"
+        );
+        assert!(
+            target("category:frnch")
+                .unwrap_err()
+                .contains("(did you mean french?)")
+        );
+        assert!(
+            timestamp("2025-13-01")
+                .unwrap_err()
+                .starts_with("expected a time like")
+        );
+    }
+
+    #[test]
     fn numbers_and_dates_say_what_they_expected() {
         assert_eq!(
             horizon("-5").unwrap_err(),
@@ -148,7 +200,11 @@ mod tests {
         );
         assert_eq!(
             runs("0").unwrap_err(),
-            "expected a whole number of runs of at least 1, found 0"
+            "expected a whole number of runs from 1 to 10000000, found 0"
+        );
+        assert_eq!(
+            runs("18446744073709551615").unwrap_err(),
+            "expected a whole number of runs from 1 to 10000000, found 18446744073709551615"
         );
         assert_eq!(
             date("01/12/2026").unwrap_err(),

@@ -9,7 +9,7 @@ use std::error::Error;
 use std::path::Path;
 
 use eesim::backtest::{BacktestOptions, BacktestReport};
-use eesim::feed::Replay;
+use eesim::forecast::Replay;
 use eesim::montecarlo::Interval;
 use eesim::report::ChanceReport;
 use jiff::civil::Date;
@@ -182,19 +182,24 @@ where
 
 /// Who the candidate is, for titles: the score, every program and category, a nomination.
 fn candidate(r: &ChanceReport) -> String {
-    let programs: Vec<&str> = r
-        .request
-        .programs
-        .iter()
-        .map(|p| p.trim())
-        .filter(|p| *p != "pnp")
+    let programs: Vec<&str> = eesim::Program::ALL
+        .into_iter()
+        .filter(|p| r.request.membership.programs().contains(*p))
+        .map(eesim::Program::name)
         .collect();
     let mut s = format!("CRS {}", r.crs);
     if !programs.is_empty() {
         s.push_str(&format!(", {}", programs.join("+")));
     }
-    if !r.request.categories.is_empty() {
-        s.push_str(&format!(", categories {}", r.request.categories.join("+")));
+    let categories: Vec<String> = r
+        .request
+        .membership
+        .categories()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    if !categories.is_empty() {
+        s.push_str(&format!(", categories {}", categories.join("+")));
     }
     if r.nominee {
         s.push_str(", provincial nominee");

@@ -21,6 +21,15 @@ pub(crate) fn error() -> &'static str {
     }
 }
 
+/// `warning:`, bold yellow when coloured.
+pub(crate) fn warning() -> &'static str {
+    if color() {
+        "\x1b[1;33mwarning:\x1b[0m"
+    } else {
+        "warning:"
+    }
+}
+
 /// `note:`, bold when coloured.
 pub(crate) fn note() -> &'static str {
     if color() {
@@ -28,4 +37,22 @@ pub(crate) fn note() -> &'static str {
     } else {
         "note:"
     }
+}
+
+/// `text` with its control characters escaped (`\u{1b}`), so that data printed in a table
+/// cannot move the cursor, recolour or clear the terminal.
+pub(crate) fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return text.into();
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect::<String>()
+        .into()
 }

@@ -4,12 +4,14 @@ use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 
+use super::{DrawPlan, Scenario, Share, StartPool};
 use crate::candidate::Categories;
 use crate::error::{ErrorKind, Result};
-use crate::feed::{Calibration, DrawFamily, History};
+use crate::family::Family;
+use crate::feed::History;
+use crate::forecast::{self, Calibration};
 use crate::ita::ResponseModel;
 use crate::probability::Probability;
-use crate::scenario::{DrawPlan, Scenario, Share, StartPool};
 use crate::time::Timestamp;
 
 /// Assumed, not in the feed: the weekly chance that a waiting candidate withdraws.
@@ -40,7 +42,7 @@ impl Scenario {
     /// [`ErrorKind::InvalidScenario`] when the history has no snapshot before `as_of`, or too
     /// few to measure arrivals.
     pub fn calibrated(history: &History, as_of: Date) -> Result<Scenario> {
-        Scenario::calibrated_with(history, as_of, &super::ModelOptions::default())
+        Scenario::calibrated_with(history, as_of, &forecast::ModelOptions::default())
     }
 
     /// As [`Scenario::calibrated`], with the model's `options` (the default is the model
@@ -51,9 +53,9 @@ impl Scenario {
     pub fn calibrated_with(
         history: &History,
         as_of: Date,
-        options: &super::ModelOptions,
+        options: &forecast::ModelOptions,
     ) -> Result<Scenario> {
-        Scenario::calibrated_with_records(history, as_of, options, &mut super::Records::new())
+        Scenario::calibrated_with_records(history, as_of, options, &mut forecast::Records::new())
     }
 
     /// As [`Scenario::calibrated_with`], keeping the combination's record in `records`: the
@@ -65,30 +67,32 @@ impl Scenario {
     pub fn calibrated_with_records(
         history: &History,
         as_of: Date,
-        options: &super::ModelOptions,
-        records: &mut super::Records,
+        options: &forecast::ModelOptions,
+        records: &mut forecast::Records,
     ) -> Result<Scenario> {
         let mut scenario = Scenario::simulation_only(history, as_of, options)?;
         let fixed = match options.combine {
-            super::Combine::Off => return Ok(scenario),
-            super::Combine::Record => None,
-            super::Combine::Fixed(w) => Some(w),
+            forecast::Combine::Off => return Ok(scenario),
+            forecast::Combine::Record => None,
+            forecast::Combine::Fixed(w) => Some(w),
         };
-        scenario.combination = Some(super::combine::combination(
+        scenario.combination = Some(super::record::combination(
             history, &scenario, as_of, options, fixed, records,
-        )?);
+        ));
         Ok(scenario)
     }
 
     fn simulation_only(
         history: &History,
         as_of: Date,
-        options: &super::ModelOptions,
+        options: &forecast::ModelOptions,
     ) -> Result<Scenario> {
-        let problem = |p: String| -> crate::Error {
+        // Each problem is written `key: expected ..., found ...`.
+        let problem = |p: String| -> crate::error::Error {
+            let (path, message) = p.split_once(": ").unwrap_or(("scenario", p.as_str()));
             ErrorKind::InvalidScenario {
                 source_name: String::new(),
-                problems: vec![p],
+                problems: vec![crate::error::Problem::new(path, message)],
             }
             .into()
         };
@@ -116,15 +120,15 @@ impl Scenario {
         let mut shares = BTreeMap::new();
         let mut draws = BTreeMap::new();
         let mut categories = Categories::new();
-        let exit = crate::scenario::exit_per_day(Probability::new(WITHDRAWAL_PER_WEEK)?);
+        let exit = super::exit_per_day(Probability::new(WITHDRAWAL_PER_WEEK)?);
         let ranges = match options.start {
-            super::StartPool::Snapshot => *snapshot.counts(),
-            super::StartPool::LessRounds => less_rounds(&known, snapshot, calibration.model()),
+            forecast::StartPool::Snapshot => *snapshot.counts(),
+            forecast::StartPool::LessRounds => less_rounds(&known, snapshot, calibration.model()),
         };
-        let rounds = super::family_rounds_with(history, as_of, &options.refill);
+        let rounds = forecast::family_rounds_with(history, as_of, &options.refill);
         // The programs on the refill dynamics are shaped like the start pool, as the runs
         // will shape them.
-        let start = crate::feed::ScoreDensity::from_counts(&ranges, calibration.model());
+        let start = forecast::ScoreDensity::from_counts(&ranges, calibration.model());
         let density: Vec<f64> = (0..crate::score::CrsScore::COUNT)
             .map(|i| {
                 crate::score::CrsScore::from_index(i)
@@ -132,25 +136,25 @@ impl Scenario {
                     .map_or(0.0, |s| start.at(s))
             })
             .collect();
-        let fits =
-            super::fit_families_with(&rounds, exit, &mut super::FitCache::new(), Some(&density));
+        let fits = forecast::fit_families_with(
+            &rounds,
+            exit,
+            &mut forecast::FitCache::new(),
+            Some(&density),
+        );
         let mut families = BTreeMap::new();
         for (family, obs) in &rounds {
             let Some(fit) = fits.get(family) else {
                 continue;
             };
-            families.insert(
-                family.as_str().to_string(),
-                family_pool(&known, family, obs, fit, as_of),
-            );
+            families.insert(family.clone(), family_pool(&known, family, obs, fit, as_of));
         }
         for draw in known.draws() {
             let family = draw.family();
-            let name = family.as_str();
-            if matches!(family, DrawFamily::Other(_)) || draws.contains_key(name) {
+            if *family == Family::OTHER || draws.contains_key(family) {
                 continue;
             }
-            if crate::scenario::needs_pool(name) && !families.contains_key(name) {
+            if family.has_own_pool() && !families.contains_key(family) {
                 continue;
             }
             // The family's rounds: its gaps for the hazard of the next round and for later
@@ -164,7 +168,7 @@ impl Scenario {
             let Some(&(last, _)) = all.last() else {
                 continue;
             };
-            let remembered = |memory: super::Memory| -> &[(Date, u32)] {
+            let remembered = |memory: forecast::Memory| -> &[(Date, u32)] {
                 let within = |days: i64| {
                     let since = as_of
                         .checked_sub(jiff::Span::new().days(days))
@@ -172,17 +176,17 @@ impl Scenario {
                     all.partition_point(|d| d.0 < since)
                 };
                 let from = match memory {
-                    super::Memory::Rounds(n) => {
-                        within(super::fit::FIT_WINDOW_DAYS).max(all.len().saturating_sub(n))
+                    forecast::Memory::Rounds(n) => {
+                        within(forecast::fit::FIT_WINDOW_DAYS).max(all.len().saturating_sub(n))
                     }
-                    super::Memory::Days(n) => within(i64::from(n)),
+                    forecast::Memory::Days(n) => within(i64::from(n)),
                 };
                 &all[from..]
             };
             let silent = (Timestamp::start_of_day(as_of).as_second()
                 - Timestamp::start_of_day(last).as_second())
                 / 86_400;
-            if silent > crate::scenario::INACTIVE_AFTER_DAYS {
+            if silent > forecast::INACTIVE_AFTER_DAYS {
                 continue;
             }
             let mut gaps: Vec<u32> = remembered(options.gaps)
@@ -202,7 +206,7 @@ impl Scenario {
                 continue;
             }
             draws.insert(
-                name.to_string(),
+                family.clone(),
                 DrawPlan::Resample {
                     last,
                     gaps_days: gaps,
@@ -211,19 +215,17 @@ impl Scenario {
             );
         }
         // A program on the refill dynamics that holds no round any more needs no pool.
-        families.retain(|name, _| {
-            !options.refill.iter().any(|p| p.as_str() == name) || draws.contains_key(name)
-        });
+        families.retain(|family, _| !options.refill.contains(family) || draws.contains_key(family));
         // The programs decide who program rounds reach.
-        for family in [DrawFamily::Cec, DrawFamily::Fsw] {
+        for family in [Family::CEC, Family::FSW] {
             if let Some(s) = calibration.share(&family) {
-                shares.insert(family.as_str().to_string(), share_of(s));
+                shares.insert(family.clone(), share_of(s));
             }
         }
         // The same registry order as reading the file back: families, then rounds.
-        for name in families.keys().chain(draws.keys()) {
-            if crate::scenario::needs_pool(name) && name != "pnp" {
-                categories.register(name)?;
+        for family in families.keys().chain(draws.keys()) {
+            if family.is_category() {
+                categories.register(family.as_str())?;
             }
         }
         let last_round = known.draws().iter().map(|d| d.date()).max();
@@ -246,7 +248,7 @@ impl Scenario {
             families,
             draws,
             combination: None,
-            schedule: crate::scenario::Schedule {
+            schedule: super::Schedule {
                 open_gaps: open_gaps(&known, as_of, options.open_gaps_days),
                 ..options.schedule()
             },
@@ -278,9 +280,9 @@ impl Scenario {
 fn less_rounds(
     known: &History,
     snapshot: &crate::feed::PoolSnapshot,
-    model: crate::feed::DensityModel,
+    model: forecast::DensityModel,
 ) -> [u32; 15] {
-    let mut density = crate::feed::ScoreDensity::new(snapshot, model);
+    let mut density = forecast::ScoreDensity::new(snapshot, model);
     for d in known.draws().iter().filter(|d| d.date() >= snapshot.date()) {
         density.remove_invited(d.cutoff(), f64::from(d.size()));
     }
@@ -298,9 +300,9 @@ fn less_rounds(
 /// The silences still open on `as_of`, in days, of every family whose last round is at most
 /// `days` old.
 fn open_gaps(known: &History, as_of: Date, days: u32) -> Vec<u32> {
-    let mut last: BTreeMap<&DrawFamily, Date> = BTreeMap::new();
+    let mut last: BTreeMap<&Family, Date> = BTreeMap::new();
     for d in known.draws() {
-        if !matches!(d.family(), DrawFamily::Other(_)) {
+        if *d.family() != Family::OTHER {
             last.insert(d.family(), d.date());
         }
     }
@@ -321,12 +323,12 @@ const PRIOR_GAP_DAYS: f64 = 30.0;
 /// The scenario's pool of one family, from its fit and its rounds before `as_of`.
 fn family_pool(
     known: &History,
-    family: &DrawFamily,
-    obs: &[super::RoundObs],
-    fit: &super::FamilyFit,
+    family: &Family,
+    obs: &[forecast::RoundObs],
+    fit: &forecast::FamilyFit,
     as_of: Date,
-) -> crate::forecast::FamilyPool {
-    let start = crate::Timestamp::start_of_day(as_of);
+) -> forecast::FamilyPool {
+    let start = crate::time::Timestamp::start_of_day(as_of);
     let since = start.plus_seconds(-(fit.shape.residence_days * 86_400.0) as i64 - 86_400);
     let rounds: Vec<_> = known
         .draws()
@@ -334,24 +336,24 @@ fn family_pool(
         // A program's pool is emptied by general rounds too.
         .filter(|d| {
             d.family() == family
-                || (super::PoolKind::of(family).is_none() && d.family() == &DrawFamily::General)
+                || (forecast::PoolKind::of(family).is_none() && *d.family() == Family::GENERAL)
         })
         .filter_map(|d| {
             let at = d.held_at().unwrap_or_else(|| {
-                crate::Timestamp::start_of_day(d.date()).plus_seconds(14 * 3600)
+                crate::time::Timestamp::start_of_day(d.date()).plus_seconds(14 * 3600)
             });
             (at >= since).then_some((at, d.cutoff().get(), d.tie_break()))
         })
         .collect();
     let last = obs.last();
-    let mut pool = crate::forecast::FamilyPool {
+    let mut pool = forecast::FamilyPool {
         shape: fit.shape,
         level: fit.pool.level(),
         level_spread: round4(fit.level_spread),
         rounds,
         source: String::new(),
         guess: None,
-        snapshot_shape: super::PoolKind::of(family).is_none(),
+        snapshot_shape: forecast::PoolKind::of(family).is_none(),
     };
     let mae = fit
         .one_step_mae
@@ -359,7 +361,7 @@ fn family_pool(
     pool.source = format!(
         "refill fitted on {} {family} rounds of the {} days before {as_of} (one-step-ahead cut-off MAE {mae}); beta, residence and half-life {} rounds {}",
         fit.rounds,
-        super::fit::FIT_WINDOW_DAYS,
+        forecast::fit::FIT_WINDOW_DAYS,
         fit.half_life_rounds,
         if fit.borrowed {
             "borrowed from the families pooled (too few rounds of its own)"
@@ -367,14 +369,14 @@ fn family_pool(
             "chosen on its own rounds"
         },
     );
-    if let (true, Some(last)) = (obs.len() < super::fit::MIN_FITTED_ROUNDS, last) {
-        let mut probe = crate::forecast::RefillPool::new(fit.shape, 1.0);
+    if let (true, Some(last)) = (obs.len() < forecast::fit::MIN_FITTED_ROUNDS, last) {
+        let mut probe = forecast::RefillPool::new(fit.shape, 1.0);
         probe.observe(last.day, last.cutoff, last.tie_break_day);
         let per_level = probe.taken_per_level(last.day + PRIOR_GAP_DAYS, last.cutoff, None);
         if per_level > 0.0 {
             pool.level = last.size / per_level;
         }
-        pool.level_spread = super::fit::PRIOR_LEVEL_SPREAD;
+        pool.level_spread = forecast::fit::PRIOR_LEVEL_SPREAD;
         pool.guess = Some(format!(
             "one {family} round only: its level is set so that a round of its size {PRIOR_GAP_DAYS} days later repeats its cut-off of {}, with a wide spread",
             last.cutoff
@@ -385,7 +387,7 @@ fn family_pool(
 }
 
 /// A calibrated share, with its spread floored at 15% of the mean.
-fn share_of(s: &crate::feed::ShareEstimate) -> Share {
+fn share_of(s: &forecast::ShareEstimate) -> Share {
     let mean = s.mean.clamp(0.0, 1.0);
     let spread = s.spread.max(MIN_RELATIVE_SPREAD * mean).min(1.0);
     Share {

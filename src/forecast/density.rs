@@ -10,7 +10,7 @@
 //! Non-negativity: a quadratic with end values `a`, `b` and mean `m` is non-negative whenever
 //! `a + b <= 3m`, so knots are lowered until every range satisfies it.
 
-use super::snapshot::{PoolSnapshot, RANGES};
+use crate::feed::{PoolSnapshot, RANGES};
 use crate::score::CrsScore;
 
 /// How the density inside each published range is modelled.
@@ -37,7 +37,8 @@ const DECAY_RANGE: usize = 1;
 /// # Example
 /// ```
 /// use eesim::CrsScore;
-/// use eesim::feed::{DensityModel, PoolSnapshot, ScoreDensity};
+/// use eesim::feed::PoolSnapshot;
+/// use eesim::forecast::{DensityModel, ScoreDensity};
 ///
 /// let counts = [300, 16_000, 13_500, 13_000, 16_500, 15_000, 15_000, 14_000, 14_000, 12_000,
 ///               12_000, 11_000, 53_000, 19_000, 8_000];

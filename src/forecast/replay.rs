@@ -6,10 +6,10 @@ use std::io;
 use jiff::civil::Date;
 
 use super::density::DensityModel;
-use super::family::DrawFamily;
-use super::history::{DrawNumber, History};
+use super::programs::{self as calibrate, Calibration};
 use crate::error::{ErrorKind, Result};
-use crate::forecast::programs::{self as calibrate, Calibration};
+use crate::family::Family;
+use crate::feed::{DrawNumber, History};
 use crate::score::CrsScore;
 
 /// One round's nowcast beside its actual cut-off and two baselines.
@@ -20,7 +20,7 @@ pub struct Nowcast {
     /// The day it was held.
     pub date: Date,
     /// Its family.
-    pub family: DrawFamily,
+    pub family: Family,
     /// Its size.
     pub size: u32,
     /// The published cut-off.
@@ -48,7 +48,8 @@ impl Nowcast {
 ///
 /// # Example
 /// ```
-/// use eesim::feed::{FeedReader, Replay};
+/// use eesim::feed::FeedReader;
+/// use eesim::forecast::Replay;
 ///
 /// let dist = r#""dd1": "6,000", "dd2": "0", "dd3": "0", "dd4": "0", "dd5": "0", "dd6": "0",
 ///   "dd7": "0", "dd8": "0", "dd9": "0", "dd10": "0", "dd11": "0", "dd12": "0", "dd13": "0",
@@ -76,7 +77,7 @@ impl Replay {
     pub fn run(history: &History) -> Replay {
         let mut calibrations: BTreeMap<Date, [Calibration; 3]> = BTreeMap::new();
         let mut nowcasts = Vec::new();
-        let mut previous: BTreeMap<DrawFamily, CrsScore> = BTreeMap::new();
+        let mut previous: BTreeMap<Family, CrsScore> = BTreeMap::new();
         let mut fits: BTreeMap<usize, DensityModel> = BTreeMap::new();
         let mut refills: BTreeMap<Date, _> = BTreeMap::new();
         let mut cache = crate::forecast::FitCache::new();
@@ -93,7 +94,7 @@ impl Replay {
                     let general = known
                         .draws()
                         .iter()
-                        .filter(|d| d.family() == &DrawFamily::General)
+                        .filter(|d| d.family() == &Family::GENERAL)
                         .count();
                     let model = *fits
                         .entry(general)
@@ -152,7 +153,7 @@ impl Replay {
     pub fn write_csv<W: io::Write>(&self, out: W) -> Result<()> {
         let io_err = |e: csv::Error| ErrorKind::Io {
             context: "writing replay CSV".to_string(),
-            message: e.to_string(),
+            source: crate::error::Cause::new(e),
         };
         let mut w = csv::Writer::from_writer(out);
         w.write_record(["draw", "date", "family", "size", "actual", "predicted"])
@@ -170,7 +171,7 @@ impl Replay {
         }
         w.flush().map_err(|e| ErrorKind::Io {
             context: "writing replay CSV".to_string(),
-            message: e.to_string(),
+            source: crate::error::Cause::new(e),
         })?;
         Ok(())
     }
@@ -198,7 +199,7 @@ impl DensityStudy {
         let mut fits: BTreeMap<usize, DensityModel> = BTreeMap::new();
         let mut general = 0;
         for draw in history.draws() {
-            if draw.family() != &DrawFamily::General {
+            if draw.family() != &Family::GENERAL {
                 continue;
             }
             general += 1;
@@ -244,7 +245,7 @@ impl ErrorStats {
     ///
     /// # Example
     /// ```
-    /// use eesim::feed::ErrorStats;
+    /// use eesim::forecast::ErrorStats;
     ///
     /// let s = ErrorStats::of([2, -4, 10]).unwrap();
     /// assert_eq!((s.count, s.mae, s.median, s.bias), (3, 16.0 / 3.0, 4.0, 8.0 / 3.0));

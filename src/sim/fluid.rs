@@ -13,12 +13,67 @@
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
-use super::run::{FLOOR, NOMINEE_FROM, ScenarioRun};
 use crate::candidate::Eligibility;
 use crate::draw::{DrawRecord, DrawSpec, Target};
+use crate::forecast::RefillPool;
+use crate::ita::ResponseModel;
 use crate::score::CrsScore;
 use crate::sim::{FocalFate, FocalInvitation, FocalReport, FocalResponse, RunReport};
 use crate::time::{Period, Timestamp};
+
+/// The lowest score modelled: candidates at 300 or below are left out of the pool, since no
+/// round in the calibrated schedules reaches them.
+pub(crate) const FLOOR: u16 = 301;
+/// The first score of provincial nominees (a nomination adds 600 points).
+pub(crate) const NOMINEE_FROM: u16 = 601;
+
+/// One run's input to the fluid engine, every random parameter of the run already drawn.
+#[derive(Clone, Debug)]
+pub(crate) struct FluidRun<'a> {
+    /// When the run starts.
+    pub(crate) start: Timestamp,
+    /// The last second of its last day.
+    pub(crate) end: Timestamp,
+    /// How long a profile stays in the pool.
+    pub(crate) validity: Period,
+    /// The programs' eligibility classes, each with its weight in the start pool and among
+    /// arrivals.
+    pub(crate) classes: Vec<(Eligibility, f64, f64)>,
+    /// Expected candidates per score in the start pool (scores 0 to 1,200).
+    pub(crate) density: &'a [f64],
+    /// Expected arrivals per week at each score.
+    pub(crate) weekly: &'a [f64],
+    /// This run's multiplier of the arrival rate.
+    pub(crate) arrival_rate: f64,
+    /// The families with a pool of their own: the target of their rounds, and their pool.
+    pub(crate) families: Vec<(Target, RefillPool)>,
+    /// Every round of the run, in any order.
+    pub(crate) rounds: Vec<DrawSpec>,
+    /// The targets whose rounds follow their previous cut-off in this run, and that cut-off
+    /// (the scenario's combination): they keep their date and size and cut there.
+    pub(crate) combined: Vec<(Target, u16)>,
+    /// The weekly chance that a waiting candidate withdraws.
+    pub(crate) withdrawal_per_week: f64,
+    /// How invited candidates respond.
+    pub(crate) responses: ResponseModel,
+    /// The candidate followed, if any.
+    pub(crate) focal: Option<FluidFocal>,
+}
+
+/// The candidate a fluid run follows.
+#[derive(Clone, Debug)]
+pub(crate) struct FluidFocal {
+    /// The score at the start.
+    pub(crate) score: CrsScore,
+    /// Later changes of score.
+    pub(crate) changes: Vec<(Timestamp, CrsScore)>,
+    /// What the candidate is eligible for.
+    pub(crate) eligibility: Eligibility,
+    /// When the profile was submitted.
+    pub(crate) submitted_at: Timestamp,
+    /// How the candidate answers an invitation.
+    pub(crate) response: FocalResponse,
+}
 
 const WEEK: i64 = 7 * 86_400;
 /// Nominees (601 to 1,200) are kept in blocks of this many points: only provincial rounds
@@ -49,27 +104,42 @@ fn row_scores(r: usize) -> (usize, usize) {
     }
 }
 
-/// One run of `run` through the fluid engine.
-pub(super) fn sample(run: &ScenarioRun<'_>, rng: &mut ChaCha8Rng) -> RunReport {
-    let sc = run.scenario;
-    let start = run.start;
-    let end = run.end();
-    let validity = Period::months(sc.validity_months).unwrap_or(Period::TWELVE_MONTHS);
+/// One run through the fluid engine.
+pub(crate) fn run(input: FluidRun<'_>, rng: &mut ChaCha8Rng) -> RunReport {
+    let FluidRun {
+        start,
+        end,
+        validity,
+        classes,
+        density,
+        weekly,
+        arrival_rate: rate,
+        families,
+        mut rounds,
+        combined,
+        withdrawal_per_week,
+        responses,
+        focal,
+    } = input;
     let span = (start.as_second() - validity.latest_start_ended_by(start).as_second()).max(1);
-    let classes = run.classes(rng);
-    let rate = run.arrival_rate(rng);
-    let mut families = run.family_pools(rng);
-    let mut rounds = run.rounds_of_run(rng);
+    let (targets, mut families): (Vec<Target>, Vec<RefillPool>) = families.into_iter().unzip();
+    // A general round empties the pools of the programs on the refill dynamics too.
+    let programs: Vec<usize> = (0..targets.len())
+        .filter(|k| matches!(targets[*k], Target::Programs(s) if s != crate::candidate::ProgramSet::ALL))
+        .collect();
+    let emptied_by = |t: Target| -> &[usize] {
+        if t == Target::Programs(crate::candidate::ProgramSet::ALL) {
+            &programs
+        } else {
+            &[]
+        }
+    };
     rounds.sort_by_key(|d| d.at);
-    let combined = run.combined_cutoffs(rng);
-    if run.rule_rounds(&combined, &mut rounds, rng) {
-        rounds.sort_by_key(|d| d.at);
-    }
 
     let mut state = State {
         classes: classes.iter().map(|c| c.0).collect(),
         weights: classes.iter().map(|c| c.2).collect(),
-        weekly: rows(&run.weekly),
+        weekly: rows(weekly),
         init: vec![0.0; classes.len() * ROWS],
         cut: vec![0.0; classes.len() * ROWS],
         arrived: 0.0,
@@ -79,18 +149,18 @@ pub(super) fn sample(run: &ScenarioRun<'_>, rng: &mut ChaCha8Rng) -> RunReport {
         batches: Vec::new(),
         start: start.as_second(),
         span: span as f64,
-        withdrawal: sc.withdrawal_per_week.get(),
+        withdrawal: withdrawal_per_week,
     };
-    let density = rows(&run.density);
+    let density = rows(density);
     for (c, (_, weight, _)) in classes.iter().enumerate() {
         for (r, d) in density.iter().enumerate() {
             state.init[r * classes.len() + c] = d * weight;
         }
     }
-    let mut focal = run.focal.as_ref().map(|f| Follow::new(f, run, validity));
+    let mut focal = focal.map(|f| Follow::new(f, validity));
     let mut report = RunReport::default();
     let mut returns: Vec<(Timestamp, Vec<(usize, f64)>)> = Vec::new();
-    let decline = sc.responses.decline();
+    let decline = responses.decline();
     let mut next_round = 0;
     let mut week = 0_i64;
     loop {
@@ -125,22 +195,21 @@ pub(super) fn sample(run: &ScenarioRun<'_>, rng: &mut ChaCha8Rng) -> RunReport {
         }
         let spec = rounds[next_round];
         next_round += 1;
-        let emptied = run.also_emptied_by(spec.target);
-        if let Some(k) = run.family_of_round(spec.target) {
+        if let Some(k) = targets.iter().position(|t| *t == spec.target) {
             let mut record = family_round(&mut families[k], &spec);
-            empty(&mut families, &emptied, &record);
+            empty(&mut families, emptied_by(spec.target), &record);
             combine(&mut record, &combined);
             if let Some(f) = focal.as_mut() {
-                f.round(&record, report.draws.len(), rng, sc.responses);
+                f.round(&record, report.draws.len(), rng, responses);
             }
             report.draws.push(record);
             continue;
         }
         let (mut record, removed) = state.draw(&spec, decline);
-        empty(&mut families, &emptied, &record);
+        empty(&mut families, emptied_by(spec.target), &record);
         combine(&mut record, &combined);
         if let Some(f) = focal.as_mut() {
-            f.round(&record, report.draws.len(), rng, sc.responses);
+            f.round(&record, report.draws.len(), rng, responses);
         }
         if !removed.is_empty() {
             let delay = rng.random_range(1..60);
@@ -155,7 +224,7 @@ pub(super) fn sample(run: &ScenarioRun<'_>, rng: &mut ChaCha8Rng) -> RunReport {
 }
 
 /// A round of a family with a pool of its own: the refill pool takes from the top down.
-pub(super) fn family_round(pool: &mut crate::forecast::RefillPool, spec: &DrawSpec) -> DrawRecord {
+fn family_round(pool: &mut RefillPool, spec: &DrawSpec) -> DrawRecord {
     let taken = pool.take(crate::forecast::day_of(spec.at), f64::from(spec.size));
     let invited = (taken.invited.round().max(0.0) as u64).min(u64::from(spec.size));
     let tie = (taken.tie_break_day * crate::forecast::DAY).floor() as i64;
@@ -478,15 +547,11 @@ enum FollowState {
 }
 
 impl Follow {
-    fn new(f: &super::run::FocalSpec, run: &ScenarioRun<'_>, validity: Period) -> Self {
+    fn new(f: FluidFocal, validity: Period) -> Self {
         Follow {
             score: f.score,
-            changes: f
-                .changes
-                .iter()
-                .map(|(d, s)| (Timestamp::start_of_day(*d), *s))
-                .collect(),
-            eligibility: run.focal_eligibility().ok().flatten().unwrap_or_default(),
+            changes: f.changes,
+            eligibility: f.eligibility,
             submitted: f.submitted_at,
             expires: validity.after(f.submitted_at),
             response: f.response,
@@ -500,7 +565,7 @@ impl Follow {
         d: &DrawRecord,
         index: usize,
         rng: &mut ChaCha8Rng,
-        model: crate::ResponseModel,
+        model: crate::ita::ResponseModel,
     ) {
         let t = d.at;
         for &(at, score) in &self.changes {
@@ -518,27 +583,27 @@ impl Follow {
                 FollowState::Done(FocalFate::ProfileExpired)
             };
         }
-        if self.state != FollowState::Waiting
-            || t < self.submitted
-            || t >= self.expires
-            || !d.target.matches(self.eligibility)
-        {
-            return;
-        }
-        let (Some(cutoff), Some(tie)) = (d.cutoff, d.tie_break) else {
-            return;
+        let who = crate::draw::Standing {
+            eligibility: self.eligibility,
+            score: self.score,
+            submitted_at: self.submitted,
+            expires: self.expires,
         };
-        let reached =
-            d.is_short() || self.score > cutoff || (self.score == cutoff && self.submitted <= tie);
-        if !reached {
+        if self.state != FollowState::Waiting || !d.invites(&who) {
             return;
         }
+        // In a short round the focal candidate may be below everyone else invited (or the
+        // only one): then they are its last invitee, as in the exact engine's pool.
+        let (cutoff, tie_break) = match (d.cutoff, d.tie_break) {
+            (Some(c), Some(tie)) if c <= self.score => (c, tie),
+            _ => (self.score, self.submitted),
+        };
         self.invitations.push(FocalInvitation {
             at: t,
             draw: index,
             score: self.score,
             cutoff,
-            tie_break: tie,
+            tie_break,
         });
         // Only a random response draws a number, so that candidates who differ only in score
         // share their runs' streams up to their invitation.

@@ -1,0 +1,200 @@
+//! `eesim chance`: one candidate's chance by date, or a batch of candidates on the same runs.
+
+use std::path::Path;
+
+use eesim::crs::Profile;
+use eesim::report::{Batch, ChanceReport, ChanceRequest};
+use eesim::scenario::{Engine, Scenario};
+
+use crate::args::EstimateArgs;
+use crate::out::{check_writable, progress, writing};
+use crate::{Outcome, args, data, parse, plot};
+
+/// The request of the estimate arguments: lists flattened, categories checked against the
+/// scenario's (ignoring case, with a "did you mean").
+pub(crate) fn request(e: &EstimateArgs, scenario: &Scenario) -> Result<ChanceRequest, String> {
+    let mut programs = parse::flatten(&e.programs);
+    if programs.is_empty() {
+        programs.push("cec".into());
+    }
+    let names: Vec<&str> = scenario.categories().names().collect();
+    let categories = parse::flatten(&e.categories)
+        .iter()
+        .map(|c| {
+            parse::known(c, &names, &format!("one of {}", names.join(", ")))
+                .map(str::to_string)
+                .map_err(|m| format!("--categories: {m}"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let membership = eesim::Membership::from_names(&programs, &categories)
+        .map_err(|err| format!("--programs: {err}"))?;
+    let membership = membership
+        .clone()
+        .with_nominee(membership.nominee() || e.nominee);
+    Ok(ChanceRequest {
+        membership,
+        submitted: e.submitted,
+        today: Some(data::today().map_err(|e| e.to_string())?),
+        horizon_days: e.horizon_days,
+        runs: e.runs,
+        seed: e.seed,
+        ..ChanceRequest::default()
+    })
+}
+
+pub(crate) fn chance(a: &args::ChanceArgs) -> Outcome {
+    let data = data::scenario(&a.estimate)?;
+    let scenario = &data.scenario;
+    if let Some(path) = &a.batch {
+        return chance_batch(a, path, scenario);
+    }
+    check_writable(a.plot.as_deref())?;
+    if a.crs.is_none() && a.profile.is_none() {
+        note!("no --crs or --profile given: estimating for a CRS score of 500");
+    }
+    if a.exact && scenario.combination().is_some() {
+        note!(
+            "--exact runs the simulation alone: the scenario's combination with the previous cut-off is the fluid engine's"
+        );
+    }
+    let profile = a.profile.as_deref().map(Profile::from_path).transpose()?;
+    let bar = progress(a.estimate.runs, "runs", a.estimate.run.quiet);
+    let estimate = chance_estimate(a, scenario, profile.as_ref(), |p| {
+        bar.set_position(p.done);
+    })?;
+    bar.finish_and_clear();
+    let warnings = all_warnings(&estimate, &data.warnings);
+    for w in &warnings {
+        eprintln!("{} {w}", crate::style::warning());
+    }
+    let ChanceEstimate {
+        report,
+        score_path,
+        born,
+    } = &estimate;
+    // The chart first: a closed pipe cutting the printed report short cannot lose it.
+    if let Some(path) = &a.plot {
+        let drawn = if a.by_score {
+            plot::chance_by_score(path, report)
+        } else {
+            plot::chance_over_time(path, report)
+        };
+        drawn.map_err(|e| writing(path, e))?;
+    }
+    if a.estimate.json {
+        outln!("{}", chance_json(&estimate, data.json, &data.warnings));
+    } else {
+        outln!("{}", data.line);
+        out!("{}", report.to_text());
+        if let Some(((first, score), rest)) = score_path.split_first() {
+            outln!("\nScore path simulated: {score} as assessed on {first}");
+            for (d, s) in rest {
+                let birthday = born.is_some_and(|b| (b.month(), b.day()) == (d.month(), d.day()));
+                outln!(
+                    "  from {d}: {s}{}",
+                    if birthday { " (a birthday)" } else { "" }
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// One `chance` estimate: the report, and the profile's score path when a profile was given.
+pub(crate) struct ChanceEstimate {
+    pub(crate) report: ChanceReport,
+    pub(crate) score_path: Vec<(jiff::civil::Date, eesim::CrsScore)>,
+    pub(crate) born: Option<jiff::civil::Date>,
+}
+
+/// Runs `chance` for `a` (and `profile`, read from `--profile` or given by `eesim serve`) on
+/// `scenario`: the command line and the web API's `/api/chance` run this same code.
+pub(crate) fn chance_estimate(
+    a: &args::ChanceArgs,
+    scenario: &Scenario,
+    profile: Option<&Profile>,
+    progress: impl FnMut(&eesim::montecarlo::Progress),
+) -> Result<ChanceEstimate, Box<dyn std::error::Error + Send + Sync>> {
+    let mut request = ChanceRequest {
+        crs: eesim::CrsScore::new(a.crs.unwrap_or(500))?,
+        engine: if a.exact {
+            Engine::Exact
+        } else {
+            Engine::Fluid
+        },
+        to_landing: a.to_landing,
+        ..request(&a.estimate, scenario)?
+    };
+    // The profile is scored on its own `assessed_on`, as `eesim crs` scores it; its score
+    // path (birthdays, rule changes) runs from there to the horizon.
+    let mut score_path = Vec::new();
+    let mut born = None;
+    if let Some(profile) = profile {
+        let taken = request.apply_profile(profile, scenario.as_of())?;
+        score_path = taken.path;
+        born = taken.born;
+    }
+    let report = ChanceReport::run(scenario, &request, progress)?;
+    Ok(ChanceEstimate {
+        report,
+        score_path,
+        born,
+    })
+}
+
+/// The document of `chance --json` (and of `/api/chance`): the report, the data it ran on,
+/// and the score path of a profile.
+pub(crate) fn chance_json(
+    estimate: &ChanceEstimate,
+    data: serde_json::Value,
+    data_warnings: &[String],
+) -> serde_json::Value {
+    let mut v = estimate.report.to_json();
+    v["data"] = data;
+    v["warnings"] = all_warnings(estimate, data_warnings).into();
+    if !estimate.score_path.is_empty() {
+        v["score_path"] = estimate
+            .score_path
+            .iter()
+            .map(|(d, s)| serde_json::json!({"date": d.to_string(), "score": s.get()}))
+            .collect();
+    }
+    v
+}
+
+/// The warnings of the data (the embedded scenario, an `--as-of` after today), then the
+/// estimate's own.
+fn all_warnings(estimate: &ChanceEstimate, data_warnings: &[String]) -> Vec<String> {
+    data_warnings
+        .iter()
+        .chain(&estimate.report.warnings)
+        .cloned()
+        .collect()
+}
+
+/// `chance --batch FILE.csv`: every candidate on the same runs; the time the runs took on
+/// stderr.
+fn chance_batch(a: &args::ChanceArgs, path: &Path, scenario: &Scenario) -> Outcome {
+    let request = request(&a.estimate, scenario)?;
+    let rows = Batch::read(path, scenario, &request)?;
+    let n = rows.len();
+    let bar = progress(request.runs, "runs", a.estimate.run.quiet);
+    let clock = std::time::Instant::now();
+    let done = Batch::run(scenario, rows, &request, |p| bar.set_position(p.done))?;
+    let seconds = clock.elapsed().as_secs_f64();
+    bar.finish_and_clear();
+    note!(
+        "{n} candidate{} judged on the same {} simulated futures in {:.2} s",
+        if n == 1 { "" } else { "s" },
+        request.runs,
+        seconds
+    );
+    if a.estimate.json {
+        let mut json = done.to_json(scenario, &request);
+        json["seconds"] = seconds.into();
+        outln!("{json}");
+    } else {
+        out!("{}", done.to_csv());
+    }
+    Ok(())
+}

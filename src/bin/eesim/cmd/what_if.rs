@@ -1,0 +1,43 @@
+//! `eesim what-if`: what each improvement a candidate can act on would change.
+
+use eesim::crs::Profile;
+use eesim::report::WhatIfReport;
+
+use crate::out::progress;
+use crate::{Outcome, args, data};
+
+pub(crate) fn what_if(a: &args::WhatIfArgs) -> Outcome {
+    let profile = Profile::from_path(&a.profile)?;
+    let data = data::scenario(&a.estimate)?;
+    let scenario = &data.scenario;
+    let request = super::chance::request(&a.estimate, scenario)?;
+    let bar = progress(a.estimate.runs, "runs", a.estimate.run.quiet);
+    let report = WhatIfReport::run_with_progress(scenario, &profile, &request, |done| {
+        bar.set_position(done.done);
+    })?;
+    bar.finish_and_clear();
+    let today = data::today()?;
+    let mut warnings = data.warnings.clone();
+    let age = (today - scenario.as_of()).get_days();
+    if age > eesim::report::STALE_DAYS {
+        warnings.push(format!(
+            "the data is of {}, {age} days before today ({today}): the what-if windows start on that date; `eesim fetch` gets IRCC's newest rounds",
+            scenario.as_of()
+        ));
+    }
+    for w in &warnings {
+        eprintln!("{} {w}", crate::style::warning());
+    }
+    if a.estimate.json {
+        let mut json = report.to_json();
+        json["today"] = today.to_string().into();
+        json["warnings"] = warnings.into();
+        json["source"] = data.scenario.source().into();
+        json["data"] = data.json;
+        outln!("{json}");
+    } else {
+        outln!("{}", data.line);
+        out!("{}", report.to_text());
+    }
+    Ok(())
+}

@@ -1,0 +1,217 @@
+//! What a candidate asks: [`ChanceRequest`], and the candidate it describes on a scenario.
+
+use jiff::civil::Date;
+
+use crate::crs::{Age, Profile, ScorePlan};
+use crate::error::{ErrorKind, Result};
+use crate::family::Membership;
+use crate::scenario::{Engine, FocalSpec, Scenario};
+use crate::score::CrsScore;
+use crate::time::{Period, Timestamp};
+
+/// What to estimate: the candidate and the estimate's settings.
+///
+/// # Example
+/// ```
+/// use eesim::report::ChanceRequest;
+/// use eesim::{CrsScore, Membership};
+///
+/// let request = ChanceRequest {
+///     membership: Membership::from_names(["cec"], ["french"])?,
+///     runs: 2_000,
+///     ..ChanceRequest::new(CrsScore::new(480)?)
+/// };
+/// assert!(!request.membership.nominee());
+/// # Ok::<(), eesim::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChanceRequest {
+    /// The score at the scenario's start.
+    pub crs: CrsScore,
+    /// Later changes of score (from a CRS score path).
+    pub changes: Vec<(Date, CrsScore)>,
+    /// The candidate's programs, categories and provincial nomination.
+    pub membership: Membership,
+    /// Profile submission (default: 30 days before the scenario's start).
+    pub submitted: Option<Date>,
+    /// The day the candidate asks on (default: the scenario's date). Every window starts
+    /// then, and the chance is read among the simulated futures with no invitation before
+    /// it: a candidate asking today knows they have not been invited yet. The library never
+    /// reads the clock; the command line passes today.
+    pub today: Option<Date>,
+    /// Days ahead, from today.
+    pub horizon_days: u32,
+    /// Runs.
+    pub runs: u64,
+    /// Master seed.
+    pub seed: u64,
+    /// The engine.
+    pub engine: Engine,
+    /// Follow each run to landing.
+    pub to_landing: bool,
+}
+
+impl Default for ChanceRequest {
+    /// A CEC candidate at CRS 500, over 182 days, 10,000 runs, seed 42, the fluid engine.
+    fn default() -> Self {
+        ChanceRequest {
+            crs: CrsScore::new(500).unwrap_or(CrsScore::MIN),
+            changes: Vec::new(),
+            membership: Membership::new(
+                crate::candidate::ProgramSet::EMPTY.with(crate::candidate::Program::Cec),
+                false,
+            ),
+            submitted: None,
+            today: None,
+            horizon_days: 182,
+            runs: 10_000,
+            seed: 42,
+            engine: Engine::Fluid,
+            to_landing: false,
+        }
+    }
+}
+
+/// A CRS profile's score over the horizon, as [`ChanceRequest::apply_profile`] took it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProfileScore {
+    /// The score as assessed, then each change (a birthday, a rule change) up to the horizon.
+    pub path: Vec<(Date, CrsScore)>,
+    /// The birth date, when the profile gives one (its changes on that day are birthdays).
+    pub born: Option<Date>,
+}
+
+impl ChanceRequest {
+    /// The default request ([`ChanceRequest::default`]) at `crs`.
+    #[must_use]
+    pub fn new(crs: CrsScore) -> Self {
+        ChanceRequest {
+            crs,
+            ..ChanceRequest::default()
+        }
+    }
+
+    /// Takes the candidate from a CRS profile: its score on its own `assessed_on` (as
+    /// `eesim crs` scores it) and, with a birth date, its score path to the horizon after
+    /// `as_of` (birthdays and rule changes); the French category when it qualifies, and a
+    /// provincial nomination when it has one.
+    ///
+    /// # Errors
+    /// As [`Profile::breakdown`] and [`ScorePlan::path`] for a profile the rules cannot score.
+    pub fn apply_profile(&mut self, profile: &Profile, as_of: Date) -> Result<ProfileScore> {
+        let born = match profile.age {
+            Age::BornOn(b) => Some(b),
+            Age::Years(_) => None,
+        };
+        let until = as_of
+            .checked_add(jiff::Span::new().days(i64::from(self.horizon_days)))
+            .map_err(|e| ErrorKind::InvalidSimulation {
+                what: "horizon",
+                expected: "a horizon ending before 9999-12-31".into(),
+                found: format!("{} days from {as_of}: {e}", self.horizon_days),
+            })?
+            .max(profile.assessed_on);
+        let total = profile.breakdown()?.total;
+        self.crs = total;
+        let path = if born.is_some() {
+            let path = ScorePlan::new(*profile)?.path(until)?;
+            self.crs = path.initial().unwrap_or(total);
+            self.changes = path.points().iter().skip(1).copied().collect();
+            path.points().to_vec()
+        } else {
+            // An age without a birth date: the score stays as assessed.
+            vec![(profile.assessed_on, total)]
+        };
+        self.membership = profile.membership(self.membership.clone());
+        Ok(ProfileScore { path, born })
+    }
+
+    /// The candidate this request describes on `scenario`: its submission (checked against
+    /// the profile validity and the horizon), and its score at the start with the later
+    /// changes (a change dated before the submission is already in the score).
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidSimulation`] for a nominee below 600 or a submission outside the
+    /// window the scenario can follow, [`ErrorKind::InvalidTimestamp`] for a date eesim
+    /// cannot represent.
+    pub fn focal(&self, scenario: &Scenario) -> Result<FocalSpec> {
+        if self.membership.nominee() && self.crs.get() < 600 {
+            return Err(ErrorKind::InvalidSimulation {
+                what: "provincial nominee",
+                expected: "a CRS score of at least 600 (a nomination adds 600 points)".into(),
+                found: self.crs.to_string(),
+            }
+            .into());
+        }
+        let submitted = self.submitted_at(scenario)?;
+        let start = Timestamp::start_of_day(scenario.as_of());
+        let (mut score, mut changes) = (self.crs, Vec::new());
+        for &(date, s) in &self.changes {
+            if Timestamp::start_of_day(date) <= submitted.max(start) {
+                score = s;
+            } else {
+                changes.push((date, s));
+            }
+        }
+        Ok(FocalSpec::new(score, self.membership.clone(), submitted).changes(changes))
+    }
+
+    /// When the profile was submitted: the request's date, checked, or 30 days before the
+    /// scenario's start.
+    ///
+    /// # Errors
+    /// As [`ChanceRequest::focal`].
+    pub fn submitted_at(&self, scenario: &Scenario) -> Result<Timestamp> {
+        let start = Timestamp::start_of_day(scenario.as_of());
+        match self.submitted {
+            Some(date) => {
+                check_submission(scenario, self.lead_days(scenario) + self.horizon_days, date)?;
+                Timestamp::from_date(date)
+            }
+            None => Ok(start.plus_days(-30)),
+        }
+    }
+}
+
+impl ChanceRequest {
+    /// Days from the scenario's date to today (0 when today is not after it).
+    #[must_use]
+    pub fn lead_days(&self, scenario: &Scenario) -> u32 {
+        self.today.map_or(0, |t| {
+            u32::try_from((t - scenario.as_of()).get_days().max(0)).unwrap_or(0)
+        })
+    }
+}
+
+/// Checks that a profile submitted on `date` can be followed over the horizon: still valid
+/// at the scenario's start, and submitted no later than the horizon's end (a date after the
+/// start means the candidate enters the pool then).
+fn check_submission(scenario: &Scenario, horizon_days: u32, date: Date) -> Result<()> {
+    let start = Timestamp::start_of_day(scenario.as_of());
+    let validity = Period::months(scenario.validity_months)?;
+    let earliest = validity.latest_start_ended_by(start).date().tomorrow().ok();
+    let end = scenario
+        .as_of()
+        .checked_add(jiff::Span::new().days(i64::from(horizon_days)))
+        .ok();
+    let too_early = earliest.is_none_or(|e| date < e);
+    let too_late = end.is_none_or(|e| date > e);
+    if too_early || too_late {
+        let show = |d: Option<Date>| d.map_or_else(|| "-".to_string(), |d| d.to_string());
+        return Err(ErrorKind::InvalidSimulation {
+            what: "submission",
+            expected: format!(
+                "a date from {} (a profile stays {validity} in the pool, and the scenario starts on {}) to {} (today plus the horizon, {horizon_days} days after the scenario's date)",
+                show(earliest),
+                scenario.as_of(),
+                show(end)
+            ),
+            found: match Timestamp::from_date(date) {
+                Ok(_) => date.to_string(),
+                Err(_) => format!("{date}, after 9999-12-30, the last day eesim can represent"),
+            },
+        }
+        .into());
+    }
+    Ok(())
+}
