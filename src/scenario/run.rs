@@ -593,8 +593,14 @@ impl ScenarioRun<'_> {
         let Some(comb) = &self.scenario.combination else {
             return Vec::new();
         };
+        // A family given a fixed list of rounds (a what-if) keeps its simulated cut-offs: the
+        // previous-cut-off rule knows nothing of the sizes asked. Its numbers are drawn all
+        // the same, so that the other families' choices do not move.
         comb.draw(rng)
             .into_iter()
+            .filter(|(family, _)| {
+                !matches!(self.scenario.draws.get(*family), Some(DrawPlan::Fixed(_)))
+            })
             .filter_map(|(family, fixed)| Some((family.target(&self.categories).ok()?, fixed?)))
             .collect()
     }

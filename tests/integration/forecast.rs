@@ -554,6 +554,12 @@ fn runs_that_follow_the_previous_cut_off_cut_there() {
         chance(&half, 440),
     );
     assert!((h - (s + r) / 2.0).abs() < 0.05, "{h} vs {s} and {r}");
+    // A what-if's fixed rounds keep their simulated cut-offs: the rule knows no sizes.
+    let fixed = "[draws.french]\nfixed = [{ date = \"2026-03-10\", size = 100 }]";
+    assert_eq!(
+        chance(&combined(0.0, None, fixed), 440),
+        chance(&scenario(fixed), 440)
+    );
 }
 
 #[test]
