@@ -130,6 +130,12 @@ fn window_end<M: RunModel>(model: &M, within_days: u32) -> Timestamp {
 }
 
 impl MonteCarlo {
+    /// The batch of compare and judge between progress calls: a twentieth of the runs, at
+    /// least 500.
+    fn pair_batch(&self) -> u64 {
+        (self.runs / 20).max(500)
+    }
+
     /// Compares hypothetical candidates on the same runs (common random numbers): `base` and
     /// each of `variants`, all submitted at `submitted` (valid as long as the model's
     /// profiles), judged as
@@ -181,7 +187,7 @@ impl MonteCarlo {
         self.fold_runs(
             model,
             0..self.runs,
-            (self.runs / 20).max(500),
+            self.pair_batch(),
             &empty,
             &|counts, report| {
                 let invited = |p: Point| {
@@ -312,7 +318,7 @@ impl MonteCarlo {
         self.fold_runs(
             model,
             0..self.runs,
-            (self.runs / 20).max(500),
+            self.pair_batch(),
             &empty,
             &|counts, report| {
                 // Only the rounds within the window can count.

@@ -295,7 +295,8 @@ fn refused(url: &str, expected: &str, found: &str) -> eesim::Error {
     .into()
 }
 
-fn round_json(d: &DrawRecord) -> Value {
+/// One round as JSON: `number`, `date`, `family`, `size`, `cutoff` (fetch and serve).
+pub(crate) fn round_json(d: &DrawRecord) -> Value {
     json!({
         "number": d.number().to_string(),
         "date": d.date().to_string(),

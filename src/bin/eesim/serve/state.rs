@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use eesim::scenario::Scenario;
 use jiff::civil::Date;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::api::App;
 use super::{Refresh, ServeArgs};
@@ -130,15 +130,7 @@ pub(crate) fn load(source: &Source) -> Result<DataState, Failure> {
                 .draws()
                 .iter()
                 .rev()
-                .map(|d| {
-                    json!({
-                        "number": d.number().to_string(),
-                        "date": d.date().to_string(),
-                        "family": d.family().to_string(),
-                        "size": d.size(),
-                        "cutoff": d.cutoff().get(),
-                    })
-                })
+                .map(crate::cmd::fetch::round_json)
                 .collect(),
             feed.history.draws().last().map(|d| d.date()),
             feed.load
