@@ -275,8 +275,12 @@ fn err_second_review_cases() {
         "--submitted",
         "2020-01-01",
     ]);
-    assert!(String::from_utf8_lossy(&out.stderr).contains("submission: expected a date from "));
+    assert_eq!(out.status.code(), Some(2), "a bad argument");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("error: --submitted: expected a date from ")
+    );
     let out = eesim(&["chance", "--programs", "cec,pnp", "--crs", "400"]);
+    assert_eq!(out.status.code(), Some(2), "a bad argument");
     assert!(String::from_utf8_lossy(&out.stderr).contains("provincial nominee"));
     let v = json(&eesim(&[
         "draw",
@@ -316,6 +320,10 @@ fn calibrate_writes_json_for_a_json_file_and_backtest_needs_an_order() {
         "--to",
         "2024-01-01",
     ]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("expected --from before --to"));
+    assert_eq!(out.status.code(), Some(2), "a bad argument");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).starts_with(
+            "error: --to: expected a date after --from (2025-01-01), found 2024-01-01"
+        )
+    );
 }

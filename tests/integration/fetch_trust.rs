@@ -415,11 +415,28 @@ fn the_password_in_an_address_is_never_printed_or_stored() {
 #[test]
 fn unsupported_schemes_are_named() {
     let cache = temp_cache("schemes");
+    // A bad argument (exit 2), named as given: --url, or EESIM_FEED_URL.
     let out = fetch_today(&cache, "file:///tmp/ee_rounds_123_en.json", &[]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         stderr(&out),
-        "error: downloading file:///tmp/ee_rounds_123_en.json: expected an http:// or https:// address, found a file: address (a feed file is read directly: give it to the command, as `eesim replay FILE` or `--feed FILE`)\n"
+        "error: --url: expected an http:// or https:// address, found a file: address (a feed file is read directly: give it to the command, as `eesim replay FILE` or `--feed FILE`)\nFor more information, try '--help'.\n"
+    );
+    let out = eesim_env(
+        &cache,
+        &[
+            TODAY,
+            ("EESIM_FEED_URL", "file:///tmp/ee_rounds_123_en.json"),
+        ],
+        &["fetch"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).starts_with(
+            "error: EESIM_FEED_URL: expected an http:// or https:// address, found a file: address"
+        ),
+        "{}",
+        stderr(&out)
     );
     let out = fetch_today(&cache, "ftp://example.invalid/feed.json", &[]);
     assert!(
@@ -449,7 +466,11 @@ fn a_cache_path_that_is_not_a_directory_is_named() {
     }
     let args = ["fetch", "--url", "http://127.0.0.1:9/feed.json"];
     let out = eesim_env(Path::new("relative/cache"), &[TODAY], &args);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a refused value of the variable"
+    );
     assert_eq!(
         stderr(&out),
         "error: EESIM_CACHE_DIR: expected an absolute path, found \"relative/cache\" (the cache must not depend on the working directory)\n"

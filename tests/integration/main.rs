@@ -18,6 +18,8 @@ mod crs_score_path;
 mod draw_tiebreak;
 #[cfg(feature = "cli")]
 mod estimate_data;
+#[cfg(feature = "cli")]
+mod exit_status;
 mod feed_calibration;
 mod feed_fuzz;
 mod feed_reader;

@@ -40,8 +40,9 @@ pub(crate) enum Command {
     Serve(crate::serve::ServeArgs),
     /// Prints a shell completion script (bash, zsh, fish, elvish, powershell) to stdout.
     Completions(CompletionsArgs),
-    /// Prints the manual page (roff) to stdout: `eesim man > eesim.1`.
-    Man,
+    /// Prints a manual page (roff) to stdout, `eesim man chance | man -l -`, or writes them all
+    /// with `--out-dir`.
+    Man(ManArgs),
 }
 
 /// Which rounds feed to read: a file, or else the cached feed (`eesim fetch`).
@@ -201,8 +202,8 @@ pub(crate) struct WhatIfArgs {
 pub(crate) struct ReplayArgs {
     #[command(flatten)]
     pub(crate) feed: FeedArg,
-    /// Replay only the rounds held before this date.
-    #[arg(long)]
+    /// Replay only the rounds held before this date, as 2026-12-01.
+    #[arg(long, value_parser = parse::date, allow_hyphen_values = true)]
     pub(crate) as_of: Option<Date>,
     /// Write one row per nowcast: draw,date,family,size,actual,predicted.
     #[arg(long)]
@@ -298,6 +299,19 @@ pub(crate) struct DrawArgs {
     /// Print the JSON object only (the default prints a table).
     #[arg(long)]
     pub(crate) json: bool,
+}
+
+/// `eesim man`.
+#[derive(Args, Debug)]
+pub(crate) struct ManArgs {
+    /// The command whose page to print, as `chance` for eesim-chance(1) [default: the page
+    /// of eesim itself, eesim(1)].
+    #[arg(value_name = "COMMAND")]
+    pub(crate) command: Option<String>,
+    /// Write eesim.1 and every eesim-COMMAND.1 into this directory (created if missing)
+    /// instead of printing one page.
+    #[arg(long, value_name = "DIR", conflicts_with = "command")]
+    pub(crate) out_dir: Option<PathBuf>,
 }
 
 /// `eesim completions`.

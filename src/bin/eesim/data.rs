@@ -10,6 +10,7 @@ use jiff::civil::Date;
 use serde_json::{Value, json};
 
 use crate::args::EstimateArgs;
+use crate::bad::BadArgument;
 
 type Failure = Box<dyn std::error::Error + Send + Sync>;
 
@@ -20,11 +21,14 @@ const STALE_DAYS: i64 = eesim::report::STALE_DAYS as i64;
 const REFRESH: &str = "run `eesim fetch` to download IRCC's newest rounds";
 
 /// Today's date in the system's time zone; `EESIM_TODAY=YYYY-MM-DD` overrides it (for
-/// reproducible runs and tests).
-pub(crate) fn today() -> Result<Date, Failure> {
+/// reproducible runs and tests); a value that is not a date is a bad argument (exit 2).
+pub(crate) fn today() -> Result<Date, BadArgument> {
     match std::env::var("EESIM_TODAY") {
         Ok(s) if !s.trim().is_empty() => s.trim().parse().map_err(|e| {
-            format!("EESIM_TODAY: expected a date like 2026-12-01, found {s:?} ({e})").into()
+            BadArgument::new(
+                "EESIM_TODAY",
+                format!("expected a date like 2026-12-01, found {s:?} ({e})"),
+            )
         }),
         _ => Ok(jiff::ZonedDateTime::now().date()),
     }
@@ -36,9 +40,12 @@ pub(crate) fn cache() -> Result<FeedCache, Failure> {
     let dir = if let Some(dir) = std::env::var_os("EESIM_CACHE_DIR").filter(|d| !d.is_empty()) {
         let dir = PathBuf::from(dir);
         if !dir.is_absolute() {
-            return Err(format!(
-                "EESIM_CACHE_DIR: expected an absolute path, found {:?} (the cache must not depend on the working directory)",
-                dir.display().to_string()
+            return Err(BadArgument::new(
+                "EESIM_CACHE_DIR",
+                format!(
+                    "expected an absolute path, found {:?} (the cache must not depend on the working directory)",
+                    dir.display().to_string()
+                ),
             )
             .into());
         }

@@ -4,6 +4,7 @@
 #[macro_use]
 mod out;
 mod args;
+mod bad;
 mod cmd;
 mod data;
 mod parse;
@@ -63,6 +64,13 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e) if bad::is_bad_argument(e.as_ref()) => {
+            out::report_error(e.as_ref());
+            if bad::help_hint(e.as_ref()) {
+                eprintln!("For more information, try '--help'.");
+            }
+            ExitCode::from(2)
+        }
         Err(e) => {
             out::report_error(e.as_ref());
             ExitCode::FAILURE
@@ -70,7 +78,7 @@ fn main() -> ExitCode {
     }
 }
 
-/// A bad argument: a value our parsers refused is said in the project's style (`error: --runs:
+/// A bad argument (exit 2, as every bad argument; see `bad.rs`): a value our parsers refused is said in the project's style (`error: --runs:
 /// expected ..., found ...`); clap's own errors (an unknown option, --help) as clap says them.
 fn usage_error(e: &clap::Error) -> ExitCode {
     use clap::error::{ContextKind, ContextValue, ErrorKind};
@@ -105,11 +113,6 @@ fn run(cli: &Cli) -> Outcome {
             out!("{}", String::from_utf8_lossy(&out));
             Ok(())
         }
-        Command::Man => {
-            let mut out = Vec::new();
-            clap_mangen::Man::new(command()).render(&mut out)?;
-            out!("{}", String::from_utf8_lossy(&out));
-            Ok(())
-        }
+        Command::Man(a) => cmd::man::man(a, command()),
     }
 }

@@ -7,9 +7,9 @@ use crate::{Outcome, args, data, plot};
 
 pub(crate) fn backtest(a: &args::BacktestArgs) -> Outcome {
     if a.from >= a.to {
-        return Err(format!(
-            "backtest: expected --from before --to, found {} and {}",
-            a.from, a.to
+        return Err(crate::bad::BadArgument::new(
+            "--to",
+            format!("expected a date after --from ({}), found {}", a.from, a.to),
         )
         .into());
     }

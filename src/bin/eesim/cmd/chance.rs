@@ -7,12 +7,13 @@ use eesim::report::{Batch, ChanceReport, ChanceRequest};
 use eesim::scenario::{Engine, Scenario};
 
 use crate::args::EstimateArgs;
+use crate::bad::BadArgument;
 use crate::out::{check_writable, progress, writing};
 use crate::{Outcome, args, data, parse, plot};
 
 /// The request of the estimate arguments: lists flattened, categories checked against the
 /// scenario's (ignoring case, with a "did you mean").
-pub(crate) fn request(e: &EstimateArgs, scenario: &Scenario) -> Result<ChanceRequest, String> {
+pub(crate) fn request(e: &EstimateArgs, scenario: &Scenario) -> Result<ChanceRequest, BadArgument> {
     let mut programs = parse::flatten(&e.programs);
     if programs.is_empty() {
         programs.push("cec".into());
@@ -23,23 +24,28 @@ pub(crate) fn request(e: &EstimateArgs, scenario: &Scenario) -> Result<ChanceReq
         .map(|c| {
             parse::known(c, &names, &format!("one of {}", names.join(", ")))
                 .map(str::to_string)
-                .map_err(|m| format!("--categories: {m}"))
+                .map_err(|m| BadArgument::new("--categories", m))
         })
         .collect::<Result<Vec<_>, _>>()?;
     let membership = eesim::Membership::from_names(&programs, &categories)
-        .map_err(|err| format!("--programs: {err}"))?;
+        .map_err(|err| BadArgument::from_error("--programs", &err))?;
     let membership = membership
         .clone()
         .with_nominee(membership.nominee() || e.nominee);
-    Ok(ChanceRequest {
+    let request = ChanceRequest {
         membership,
         submitted: e.submitted,
-        today: Some(data::today().map_err(|e| e.to_string())?),
+        today: Some(data::today()?),
         horizon_days: e.horizon_days,
         runs: e.runs,
         seed: e.seed,
         ..ChanceRequest::default()
-    })
+    };
+    // A submission the scenario cannot follow is the argument's fault: exit 2.
+    request
+        .submitted_at(scenario)
+        .map_err(|err| BadArgument::from_error("--submitted", &err))?;
+    Ok(request)
 }
 
 pub(crate) fn chance(a: &args::ChanceArgs) -> Outcome {
@@ -134,6 +140,7 @@ pub(crate) fn chance_estimate(
         score_path = taken.path;
         born = taken.born;
     }
+    crate::bad::nominee_score(&request, a.crs.is_some(), a.profile.as_deref())?;
     let report = ChanceReport::run(scenario, &request, progress)?;
     Ok(ChanceEstimate {
         report,

@@ -29,7 +29,14 @@ enum Answer {
 
 pub(crate) fn fetch(a: &FetchArgs) -> Outcome {
     let url = feed_url(a.url.as_deref());
-    check_scheme(&url)?;
+    check_scheme(&url).map_err(|e| {
+        let from = if a.url.is_some() {
+            "--url"
+        } else {
+            "EESIM_FEED_URL"
+        };
+        crate::bad::BadArgument::from_error(from, &e)
+    })?;
     let shown = redact_url(&url);
     let how = FeedInstall::new(data::today()?)
         .accept_anomalies(a.accept_anomalies)

@@ -342,7 +342,7 @@ async fn healthz(State(app): State<Arc<App>>) -> impl IntoResponse {
 
 async fn data(State(app): State<Arc<App>>) -> Result<impl IntoResponse, ApiError> {
     let d = app.data();
-    let today = crate::data::today().map_err(|e| ApiError::from_error(e.as_ref()))?;
+    let today = crate::data::today().map_err(|e| ApiError::from_error(&e))?;
     let refreshed = app.refreshed.lock().map(|s| s.clone()).unwrap_or_default();
     let every = match app.refresh {
         Refresh::Every(t) if app.source == Source::Cache => Some(t.as_secs()),
