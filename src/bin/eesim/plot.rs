@@ -216,9 +216,16 @@ fn unreached(r: &ChanceReport) -> String {
     )
 }
 
-/// The chance of an ITA (and of landing) by date with its band; below, the cut-off fans of
-/// the candidate's families with the candidate's score across them.
-pub(crate) fn chance_over_time(path: &Path, r: &ChanceReport) -> Drawn {
+/// The chance of an ITA (and of landing) by date from today, with its band; below, the
+/// cut-off fans of the candidate's families with the candidate's score across them (the step
+/// path it follows, with a profile: birthdays change the age points). Both panels share a
+/// time axis in days from today, with a tick at the start of every month, and mark today, the
+/// submission and the profile's expiry where they fall inside it.
+pub(crate) fn chance_over_time(
+    path: &Path,
+    r: &ChanceReport,
+    score_path: &[(Date, eesim::CrsScore)],
+) -> Drawn {
     let root = SVGBackend::new(path, SIZE).into_drawing_area();
     root.fill(&WHITE)?;
     let (top, bottom) = root.split_vertically(SIZE.1 / 2);
@@ -227,7 +234,8 @@ pub(crate) fn chance_over_time(path: &Path, r: &ChanceReport) -> Drawn {
     let mut chart = new_chart(
         &plot,
         format!(
-            "Chance of an invitation by date: {} (as of {}, {} runs)",
+            "Chance of an invitation by date from today, {}: {} (data as of {}, {} runs)",
+            r.today,
             candidate(r),
             r.as_of,
             r.tally.runs()
@@ -235,16 +243,14 @@ pub(crate) fn chance_over_time(path: &Path, r: &ChanceReport) -> Drawn {
         0f64..horizon,
         0f64..100f64,
     )?;
-    let as_of = r.as_of;
-    let label = move |x: &f64| date_after(as_of, *x);
     chart
         .configure_mesh()
-        .x_desc("date")
+        .x_labels(0)
+        .x_desc("date (ticks at the start of each month)")
         .y_desc("chance (%), with 95% interval")
-        .x_labels(7)
-        .x_label_formatter(&label)
         .y_label_formatter(&whole)
         .draw()?;
+    month_axis(&plot, &mut chart, r.today, 0.0..horizon, 0.0)?;
     let curve: Vec<(f64, Interval)> = r.curve.iter().map(|(d, i)| (f64::from(*d), *i)).collect();
     band_and_line(&mut chart, &curve, color(0))?;
     let mut entries = vec![
@@ -261,60 +267,250 @@ pub(crate) fn chance_over_time(path: &Path, r: &ChanceReport) -> Drawn {
         band_and_line(&mut chart, &landing, color(3))?;
         entries.push(entry("landed (permanent resident)", color(3)));
     }
+    let marks = markers(r);
+    entries.extend(draw_markers(
+        &plot,
+        &mut chart,
+        &marks,
+        0.0..horizon,
+        0.0..100.0,
+        true,
+    )?);
     if r.fans.is_empty() {
         message(&plot, &unreached(r))?;
     }
     legend(&panel, &entries)?;
-    fans(&bottom, r)?;
+    fans(&bottom, r, score_path, &marks)?;
     root.present()?;
     Ok(())
 }
 
-/// The cut-off fans by month, one colour and offset per family, with a median marker for
-/// every month (so a family with one round still shows its median).
-fn fans<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, r: &ChanceReport) -> Drawn
+/// Days from `origin` to `d`.
+fn days_from(origin: Date, d: Date) -> f64 {
+    (d - origin).get_days() as f64
+}
+
+/// The width a label of `text` takes at `size` pixels, estimated generously (0.6 em a
+/// character) so that labels spaced by it never overlap.
+pub(crate) fn text_width(text: &str, size: u32) -> f64 {
+    text.chars().count() as f64 * f64::from(size) * 0.6
+}
+
+/// The size of the month labels.
+const MONTH_LABEL_SIZE: u32 = 12;
+
+/// How many months apart the labelled ticks are: every month when a label fits in the
+/// shortest month (28 days at `px_per_day`), else every 2nd, 3rd, 4th, 6th or 12th (steps
+/// that divide the year, so labels fall on the same months every year).
+pub(crate) fn month_step(px_per_day: f64) -> u32 {
+    let need = text_width("Sep 2026", MONTH_LABEL_SIZE) + 10.0;
+    [1, 2, 3, 4, 6, 12]
+        .into_iter()
+        .find(|s| f64::from(*s) * 28.0 * px_per_day >= need)
+        .unwrap_or(12)
+}
+
+/// The month axis of a chart whose x is days from `origin` over `x`: a light line and a tick
+/// at the start of every month, and a label (`Mar 2026`) under those [`month_step`] keeps;
+/// with no month start inside, the first day is labelled as a date.
+fn month_axis<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &mut Chart<'_, DB>,
+    origin: Date,
+    x: std::ops::Range<f64>,
+    y0: f64,
+) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
+    let base = area.get_base_pixel();
+    let at = |chart: &Chart<'_, DB>, v: f64| {
+        let (px, py) = chart.backend_coord(&(v, y0));
+        (px - base.0, py - base.1)
+    };
+    let px_per_day =
+        f64::from(at(chart, x.end).0 - at(chart, x.start).0) / (x.end - x.start).max(1.0);
+    let step = month_step(px_per_day);
+    let (y_lo, y_hi) = {
+        let r = chart.y_range();
+        (r.start, r.end)
+    };
+    let first = origin
+        .checked_add(jiff::Span::new().days(x.start.floor() as i64))
+        .unwrap_or(origin)
+        .first_of_month();
+    let style = TextStyle::from(("sans-serif", MONTH_LABEL_SIZE).into_font()).pos(
+        plotters::style::text_anchor::Pos::new(
+            plotters::style::text_anchor::HPos::Center,
+            plotters::style::text_anchor::VPos::Top,
+        ),
+    );
+    let mut month = first;
+    let mut labelled = 0;
+    while let Some(next) = month.checked_add(jiff::Span::new().months(1)).ok() {
+        let v = days_from(origin, month);
+        if v > x.end {
+            break;
+        }
+        if v >= x.start {
+            chart.draw_series(LineSeries::new(
+                vec![(v, y_lo), (v, y_hi)],
+                BLACK.mix(0.12).stroke_width(1),
+            ))?;
+            let (px, py) = at(chart, v);
+            area.draw(&PathElement::new(vec![(px, py), (px, py + 5)], BLACK))?;
+            if (u32::from(month.month().unsigned_abs()) - 1) % step == 0 {
+                area.draw(&Text::new(
+                    month.strftime("%b %Y").to_string(),
+                    (px, py + 7),
+                    style.clone(),
+                ))?;
+                labelled += 1;
+            }
+        }
+        month = next;
+    }
+    if labelled == 0 {
+        let (px, py) = at(chart, x.start);
+        area.draw(&Text::new(date_after(origin, x.start), (px, py + 7), style))?;
+    }
+    Ok(())
+}
+
+/// A date marked on the time charts by a vertical line.
+struct Marker {
+    date: Date,
+    label: String,
+    color: RGBColor,
+}
+
+/// Today, the submission and the profile's expiry.
+fn markers(r: &ChanceReport) -> Vec<Marker> {
+    vec![
+        Marker {
+            date: r.today,
+            label: format!("today {}", r.today),
+            color: BLACK,
+        },
+        Marker {
+            date: r.submitted,
+            label: format!("submitted {}", r.submitted),
+            color: color(2),
+        },
+        Marker {
+            date: r.expires,
+            label: format!("profile expires {}", r.expires),
+            color: color(4),
+        },
+    ]
+}
+
+/// Draws the markers that fall inside `x` (days from today) as vertical lines, labelled at
+/// the top when `labels`; the legend entries of those drawn.
+fn draw_markers<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &mut Chart<'_, DB>,
+    marks: &[Marker],
+    x: std::ops::Range<f64>,
+    y: std::ops::Range<f64>,
+    labels: bool,
+) -> Result<Vec<Entry>, Box<dyn Error + Send + Sync>>
+where
+    DB::ErrorType: 'static,
+{
+    let Some(today) = marks.first().map(|m| m.date) else {
+        return Ok(Vec::new());
+    };
+    let base = area.get_base_pixel();
+    let right = chart.backend_coord(&(x.end, y.end)).0 - base.0;
+    let mut entries = Vec::new();
+    let mut row = 0;
+    for m in marks {
+        let v = days_from(today, m.date);
+        if !(x.start..=x.end).contains(&v) {
+            continue;
+        }
+        chart.draw_series(LineSeries::new(
+            vec![(v, y.start), (v, y.end)],
+            m.color.stroke_width(2),
+        ))?;
+        entries.push(entry(m.label.clone(), m.color));
+        if labels {
+            let (px, py) = chart.backend_coord(&(v, y.end));
+            let (px, py) = (px - base.0, py - base.1 + 4 + row * 16);
+            let w = text_width(&m.label, 12) as i32;
+            let left = if px + 4 + w > right {
+                px - 4 - w
+            } else {
+                px + 4
+            };
+            area.draw(&Rectangle::new(
+                [(left - 2, py - 1), (left + w + 2, py + 14)],
+                WHITE.mix(0.85).filled(),
+            ))?;
+            area.draw(&Text::new(
+                m.label.clone(),
+                (left, py),
+                ("sans-serif", 12).into_font().color(&m.color),
+            ))?;
+            row += 1;
+        }
+    }
+    Ok(entries)
+}
+
+/// The first day of a fan's month (`YYYY-MM`).
+fn month_start(label: &str) -> Option<Date> {
+    format!("{label}-01").parse().ok()
+}
+
+/// The cut-off fans by month on the time axis (each month's fan at the middle of its days
+/// inside the chart), one colour and offset per family, with a median marker for every
+/// month; the candidate's score as the step path it follows; the same date markers.
+fn fans<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    r: &ChanceReport,
+    score_path: &[(Date, eesim::CrsScore)],
+    marks: &[Marker],
+) -> Drawn
 where
     DB::ErrorType: 'static,
 {
     let (plot, panel) = with_legend(area);
-    let months: Vec<&str> = {
-        let mut m: Vec<&str> = r.fans.iter().map(|f| f.month.as_str()).collect();
-        m.sort_unstable();
-        m.dedup();
-        m
-    };
-    let crs = f64::from(r.crs);
+    let today = r.today;
+    let horizon = f64::from(r.request.horizon_days);
+    // The runs start at the data's date: months before today are simulated too.
+    let x0 = days_from(today, r.as_of).min(0.0);
+    let x = x0..horizon;
+    let steps = score_steps(r, score_path, x0, horizon);
     let lo = r
         .fans
         .iter()
         .map(|f| f64::from(f.quantiles[0]))
-        .fold(crs, f64::min)
+        .chain(steps.iter().map(|s| s.1))
+        .fold(f64::from(r.crs), f64::min)
         - 10.0;
     let hi = r
         .fans
         .iter()
         .map(|f| f64::from(f.quantiles[4]))
-        .fold(crs, f64::max)
+        .chain(steps.iter().map(|s| s.1))
+        .fold(f64::from(r.crs), f64::max)
         + 10.0;
     let mut chart = new_chart(
         &plot,
         "Simulated cut-offs by month (10%-90% of rounds, median marked) and your score".into(),
-        -0.5f64..(months.len().max(1) as f64 - 0.5),
+        x.clone(),
         lo..hi,
     )?;
-    let label = |x: &f64| {
-        months
-            .get(x.round().max(0.0) as usize)
-            .map_or(String::new(), |m| (*m).to_string())
-    };
     chart
         .configure_mesh()
-        .x_labels(months.len().max(1))
-        .x_label_formatter(&label)
+        .x_labels(0)
         .y_label_formatter(&whole)
-        .x_desc("month")
+        .x_desc("date (each month's fan at the middle of its days)")
         .y_desc("CRS cut-off")
         .draw()?;
+    month_axis(&plot, &mut chart, today, x.clone(), lo)?;
     let families: Vec<&str> = {
         let mut f: Vec<&str> = r.fans.iter().map(|f| f.family.as_str()).collect();
         f.sort_unstable();
@@ -324,48 +520,103 @@ where
     let mut entries = Vec::new();
     for (k, family) in families.iter().enumerate() {
         let c = color(k);
+        let offset = (k as f64 - (families.len() as f64 - 1.0) / 2.0) * 4.0;
         let rows: Vec<(f64, [u16; 5])> = r
             .fans
             .iter()
             .filter(|f| f.family == *family)
             .filter_map(|f| {
-                months
-                    .iter()
-                    .position(|m| *m == f.month)
-                    .map(|i| (i as f64, f.quantiles))
+                let start = month_start(&f.month)?;
+                let end = start.checked_add(jiff::Span::new().months(1)).ok()?;
+                let a = days_from(today, start).max(x.start);
+                let b = days_from(today, end).min(x.end);
+                (a < b).then(|| ((a + b) / 2.0 + offset, f.quantiles))
             })
             .collect();
-        let offset = (k as f64 - (families.len() as f64 - 1.0) / 2.0) * 0.12;
         chart.draw_series(rows.iter().map(|(x, q)| {
             Rectangle::new(
-                [
-                    (x + offset - 0.05, f64::from(q[0])),
-                    (x + offset + 0.05, f64::from(q[4])),
-                ],
+                [(x - 1.5, f64::from(q[0])), (x + 1.5, f64::from(q[4]))],
                 c.mix(0.35).filled(),
             )
         }))?;
         chart.draw_series(LineSeries::new(
-            rows.iter().map(|(x, q)| (x + offset, f64::from(q[2]))),
+            rows.iter().map(|(x, q)| (*x, f64::from(q[2]))),
             c.stroke_width(2),
         ))?;
         chart.draw_series(
             rows.iter()
-                .map(|(x, q)| Circle::new((x + offset, f64::from(q[2])), 3, c.filled())),
+                .map(|(x, q)| Circle::new((*x, f64::from(q[2])), 3, c.filled())),
         )?;
         entries.push(entry(format!("{family} (10%-90%, median)"), c));
     }
-    let n = months.len().max(1) as f64;
+    // The score last, over a white edge, so that it shows over the fans (a nominee's score
+    // lies among the PNP cut-offs).
     chart.draw_series(LineSeries::new(
-        vec![(-0.5, crs), (n - 0.5, crs)],
+        steps.iter().copied(),
+        WHITE.stroke_width(5),
+    ))?;
+    chart.draw_series(LineSeries::new(
+        steps.iter().copied(),
         BLACK.stroke_width(2),
     ))?;
-    entries.push(entry(format!("your score ({})", r.crs), BLACK));
+    let scores: Vec<f64> = {
+        let mut s: Vec<f64> = steps.iter().map(|p| p.1).collect();
+        s.dedup();
+        s
+    };
+    let label = match (scores.first(), scores.last()) {
+        (Some(a), Some(b)) if scores.len() > 1 => format!("your score, {a:.0} to {b:.0}"),
+        _ => format!("your score ({})", r.crs),
+    };
+    entries.push(entry(label, BLACK));
+    if let Some(&(end_x, end_y)) = steps.last() {
+        let base = plot.get_base_pixel();
+        let (px, py) = chart.backend_coord(&(end_x, end_y));
+        let text = format!("you: {end_y:.0}");
+        let w = text_width(&text, 12) as i32;
+        plot.draw(&Text::new(
+            text,
+            (px - base.0 - w - 4, py - base.1 - 16),
+            ("sans-serif", 12).into_font(),
+        ))?;
+    }
+    entries.extend(draw_markers(&plot, &mut chart, marks, x, lo..hi, false)?);
     if r.fans.is_empty() {
         message(&plot, "No simulated round can reach this candidate")?;
     }
     legend(&panel, &entries)?;
     Ok(())
+}
+
+/// The candidate's score over `x0..x1` (days from today) as the points of a step path: the
+/// score in effect at `x0` (the profile's last change by then, else the report's starting
+/// score), then a step at every later change inside the chart.
+fn score_steps(
+    r: &ChanceReport,
+    score_path: &[(Date, eesim::CrsScore)],
+    x0: f64,
+    x1: f64,
+) -> Vec<(f64, f64)> {
+    let at = |d: Date| days_from(r.today, d);
+    let mut score = score_path
+        .iter()
+        .filter(|(d, _)| at(*d) <= x0)
+        .last()
+        .map_or(f64::from(r.crs), |(_, s)| f64::from(s.get()));
+    let mut points = vec![(x0, score)];
+    for (d, s) in score_path
+        .iter()
+        .filter(|(d, _)| at(*d) > x0 && at(*d) <= x1)
+    {
+        let next = f64::from(s.get());
+        if next != score {
+            points.push((at(*d), score));
+            points.push((at(*d), next));
+            score = next;
+        }
+    }
+    points.push((x1, score));
+    points
 }
 
 /// The scores worth showing: where the chance climbs from near 0 to near 1, with a margin,
@@ -431,12 +682,40 @@ pub(crate) fn chance_by_score(path: &Path, r: &ChanceReport) -> Drawn {
         .filter(|(s, _)| (lo..=hi).contains(s))
         .collect();
     band_and_line(&mut chart, &points, color(0))?;
+    // The candidate's score: a line across the chart, and a point on the curve labelled
+    // with its chance (the window always holds the score, a nominee's too).
     let crs = f64::from(r.crs);
     if (lo..=hi).contains(&crs) {
         chart.draw_series(LineSeries::new(
             vec![(crs, 0.0), (crs, 100.0)],
             color(3).stroke_width(2),
         ))?;
+        if let Some((_, i)) = r.by_score.iter().find(|(s, _)| *s == r.crs) {
+            let y = 100.0 * i.p;
+            chart.draw_series(std::iter::once(Circle::new((crs, y), 5, color(3).filled())))?;
+            let text = format!("your score {}: {:.0}%", r.crs, y);
+            let base = plot.get_base_pixel();
+            let (px, py) = chart.backend_coord(&(crs, y));
+            let w = text_width(&text, 13) as i32;
+            let right = chart.backend_coord(&(hi, y)).0 - base.0;
+            let (px, py) = (px - base.0, py - base.1);
+            let left = if px + 8 + w > right {
+                px - 8 - w
+            } else {
+                px + 8
+            };
+            // Below the point when it is near the top, so that the text stays inside.
+            let top = if y > 80.0 { py + 8 } else { py - 22 };
+            plot.draw(&Rectangle::new(
+                [(left - 2, top - 1), (left + w + 2, top + 15)],
+                WHITE.mix(0.85).filled(),
+            ))?;
+            plot.draw(&Text::new(
+                text,
+                (left, top),
+                ("sans-serif", 13).into_font(),
+            ))?;
+        }
     }
     legend(
         &panel,

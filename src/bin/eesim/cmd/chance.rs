@@ -83,7 +83,7 @@ pub(crate) fn chance(a: &args::ChanceArgs) -> Outcome {
         let drawn = if a.by_score {
             plot::chance_by_score(path, report)
         } else {
-            plot::chance_over_time(path, report)
+            plot::chance_over_time(path, report, score_path)
         };
         drawn.map_err(|e| writing(path, e))?;
     }
