@@ -384,7 +384,7 @@ impl BacktestReport {
         }
         let _ = writeln!(
             s,
-            "Lower is better; near = rows within 30 points of the profile's last cut-off; CRPS in points.\nSkill = 1 - model Brier / the better baseline's, with its 90% bootstrap interval over origins.\n"
+            "Lower is better, but for skill; every column is defined under the table.\n"
         );
         let _ = writeln!(
             s,
@@ -474,6 +474,7 @@ impl BacktestReport {
                 }
             }
         }
+        s += &legend(options);
         if !self.unscored_origins.is_empty() {
             let list: Vec<String> = self
                 .unscored_origins
@@ -532,6 +533,35 @@ impl BacktestReport {
         }
         Ok(())
     }
+}
+
+/// What the columns and groups of [`BacktestReport::summary_table`] mean, printed under it.
+fn legend(options: &BacktestOptions) -> String {
+    let (lo, hi, step) = options.scores;
+    let names: Vec<&str> = options.profiles.iter().map(|p| p.name.as_str()).collect();
+    format!(
+        "
+n: the forecasts scored, one per origin, profile and CRS score: the chance of an invitation in
+  the {} days after the origin for a profile submitted {} days before it, made with only the
+  rounds before the origin, against whether IRCC's rounds invited it. Profiles: {};
+  scores {lo} to {hi} by {step}.
+Brier: the mean squared error of the chance (0 to 1); log: the log loss (chances clipped to
+  [0.001, 0.999]); near: the Brier score of the rows within {NEAR} points of the profile's last
+  cut-off, where it is hard; CRPS: per origin and profile, the squared errors summed over the
+  scores times their step, averaged: how many points the whole curve is off.
+hard, smooth: the previous-cut-off baselines, scored alike, from the lowest of the latest
+  cut-offs of the profile's families in the year before the origin: hard says 1 at or above it,
+  else 0; smooth says logistic((score - it) / 5); with no round in that year both say 0.
+skill: 1 - the model's Brier / the better baseline's, with its 90% bootstrap interval over
+  origins: above 0, the model beats both baselines.
+Groups: all rows; those with a round in the year (where the baselines say something); each
+  profile with one, and apart without one; origins by year; with --split, the windows closed by
+  the date (choose on these) and after it (judge on these).
+",
+        options.horizon_days,
+        options.lead_days,
+        names.join(", "),
+    )
 }
 
 /// Runs the backtest: at each month start from `options.from` to before `options.to`,

@@ -124,6 +124,22 @@ impl Replay {
                 row.smooth.mae,
             );
         }
+        s.push_str(SUMMARY_LEGEND);
         s
     }
 }
+
+/// What the columns of [`Replay::summary_table`] mean, printed under it.
+const SUMMARY_LEGEND: &str = "
+Groups: all rounds; each family; each family before 2024 (-2023) and since (2024+); each year.
+n: the rounds nowcast (those with a usable pool snapshot). MAE, median: the mean and median
+  absolute error of the model's nowcast (program rounds from the snapshot's density and shares,
+  nominee and category rounds from the family's refill pool) against the published cut-off, in
+  CRS points; bias: the mean error (+: nowcasts too high); <=5: the share within 5 points.
+Middle block, on the rounds that have an earlier round of the same family: their n, the model's
+  MAE on them, the MAE of the previous-cut-off baseline (the family's last cut-off taken as the
+  nowcast), and which is lower (better; the model on a tie).
+flat MAE, smoothMAE: the MAE of two baselines that nowcast every round from its snapshot by the
+  same shares, with a flat density inside each of the snapshot's score ranges, or a smooth
+  density without the fitted decay.
+";
