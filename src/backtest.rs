@@ -730,3 +730,41 @@ fn last_cutoff(history: &History, profile: &BacktestProfile, origin: Date) -> Op
     }
     latest.values().map(|v| v.1).min()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_column_of_the_table_is_defined_under_it() {
+        let options = BacktestOptions::new(
+            jiff::civil::date(2025, 1, 1),
+            jiff::civil::date(2025, 3, 1),
+            10,
+        );
+        let table = BacktestReport::default().summary_table(&options);
+        let header = table.lines().find(|l| l.contains("skill [90%]")).unwrap();
+        let legend = table.split_once(header).unwrap().1;
+        for column in header
+            .split(['|', ' ', '[', ']'])
+            .filter(|c| !c.is_empty() && !["group", "90%"].contains(c))
+        {
+            assert!(legend.contains(column), "{column} undefined in\n{legend}");
+        }
+        for defined in [
+            "n: ",
+            "Brier: ",
+            "log: ",
+            "near: ",
+            "CRPS: ",
+            "hard, smooth: ",
+            "skill: ",
+            "Groups: ",
+            "submitted 60 days before",
+            "scores 300 to 600 by 10",
+            "within 30 points",
+        ] {
+            assert!(legend.contains(defined), "{defined}");
+        }
+    }
+}

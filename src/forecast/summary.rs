@@ -143,3 +143,30 @@ flat MAE, smoothMAE: the MAE of two baselines that nowcast every round from its 
   same shares, with a flat density inside each of the snapshot's score ranges, or a smooth
   density without the fitted decay.
 ";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_column_of_the_table_is_defined_under_it() {
+        let table = Replay::default().summary_table();
+        let (head, legend) = table.split_once("\n\n").unwrap();
+        for column in head
+            .split(['|', ' '])
+            .filter(|c| !c.is_empty() && *c != "group")
+        {
+            assert!(legend.contains(column), "{column} undefined in\n{legend}");
+        }
+        for defined in [
+            "n:",
+            "MAE, median:",
+            "bias:",
+            "<=5:",
+            "flat MAE, smoothMAE:",
+            "Groups:",
+        ] {
+            assert!(legend.contains(defined), "{defined}");
+        }
+    }
+}

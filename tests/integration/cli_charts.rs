@@ -47,25 +47,51 @@ fn parse(path: &Path) -> Svg {
         points: Vec::new(),
     };
     for n in doc.descendants().filter(|n| n.is_element()) {
+        if n.has_tag_name("rect")
+            && n.attribute("stroke")
+                .is_some_and(|s| s.eq_ignore_ascii_case("#111111"))
+        {
+            svg.legends
+                .push((num(n, "x"), num(n, "y"), num(n, "width"), num(n, "height")));
+        }
+    }
+    // A legend's swatches (a short line, a dot, a ring drawn as their series are) lie in the
+    // column at the left of its frame: they are not plotted points.
+    let swatch = |points: &[(f64, f64)]| {
+        svg.legends.iter().any(|&(x, y, _, h)| {
+            points
+                .iter()
+                .all(|&(px, py)| px >= x + 8.0 && px <= x + 30.0 && py >= y && py <= y + h)
+        })
+    };
+    let mut plotted = Vec::new();
+    for n in doc.descendants().filter(|n| n.is_element()) {
         match n.tag_name().name() {
             "text" => svg.texts.push(n.text().unwrap_or_default().to_string()),
-            "rect"
-                if n.attribute("stroke")
-                    .is_some_and(|s| s.eq_ignore_ascii_case("#111111")) =>
-            {
-                svg.legends
-                    .push((num(n, "x"), num(n, "y"), num(n, "width"), num(n, "height")));
-            }
             "polyline" | "polygon" => {
-                for pair in n.attribute("points").unwrap_or_default().split_whitespace() {
-                    let mut xy = pair.split(',').map(|v| v.parse::<f64>().unwrap());
-                    svg.points.push((xy.next().unwrap(), xy.next().unwrap()));
+                let points: Vec<(f64, f64)> = n
+                    .attribute("points")
+                    .unwrap_or_default()
+                    .split_whitespace()
+                    .map(|pair| {
+                        let mut xy = pair.split(',').map(|v| v.parse::<f64>().unwrap());
+                        (xy.next().unwrap(), xy.next().unwrap())
+                    })
+                    .collect();
+                if !swatch(&points) {
+                    plotted.extend(points);
                 }
             }
-            "circle" => svg.points.push((num(n, "cx"), num(n, "cy"))),
+            "circle" => {
+                let c = [(num(n, "cx"), num(n, "cy"))];
+                if !swatch(&c) {
+                    plotted.extend(c);
+                }
+            }
             _ => {}
         }
     }
+    svg.points = plotted;
     svg
 }
 
@@ -215,25 +241,73 @@ fn replay_and_backtest_charts_on_the_feed() {
         has(&svg, "cec (") && has(&svg, "pnp ("),
         "one panel per family"
     );
+    // Every family with two rounds or more has its panel, with its MAE.
+    let summary = replay_summary(&feed);
+    let families = svg
+        .texts
+        .iter()
+        .filter(|t| t.contains(" rounds, MAE "))
+        .count();
+    assert_eq!(families, summary, "{:?}", svg.texts);
     let rel = d.join("reliability.svg");
-    eesim(&[
-        "backtest",
-        &feed,
-        "--from",
-        "2025-01-01",
-        "--to",
-        "2025-03-01",
-        "--runs",
-        "50",
-        "--plot",
-        rel.to_str().unwrap(),
-    ]);
+    let out = Command::new(env!("CARGO_BIN_EXE_eesim"))
+        .args([
+            "backtest",
+            &feed,
+            "--from",
+            "2025-01-01",
+            "--to",
+            "2025-03-01",
+            "--runs",
+            "50",
+            "--json",
+            "--plot",
+            rel.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let svg = legend_covers_nothing(&rel);
+    // Each bin says how many forecasts it holds: together, every scored forecast.
+    let counts: Vec<u64> = svg
+        .texts
+        .iter()
+        .filter_map(|t| t.trim().strip_prefix("n=")?.parse().ok())
+        .collect();
+    assert_eq!(counts.len(), json["reliability"].as_array().unwrap().len());
+    assert_eq!(
+        counts.iter().sum::<u64>(),
+        json["all"]["model"]["n"].as_u64().unwrap(),
+        "{counts:?}"
+    );
     assert!(
         has(&svg, "scored origins 2025-01-01 to 2025-02-01"),
         "{:?}",
         svg.texts
     );
+}
+
+/// How many families of the feed's replay have two nowcasts or more.
+fn replay_summary(feed: &str) -> usize {
+    let out = Command::new(env!("CARGO_BIN_EXE_eesim"))
+        .args(["replay", feed, "--json"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    json["summary"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| {
+            let g = r["group"].as_str().unwrap();
+            g != "all" && !g.contains(' ') && r["model"]["count"].as_u64().unwrap() >= 2
+        })
+        .count()
 }
 
 /// `eesim ARGS` with today and a cache that holds no feed (the embedded scenario, as of
@@ -483,5 +557,119 @@ fn a_nominee_sees_their_score_in_both_charts() {
             .iter()
             .any(|t| t.starts_with("your score 750: ") && t.ends_with('%')),
         "{texts:?}"
+    );
+}
+
+/// Every circle: centre, fill and stroke (lowercase).
+fn circles(path: &Path) -> Vec<(f64, f64, String, String)> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    doc.descendants()
+        .filter(|n| n.has_tag_name("circle"))
+        .map(|n| {
+            (
+                num(n, "cx"),
+                num(n, "cy"),
+                n.attribute("fill").unwrap_or_default().to_lowercase(),
+                n.attribute("stroke").unwrap_or_default().to_lowercase(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_replay_chart_says_what_it_draws_and_breaks_lines_across_gaps() {
+    let d = dir();
+    // The fixture's rounds, and two more CEC rounds two years later: CEC has four rounds in
+    // two runs; the general and PNP families one round each.
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/feed/replay.json");
+    let mut feed: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture).unwrap()).unwrap();
+    let rounds = feed["rounds"].as_array_mut().unwrap();
+    let cec: Vec<serde_json::Value> = rounds
+        .iter()
+        .filter(|r| r["drawName"] == "Canadian Experience Class")
+        .cloned()
+        .collect();
+    for (i, mut r) in cec.into_iter().enumerate() {
+        let day = if i == 0 { "02" } else { "01" };
+        r["drawNumber"] = format!("{}", 6 - i).into();
+        r["drawDate"] = format!("2026-03-{day}").into();
+        r["drawDateTime"] = format!("March {day}, 2026 at 14:00:00 UTC").into();
+        r["drawCutOff"] = "February 3, 2026 at 10:00:00 UTC".into();
+        r["drawDistributionAsOn"] = "March 1, 2026".into();
+        rounds.insert(i, r);
+    }
+    let path = d.join("gap-feed.json");
+    std::fs::write(&path, serde_json::to_vec_pretty(&feed).unwrap()).unwrap();
+    let svg = d.join("gap.svg");
+    let out = Command::new(env!("CARGO_BIN_EXE_eesim"))
+        .args(["replay", path.to_str().unwrap(), "--json", "--plot"])
+        .arg(&svg)
+        .env("EESIM_TODAY", "2026-12-01")
+        .env(
+            "EESIM_CACHE_DIR",
+            std::env::temp_dir().join("eesim-charts-gap-no-cache"),
+        )
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mae = |group: &str| {
+        json["summary"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["group"] == group)
+            .map(|r| r["model"]["mae"].as_f64().unwrap())
+            .unwrap()
+    };
+    let chart = legend_covers_nothing(&svg);
+    // One panel, captioned with its MAE as the table has it; the title says what is left out.
+    assert!(
+        has(&chart, &format!("cec (4 rounds, MAE {:.1})", mae("cec"))),
+        "{:?}",
+        chart.texts
+    );
+    assert!(
+        has(&chart, "the 1 families with two rounds or more"),
+        "{:?}",
+        chart.texts
+    );
+    assert!(
+        has(&chart, "Left out, with one round each: general, pnp."),
+        "{:?}",
+        chart.texts
+    );
+    // The nowcast line breaks across the two years: two lines in the panel.
+    let lines = polylines(&svg)
+        .into_iter()
+        .filter(|(stroke, width, _)| stroke == "#1f77b4" && *width == 1.0)
+        .count();
+    assert_eq!(lines, 2, "one line per run of rounds");
+    // The legend draws each series as it is drawn: a line, a filled dot, an open circle.
+    let (x, y, w, h) = chart.legends[0];
+    let inside = |px: f64, py: f64| px >= x && px <= x + w && py >= y && py <= y + h;
+    let legend: Vec<(String, String)> = circles(&svg)
+        .into_iter()
+        .filter(|c| inside(c.0, c.1))
+        .map(|c| (c.2, c.3))
+        .collect();
+    assert_eq!(
+        legend,
+        [
+            ("#ff7f0e".to_string(), "none".to_string()),
+            ("none".to_string(), "#1f77b4".to_string())
+        ]
+    );
+    assert!(
+        polylines(&svg)
+            .iter()
+            .any(|(s, _, p)| s == "#1f77b4" && p.iter().all(|(a, b)| inside(*a, *b))),
+        "a line swatch for the nowcast"
     );
 }

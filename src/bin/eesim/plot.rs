@@ -73,18 +73,41 @@ fn with_legend<DB: DrawingBackend>(
     area.split_horizontally(width.saturating_sub(LEGEND_WIDTH))
 }
 
-/// One legend entry: a swatch of its colour (solid, or pale for a band) and its label.
+/// How a legend entry shows its series: as it is drawn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Swatch {
+    /// A solid box: a line or a bar of that colour.
+    Solid,
+    /// A pale box: a band.
+    Pale,
+    /// A short line.
+    Line,
+    /// A filled circle.
+    Dot,
+    /// An open circle.
+    Ring,
+}
+
+/// One legend entry: a swatch of its colour, drawn as its series is, and its label.
 struct Entry {
     label: String,
     color: RGBColor,
-    pale: bool,
+    swatch: Swatch,
 }
 
 fn entry(label: impl Into<String>, color: RGBColor) -> Entry {
     Entry {
         label: label.into(),
         color,
-        pale: false,
+        swatch: Swatch::Solid,
+    }
+}
+
+fn swatch(label: impl Into<String>, color: RGBColor, swatch: Swatch) -> Entry {
+    Entry {
+        label: label.into(),
+        color,
+        swatch,
     }
 }
 
@@ -104,12 +127,32 @@ where
     ))?;
     for (i, e) in entries.iter().enumerate() {
         let y = y0 + 8 + i32::try_from(i).unwrap_or(0) * line;
-        let style = if e.pale {
-            e.color.mix(0.35).filled()
-        } else {
-            e.color.filled()
-        };
-        panel.draw(&Rectangle::new([(x0 + 8, y + 4), (x0 + 30, y + 12)], style))?;
+        match e.swatch {
+            Swatch::Solid => {
+                panel.draw(&Rectangle::new(
+                    [(x0 + 8, y + 4), (x0 + 30, y + 12)],
+                    e.color.filled(),
+                ))?;
+            }
+            Swatch::Pale => {
+                panel.draw(&Rectangle::new(
+                    [(x0 + 8, y + 4), (x0 + 30, y + 12)],
+                    e.color.mix(0.35).filled(),
+                ))?;
+            }
+            Swatch::Line => {
+                panel.draw(&PathElement::new(
+                    vec![(x0 + 8, y + 8), (x0 + 30, y + 8)],
+                    e.color.stroke_width(2),
+                ))?;
+            }
+            Swatch::Dot => {
+                panel.draw(&Circle::new((x0 + 19, y + 8), 4, e.color.filled()))?;
+            }
+            Swatch::Ring => {
+                panel.draw(&Circle::new((x0 + 19, y + 8), 4, e.color.stroke_width(1)))?;
+            }
+        }
         panel.draw(&Text::new(
             e.label.clone(),
             (x0 + 38, y),
@@ -255,11 +298,7 @@ pub(crate) fn chance_over_time(
     band_and_line(&mut chart, &curve, color(0))?;
     let mut entries = vec![
         entry("invitation (ITA)", color(0)),
-        Entry {
-            label: "95% interval".into(),
-            color: color(0),
-            pale: true,
-        },
+        swatch("95% interval", color(0), Swatch::Pale),
     ];
     if let Some(l) = &r.landing {
         let landing: Vec<(f64, Interval)> =
@@ -721,11 +760,7 @@ pub(crate) fn chance_by_score(path: &Path, r: &ChanceReport) -> Drawn {
         &panel,
         &[
             entry("chance within the horizon", color(0)),
-            Entry {
-                label: "95% interval".into(),
-                color: color(0),
-                pale: true,
-            },
+            swatch("95% interval", color(0), Swatch::Pale),
             entry(format!("your score ({})", r.crs), color(3)),
         ],
     )?;
@@ -736,9 +771,13 @@ pub(crate) fn chance_by_score(path: &Path, r: &ChanceReport) -> Drawn {
     Ok(())
 }
 
+/// Nowcasts further apart than this many days are not joined by a line.
+pub(crate) const GAP_DAYS: i32 = 365;
+
 /// Predicted against actual cut-offs over time, one panel per family with at least two
-/// rounds, each on its own scale (nowcasts far outside a family's cut-offs are drawn at its
-/// edge as open circles).
+/// rounds (every one of them; the title names those left out), each on its own scale and
+/// captioned with its MAE; the nowcast line breaks across gaps of more than a year, and
+/// nowcasts far outside a family's cut-offs are drawn at its edge as open circles.
 pub(crate) fn replay(path: &Path, replay: &Replay) -> Drawn {
     let nowcasts = replay.nowcasts();
     let (Some(first), Some(last)) = (
@@ -747,7 +786,7 @@ pub(crate) fn replay(path: &Path, replay: &Replay) -> Drawn {
     ) else {
         return Err("no round to draw".into());
     };
-    let mut families: Vec<(usize, String)> = {
+    let (mut families, left_out): (Vec<(usize, String)>, Vec<(usize, String)>) = {
         let mut names: Vec<String> = nowcasts.iter().map(|n| n.family.to_string()).collect();
         names.sort_unstable();
         names.dedup();
@@ -760,25 +799,35 @@ pub(crate) fn replay(path: &Path, replay: &Replay) -> Drawn {
                     .count();
                 (n, f)
             })
-            .filter(|(n, _)| *n >= 2)
-            .collect()
+            .partition(|(n, _)| *n >= 2)
     };
     families.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    families.truncate(9);
     let cols = 3usize;
     let rows = families.len().div_ceil(cols).max(1);
-    let height = 60 + 300 * u32::try_from(rows).unwrap_or(1);
+    let height = 80 + 300 * u32::try_from(rows).unwrap_or(1);
     let root = SVGBackend::new(path, (SIZE.0 + 120, height)).into_drawing_area();
     root.fill(&WHITE)?;
-    let (head, body) = root.split_vertically(60);
+    let (head, body) = root.split_vertically(80);
     let (plot_all, panel) = with_legend(&body);
     head.draw(&Text::new(
         format!(
-            "Nowcast (line) against actual (dots) cut-offs by family, {first} to {last} (families with two rounds or more)"
+            "Nowcast (line) against actual (dots) cut-offs by family, {first} to {last}: the {} families with two rounds or more",
+            families.len()
         ),
-        (12, 20),
+        (12, 14),
         ("sans-serif", 17).into_font(),
     ))?;
+    // Every family with two rounds or more is drawn: those left out have one.
+    let left: Vec<&str> = left_out.iter().map(|(_, f)| f.as_str()).collect();
+    let second = if left.is_empty() {
+        format!("Every family is drawn. No line joins rounds more than {GAP_DAYS} days apart.")
+    } else {
+        format!(
+            "Left out, with one round each: {}. No line joins rounds more than {GAP_DAYS} days apart.",
+            left.join(", ")
+        )
+    };
+    head.draw(&Text::new(second, (12, 44), ("sans-serif", 14).into_font()))?;
     let cells = plot_all.split_evenly((rows, cols));
     let days = |d: Date| (d - first).get_days() as f64;
     let span = days(last).max(1.0);
@@ -787,6 +836,8 @@ pub(crate) fn replay(path: &Path, replay: &Replay) -> Drawn {
             .iter()
             .filter(|n| n.family.to_string() == *family)
             .collect();
+        let mae = eesim::forecast::ErrorStats::of(mine.iter().map(|n| n.error()))
+            .map_or(f64::NAN, |s| s.mae);
         let actual_lo = mine
             .iter()
             .map(|n| f64::from(n.actual.get()))
@@ -803,7 +854,7 @@ pub(crate) fn replay(path: &Path, replay: &Replay) -> Drawn {
         let pad = ((to - from) * 0.05).max(10.0);
         let mut chart = ChartBuilder::on(cell)
             .caption(
-                format!("{family} ({} rounds)", mine.len()),
+                format!("{family} ({} rounds, MAE {mae:.1})", mine.len()),
                 ("sans-serif", 14),
             )
             .margin(8)
@@ -819,11 +870,19 @@ pub(crate) fn replay(path: &Path, replay: &Replay) -> Drawn {
             .y_label_formatter(&whole)
             .label_style(("sans-serif", 11))
             .draw()?;
-        chart.draw_series(LineSeries::new(
-            mine.iter()
-                .map(|n| (days(n.date), clamp(f64::from(n.predicted.get())))),
-            color(0).stroke_width(1),
-        ))?;
+        // One line per run of rounds no more than a year apart; a lone round, a short dash.
+        let dash = (to - from + 2.0 * pad) / 60.0;
+        for run in runs(&mine, |n| n.date) {
+            let points: Vec<(f64, f64)> = run
+                .iter()
+                .map(|n| (days(n.date), clamp(f64::from(n.predicted.get()))))
+                .collect();
+            let points = match points.as_slice() {
+                [(x, y)] => vec![(x - dash, *y), (x + dash, *y)],
+                _ => points,
+            };
+            chart.draw_series(LineSeries::new(points, color(0).stroke_width(1)))?;
+        }
         chart.draw_series(mine.iter().filter_map(|n| {
             let p = f64::from(n.predicted.get());
             (p < lo || p > hi)
@@ -840,17 +899,33 @@ pub(crate) fn replay(path: &Path, replay: &Replay) -> Drawn {
     legend(
         &panel,
         &[
-            entry("nowcast cut-off", color(0)),
-            entry("actual cut-off", color(1)),
-            Entry {
-                label: "open circle: nowcast off the scale".into(),
-                color: color(0),
-                pale: true,
-            },
+            swatch("nowcast cut-off", color(0), Swatch::Line),
+            swatch("actual cut-off", color(1), Swatch::Dot),
+            swatch(
+                "nowcast off the scale (at its edge)",
+                color(0),
+                Swatch::Ring,
+            ),
         ],
     )?;
     root.present()?;
     Ok(())
+}
+
+/// `items` (in date order) cut into runs whose neighbours are at most [`GAP_DAYS`] apart.
+pub(crate) fn runs<'a, T>(items: &'a [T], date: impl Fn(&T) -> Date) -> Vec<&'a [T]> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for i in 1..items.len() {
+        if (date(&items[i]) - date(&items[i - 1])).get_days() > GAP_DAYS {
+            out.push(&items[start..i]);
+            start = i;
+        }
+    }
+    if start < items.len() {
+        out.push(&items[start..]);
+    }
+    out
 }
 
 /// The backtest's reliability diagram: mean forecast against observed frequency, by tenth.
@@ -902,16 +977,65 @@ pub(crate) fn reliability(
         bins.iter().map(|(p, o, _)| (*p, *o)),
         color(0),
     ))?;
+    // How many forecasts each point holds, beside it (below it near the top).
+    let base = plot.get_base_pixel();
+    for (p, o, n) in &bins {
+        let radius = (4.0 + 10.0 * (*n as f64 / max_n).sqrt()) as i32;
+        let (px, py) = chart.backend_coord(&(*p, *o));
+        let (px, py) = (px - base.0, py - base.1);
+        let y = if *o > 0.9 {
+            py + radius + 2
+        } else {
+            py - radius - 16
+        };
+        plot.draw(&Text::new(
+            format!("n={n}"),
+            (px + 4, y),
+            ("sans-serif", 12).into_font(),
+        ))?;
+    }
     if bins.is_empty() {
         message(&plot, "No scored origins: nothing to draw")?;
     }
     legend(
         &panel,
         &[
-            entry("perfect", RGBColor(0x80, 0x80, 0x80)),
-            entry("forecasts by tenth (area: how many)", color(0)),
+            swatch("perfect", RGBColor(0x80, 0x80, 0x80), Swatch::Line),
+            swatch("forecasts by tenth (n: how many)", color(0), Swatch::Dot),
         ],
     )?;
     root.present()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_break_where_rounds_are_more_than_a_year_apart() {
+        let d = |s: &str| s.parse::<Date>().unwrap();
+        let dates = [
+            d("2022-01-01"),
+            d("2022-12-31"),
+            d("2024-01-01"),
+            d("2024-02-01"),
+            d("2026-01-01"),
+        ];
+        let runs = runs(&dates, |x| *x);
+        assert_eq!(runs, [&dates[..2], &dates[2..4], &dates[4..]]);
+        assert!(super::runs(&[] as &[Date], |x| *x).is_empty());
+    }
+
+    #[test]
+    fn month_labels_thin_out_until_they_fit() {
+        // 750 pixels: 182 days label every month, 540 days every 2nd, ten years once a year.
+        assert_eq!(month_step(750.0 / 182.0), 1);
+        assert_eq!(month_step(750.0 / 540.0), 2);
+        assert_eq!(month_step(750.0 / 3650.0), 12);
+        for px in [0.5, 1.0, 2.0, 3.0] {
+            let s = f64::from(month_step(px));
+            assert!(s * 28.0 * px >= text_width("Sep 2026", MONTH_LABEL_SIZE) || s == 12.0);
+        }
+    }
 }
