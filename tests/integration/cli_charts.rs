@@ -355,7 +355,10 @@ fn labels(path: &Path) -> Vec<Label> {
 }
 
 /// Every polyline: its stroke, its width, and its points.
-fn polylines(path: &Path) -> Vec<(String, f64, Vec<(f64, f64)>)> {
+/// A polyline: stroke, stroke width, points.
+type Polyline = (String, f64, Vec<(f64, f64)>);
+
+fn polylines(path: &Path) -> Vec<Polyline> {
     let text = std::fs::read_to_string(path).unwrap();
     let doc = roxmltree::Document::parse(&text).unwrap();
     doc.descendants()
@@ -383,7 +386,8 @@ fn polylines(path: &Path) -> Vec<(String, f64, Vec<(f64, f64)>)> {
 /// their ticks, never closer than their width (estimated generously at 0.6 em a character).
 fn month_axes(path: &Path) -> Vec<Vec<(f64, jiff::civil::Date)>> {
     // (line, [(x, width, month)]).
-    let mut axes: Vec<(f64, Vec<(f64, f64, jiff::civil::Date)>)> = Vec::new();
+    type Axis = Vec<(f64, f64, jiff::civil::Date)>;
+    let mut axes: Vec<(f64, Axis)> = Vec::new();
     for l in labels(path) {
         let Some(month) = month_label(&l.text) else {
             continue;

@@ -47,7 +47,14 @@ fn error_line(out: &Output) -> String {
 
 /// Bad arguments, each with the option (or variable) its message must name. The first ones
 /// clap refuses, the others eesim refuses once parsed: all exit 2.
-const BAD: &[(&[&str], &[(&str, &str)], &str)] = &[
+/// A case: the arguments, the environment, what the error line must hold.
+type Case = (
+    &'static [&'static str],
+    &'static [(&'static str, &'static str)],
+    &'static str,
+);
+
+const BAD: &[Case] = &[
     // clap's, or our value parsers inside clap.
     (&["chance", "--runs", "0"], &[], "error: --runs: expected"),
     (&["chance", "--crs", "1300"], &[], "error: --crs: expected"),
@@ -256,7 +263,8 @@ fn err_failures_of_the_run_or_its_data_exit_1() {
     let cache_file = dir.join("a-file");
     std::fs::write(&cache_file, "not a directory").unwrap();
     let cache_file = cache_file.to_str().unwrap();
-    let cases: &[(&[&str], &[(&str, &str)], &str)] = &[
+    type Local<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)], &'a str);
+    let cases: &[Local<'_>] = &[
         // A file given that does not exist is an I/O failure, not a bad argument.
         (
             &["crs", "/nonexistent/p.toml"],

@@ -386,7 +386,7 @@ where
     );
     let mut month = first;
     let mut labelled = 0;
-    while let Some(next) = month.checked_add(jiff::Span::new().months(1)).ok() {
+    while let Ok(next) = month.checked_add(jiff::Span::new().months(1)) {
         let v = days_from(origin, month);
         if v > x.end {
             break;
@@ -639,8 +639,7 @@ fn score_steps(
     let at = |d: Date| days_from(r.today, d);
     let mut score = score_path
         .iter()
-        .filter(|(d, _)| at(*d) <= x0)
-        .last()
+        .rfind(|(d, _)| at(*d) <= x0)
         .map_or(f64::from(r.crs), |(_, s)| f64::from(s.get()));
     let mut points = vec![(x0, score)];
     for (d, s) in score_path
@@ -786,7 +785,8 @@ pub(crate) fn replay(path: &Path, replay: &Replay) -> Drawn {
     ) else {
         return Err("no round to draw".into());
     };
-    let (mut families, left_out): (Vec<(usize, String)>, Vec<(usize, String)>) = {
+    type Counted = Vec<(usize, String)>;
+    let (mut families, left_out): (Counted, Counted) = {
         let mut names: Vec<String> = nowcasts.iter().map(|n| n.family.to_string()).collect();
         names.sort_unstable();
         names.dedup();
@@ -913,7 +913,7 @@ pub(crate) fn replay(path: &Path, replay: &Replay) -> Drawn {
 }
 
 /// `items` (in date order) cut into runs whose neighbours are at most [`GAP_DAYS`] apart.
-pub(crate) fn runs<'a, T>(items: &'a [T], date: impl Fn(&T) -> Date) -> Vec<&'a [T]> {
+pub(crate) fn runs<T>(items: &[T], date: impl Fn(&T) -> Date) -> Vec<&[T]> {
     let mut out = Vec::new();
     let mut start = 0;
     for i in 1..items.len() {
