@@ -543,8 +543,8 @@ fn legend(options: &BacktestOptions) -> String {
         "
 n: the forecasts scored, one per origin, profile and CRS score: the chance of an invitation in
   the {} days after the origin for a profile submitted {} days before it, made with only the
-  rounds before the origin, against whether IRCC's rounds invited it. Profiles: {};
-  scores {lo} to {hi} by {step}.
+  rounds before the origin, against whether IRCC's rounds invited it.
+  Profiles: {}; scores {lo} to {hi} by {step}.
 Brier: the mean squared error of the chance (0 to 1); log: the log loss (chances clipped to
   [0.001, 0.999]); near: the Brier score of the rows within {NEAR} points of the profile's last
   cut-off, where it is hard; CRPS: per origin and profile, the squared errors summed over the

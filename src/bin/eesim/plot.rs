@@ -429,7 +429,7 @@ fn markers(r: &ChanceReport) -> Vec<Marker> {
         Marker {
             date: r.today,
             label: format!("today {}", r.today),
-            color: BLACK,
+            color: color(7),
         },
         Marker {
             date: r.submitted,
@@ -473,7 +473,7 @@ where
             vec![(v, y.start), (v, y.end)],
             m.color.stroke_width(2),
         ))?;
-        entries.push(entry(m.label.clone(), m.color));
+        entries.push(swatch(m.label.clone(), m.color, Swatch::Line));
         if labels {
             let (px, py) = chart.backend_coord(&(v, y.end));
             let (px, py) = (px - base.0, py - base.1 + 4 + row * 16);
@@ -607,7 +607,7 @@ where
         (Some(a), Some(b)) if scores.len() > 1 => format!("your score, {a:.0} to {b:.0}"),
         _ => format!("your score ({})", r.crs),
     };
-    entries.push(entry(label, BLACK));
+    entries.push(swatch(label, BLACK, Swatch::Line));
     if let Some(&(end_x, end_y)) = steps.last() {
         let base = plot.get_base_pixel();
         let (px, py) = chart.backend_coord(&(end_x, end_y));
