@@ -237,15 +237,40 @@ fn a_closed_pipe_ends_quietly() {
 
 #[test]
 fn err_a_scenario_problem_is_listed_under_one_heading() {
+    // A feed of one round holds one pool snapshot: no scenario can be calibrated from it, a
+    // failure of the data (exit 1).
+    let mut feed: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string("tests/data/feed/replay.json").unwrap())
+            .unwrap();
+    let rounds = feed["rounds"].as_array_mut().unwrap();
+    let oldest = rounds.pop().unwrap();
+    *rounds = vec![oldest];
+    let dir = std::env::temp_dir().join(format!("eesim-cli-one-round-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("one.json");
+    std::fs::write(&path, feed.to_string()).unwrap();
+    let out = eesim(&["calibrate", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err: String = String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .filter(|l| !l.starts_with("warning: the newest round"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_eq!(
+        err,
+        "error: scenario: 1 problem\n  pool: expected a snapshot dated before 2024-02-21, found none\n"
+    );
+    // A start before the feed's second snapshot is the argument's fault (exit 2).
     let Some(feed) = std::env::var("EESIM_FEED").ok() else {
         eprintln!("note: EESIM_FEED is not set; skipping");
         return;
     };
     let out = eesim(&["calibrate", &feed, "--as-of", "2015-01-01"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert_eq!(
-        String::from_utf8_lossy(&out.stderr),
-        "error: scenario: 1 problem\n  pool: expected a snapshot dated before 2015-01-01, found none\n"
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).starts_with("error: --as-of: expected a date after "),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
     );
 }
 

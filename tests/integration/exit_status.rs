@@ -221,6 +221,40 @@ const BAD: &[Case] = &[
         &[],
         "error: COMMAND: expected a command, one of chance, ",
     ),
+    // A start the feed cannot calibrate from: two pool snapshots must lie before it.
+    (
+        &[
+            "calibrate",
+            "tests/data/feed/replay.json",
+            "--as-of",
+            "2024-03-10",
+        ],
+        &[],
+        "error: --as-of: expected a date after 2024-03-10 (a scenario needs two of the feed's pool snapshots dated before it",
+    ),
+    (
+        &[
+            "chance",
+            "--feed",
+            "tests/data/feed/replay.json",
+            "--as-of",
+            "2024-03-01",
+        ],
+        &[],
+        "error: --as-of: expected a date after 2024-03-10",
+    ),
+    (
+        &[
+            "backtest",
+            "tests/data/feed/replay.json",
+            "--from",
+            "2024-03-01",
+            "--to",
+            "2024-04-01",
+        ],
+        &[],
+        "error: --from: expected a date after 2024-03-10",
+    ),
     (&["man", "chanse"], &[], "(did you mean chance?)"),
 ];
 

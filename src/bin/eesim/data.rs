@@ -256,7 +256,10 @@ pub(crate) fn scenario(e: &EstimateArgs) -> Result<Data, Failure> {
     };
     // How old the data is against today, the estimate says (`eesim::report::STALE_DAYS`).
     let as_of = match e.as_of {
-        Some(d) => d,
+        Some(d) => {
+            check_start(&feed, "--as-of", d)?;
+            d
+        }
         None => day_after_last_round(&feed)?,
     };
     let scenario = calibrate(&feed, as_of, &eesim::forecast::ModelOptions::default())?;
@@ -336,6 +339,23 @@ pub(crate) fn note_rounds_left_out(history: &History, as_of: Date) {
             first.date(),
             last.date()
         );
+    }
+}
+
+/// Refuses a start (`--as-of`, a backtest's first origin from `--from`) the feed cannot
+/// calibrate from: a scenario needs two pool snapshots dated before it (for the arrivals).
+/// A feed with fewer than two snapshots in all is the data's failure, which calibration says.
+pub(crate) fn check_start(feed: &Feed, option: &str, start: Date) -> Result<(), BadArgument> {
+    let mut dates: Vec<Date> = feed.history.snapshots().iter().map(|s| s.date()).collect();
+    dates.sort_unstable();
+    match dates.get(1) {
+        Some(second) if start <= *second => Err(BadArgument::new(
+            option,
+            format!(
+                "expected a date after {second} (a scenario needs two of the feed's pool snapshots dated before it; the second is of {second}), found {start}"
+            ),
+        )),
+        _ => Ok(()),
     }
 }
 

@@ -988,11 +988,16 @@ pub(crate) fn reliability(
         } else {
             py - radius - 16
         };
-        plot.draw(&Text::new(
-            format!("n={n}"),
-            (px + 4, y),
-            ("sans-serif", 12).into_font(),
-        ))?;
+        let text = format!("n={n}");
+        // Left of the point where the text would run past the plot's right edge.
+        let right = chart.backend_coord(&(1.0, *o)).0 - base.0;
+        let w = text_width(&text, 12) as i32;
+        let x = if px + 4 + w > right {
+            px - 4 - w
+        } else {
+            px + 4
+        };
+        plot.draw(&Text::new(text, (x, y), ("sans-serif", 12).into_font()))?;
     }
     if bins.is_empty() {
         message(&plot, "No scored origins: nothing to draw")?;

@@ -17,6 +17,18 @@ pub(crate) fn backtest(a: &args::BacktestArgs) -> Outcome {
     check_writable(a.plot.as_deref())?;
     let feed = data::need_feed(a.feed.path())?;
     feed.warn_if_stale(data::today()?);
+    // The first origin: --from itself with --every, else the first month start from it.
+    let first = match (a.every, a.from.day()) {
+        (Some(_), _) | (None, 1) => Some(a.from),
+        _ => a
+            .from
+            .first_of_month()
+            .checked_add(jiff::Span::new().months(1))
+            .ok(),
+    };
+    if let Some(first) = first {
+        data::check_start(&feed, "--from", first)?;
+    }
     let history = &feed.history;
     let load = &feed.load;
     if load.records_failed() > 0 || !load.problems().is_empty() {

@@ -12,7 +12,10 @@ pub(crate) fn calibrate(a: &args::CalibrateArgs) -> Outcome {
         eprint!("{load}");
     }
     let as_of = match a.as_of {
-        Some(d) => d,
+        Some(d) => {
+            data::check_start(&feed, "--as-of", d)?;
+            d
+        }
         None => {
             feed.warn_if_stale(data::today()?);
             data::day_after_last_round(&feed)?

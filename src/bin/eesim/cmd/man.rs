@@ -399,7 +399,7 @@ fn exit_status(roff: &mut Roff, command: Option<&str>) {
         roff,
         "2",
         &format!(
-            "A bad argument, whoever finds it: clap (an unknown option, a missing value, a number out of range, a malformed date) or eesim after parsing (an unknown category or command, a submission date outside the window the scenario can follow, a provincial nominee below 600 points, --from not before --to, a download address that is not http:// or https://){variables}. The message names the option: error: --OPTION: expected ..., found ... (with a \"did you mean\" for a near miss)."
+            "A bad argument, whoever finds it: clap (an unknown option, a missing value, a number out of range, a malformed date) or eesim after parsing (an unknown category or command, a submission date outside the window the scenario can follow, a provincial nominee below 600 points, an --as-of or --from before the feed's second pool snapshot, --from not before --to, a download address that is not http:// or https://){variables}. The message names the option: error: --OPTION: expected ..., found ... (with a \"did you mean\" for a near miss)."
         ),
     );
 }
