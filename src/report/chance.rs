@@ -13,7 +13,7 @@ use crate::family::Family;
 use crate::montecarlo::{Interval, MonteCarlo, ProbeProfile, Probes, Progress, Tally};
 use crate::scenario::{Scenario, ScenarioRun};
 use crate::score::CrsScore;
-use crate::time::{Period, Timestamp};
+use crate::time::Timestamp;
 
 /// A chance with its month count and days.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
@@ -59,14 +59,15 @@ pub struct FamilyOutlook {
 }
 
 /// The chance of landing as a permanent resident, from runs that follow the stages after
-/// the ITA.
+/// the ITA; like the chance of an invitation, a share of the runs with no invitation before
+/// today.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct LandingSummary {
-    /// Landed within the horizon.
+    /// Landed within the horizon from today.
     pub chance: Interval,
-    /// Weekly points `(day, chance)` and the horizon.
+    /// Weekly points `(days from today, chance)` and the horizon.
     pub curve: Vec<(u32, Interval)>,
-    /// Runs by stage at the horizon.
+    /// Runs with no invitation before today, by stage at the horizon.
     pub stages: Vec<(String, u64)>,
 }
 
@@ -176,21 +177,19 @@ impl ChanceReport {
         )?
         .with_validity(crate::montecarlo::RunModel::profile_validity(&model));
         let tally = MonteCarlo::new(request.runs, request.seed)
+            .read_from_day(lead)
             .probes(probes)
             .estimate_with_progress(&model, progress);
         let from_today = |days: u32| tally.chance_between(lead, lead.saturating_add(days));
-        let today_at = Timestamp::start_of_day(today);
         let by_month = [1, 3, 6, 12]
             .into_iter()
             .filter_map(|m| {
-                let end = Period::months(m).ok()?.after(today_at);
-                let days = (end.as_second() - today_at.as_second()) / 86_400;
-                let days = u32::try_from(days).ok()?;
-                (days <= horizon).then(|| Within {
+                let w = super::Window::months(today, m).ok()?;
+                (w.days <= horizon).then(|| Within {
                     months: m,
-                    days,
-                    until: end.date(),
-                    chance: from_today(days).0,
+                    days: w.days,
+                    until: w.until,
+                    chance: from_today(w.days).0,
                 })
             })
             .collect();
@@ -232,6 +231,15 @@ impl ChanceReport {
                     .and_then(|c| c.families.get(&family))
                     .map(|w| w.simulation),
                 family,
+            });
+        }
+        for family in &request.dormant {
+            families.push(FamilyOutlook {
+                family: family.clone(),
+                no_round: Interval::wilson(tally.runs(), tally.runs()),
+                guess: Some(super::dormant_assumption(family, scenario.as_of())),
+                combination: None,
+                simulation_weight: None,
             });
         }
         let (chance, conditioned_runs) = from_today(horizon);
@@ -305,7 +313,7 @@ impl ChanceReport {
             "horizon_days": r.horizon_days,
             "as_of": self.as_of.to_string(),
             "source": self.source,
-            "candidate": {"crs": self.crs, "programs": program_names(r.membership.programs()), "categories": r.membership.categories(), "nominee": self.nominee, "submitted": self.submitted.to_string(), "expires": self.expires.to_string(),
+            "candidate": {"crs": self.crs, "programs": program_names(r.membership.programs()), "categories": r.membership.categories(), "dormant_categories": r.dormant, "nominee": self.nominee, "submitted": self.submitted.to_string(), "expires": self.expires.to_string(),
                 "in_pool_from": self.submitted.max(self.as_of).to_string()},
             "by_month": self.by_month.iter().map(|w| json!({"months": w.months, "days": w.days, "until": w.until.to_string(), "p": w.chance.p, "lo": w.chance.lo, "hi": w.chance.hi})).collect::<Vec<_>>(),
             "curve": self.curve.iter().map(|(d, i)| json!({"day": d, "p": i.p, "lo": i.lo, "hi": i.hi})).collect::<Vec<_>>(),
@@ -357,6 +365,11 @@ impl ChanceReport {
                 .categories()
                 .iter()
                 .map(Family::to_string)
+                .chain(
+                    r.dormant
+                        .iter()
+                        .map(|f| format!("{f} (no round in the data)")),
+                )
                 .collect(),
         );
         let programs = names(program_names(r.membership.programs()));
@@ -432,7 +445,7 @@ impl ChanceReport {
                 r.horizon_days,
                 pct(l).trim_start()
             );
-            let runs = self.tally.runs().max(1) as f64;
+            let runs = self.tally.conditioned_runs().max(1) as f64;
             let list: Vec<String> = stages
                 .iter()
                 .filter(|(_, n)| *n > 0)
@@ -514,20 +527,22 @@ fn warnings(
     conditioned: u64,
     runs: u64,
 ) -> Vec<String> {
-    let mut out = Vec::new();
-    let as_of = scenario.as_of();
-    let age = (today - as_of).get_days();
-    if age > STALE_DAYS {
-        out.push(format!(
-            "the data is of {as_of}, {age} days before today ({today}): the runs carry the model over those days without data, and the chance is read among the runs with no invitation before today; `eesim fetch` gets IRCC's newest rounds"
-        ));
-    } else if age < 0 {
-        out.push(format!(
-            "the data is of {as_of}, {} days after today ({today}): the windows start on {as_of}, not today",
-            -age
-        ));
+    let mut out = age_warnings(scenario, today);
+    for family in &request.dormant {
+        out.push(super::dormant_assumption(family, scenario.as_of()));
     }
-    for f in families {
+    let days = request
+        .lead_days(scenario)
+        .saturating_add(request.horizon_days);
+    for (family, why) in scenario.plan_warnings(days) {
+        if request.membership.is_in(&family) {
+            out.push(format!("the {family} family's rounds: {why}"));
+        }
+    }
+    for f in families
+        .iter()
+        .filter(|f| !request.dormant.contains(&f.family))
+    {
         if f.no_round.successes == f.no_round.trials && f.no_round.trials > 0 {
             if f.family != Family::GENERAL || request.membership.programs() == ProgramSet::EMPTY {
                 out.push(format!(
@@ -551,12 +566,39 @@ fn warnings(
             }
         }
     }
-    if age > 0 && runs > 0 && conditioned * 10 < runs {
-        out.push(format!(
-            "only {conditioned} of {runs} simulated futures have no invitation before today: the data is too old to say much about your chance from today; `eesim fetch` gets IRCC's newest rounds"
-        ));
-    }
+    out.extend(few_runs_warning(scenario, today, conditioned, runs));
     out
+}
+
+/// The warning on the data's date against today: older than [`STALE_DAYS`], or after today.
+pub(crate) fn age_warnings(scenario: &Scenario, today: Date) -> Vec<String> {
+    let as_of = scenario.as_of();
+    let age = (today - as_of).get_days();
+    if age > STALE_DAYS {
+        vec![format!(
+            "the data is of {as_of}, {age} days before today ({today}): the runs carry the model over those days without data, and the chance is read among the runs with no invitation before today; `eesim fetch` gets IRCC's newest rounds"
+        )]
+    } else if age < 0 {
+        vec![format!(
+            "the data is of {as_of}, {} days after today ({today}): the windows start on {as_of}, not today",
+            -age
+        )]
+    } else {
+        Vec::new()
+    }
+}
+
+/// The warning when the condition on today kept under a tenth of the runs.
+pub(crate) fn few_runs_warning(
+    scenario: &Scenario,
+    today: Date,
+    conditioned: u64,
+    runs: u64,
+) -> Option<String> {
+    let age = (today - scenario.as_of()).get_days();
+    (age > 0 && runs > 0 && conditioned * 10 < runs).then(|| format!(
+        "only {conditioned} of {runs} simulated futures have no invitation before today: the data is too old to say much about your chance from today; `eesim fetch` gets IRCC's newest rounds"
+    ))
 }
 
 /// What the chance report's figures are, at its end.

@@ -133,8 +133,14 @@ fn names_are_case_insensitive_with_a_did_you_mean_for_near_misses() {
     assert_eq!(
         stderr(&out).trim(),
         format!(
-            "error: --categories: expected one of {}, found \"frnch\" (did you mean french?)",
-            names.join(", ")
+            "error: --categories: expected one of the scenario's categories ({}) or another of IRCC's ({}), found \"frnch\" (did you mean french?)",
+            names.join(", "),
+            eesim::Family::IRCC_CATEGORIES
+                .iter()
+                .map(eesim::Family::as_str)
+                .filter(|f| !names.iter().any(|n| n == f))
+                .collect::<Vec<_>>()
+                .join(", ")
         )
     );
     // Both separators, on the command line as in the files.

@@ -1,6 +1,8 @@
 //! eesim's integration tests: one binary, one module per behaviour.
 
 #[cfg(feature = "cli")]
+mod batch_plan;
+#[cfg(feature = "cli")]
 mod bounded_inputs;
 mod candidate_file;
 #[cfg(feature = "cli")]

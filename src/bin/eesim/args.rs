@@ -136,6 +136,11 @@ pub(crate) struct EstimateArgs {
     /// day after the feed's last round].
     #[arg(long, value_parser = parse::date, allow_hyphen_values = true)]
     pub(crate) as_of: Option<Date>,
+    /// A family's rounds set by hand, replacing its plan from the scenario's start:
+    /// FAMILY=SIZE/EVERY (`cec=3000/14d`: 3,000 invitations every 14 days; `pnp=800/2w`) or
+    /// FAMILY=none (`french=none`: no French round). Repeat it for several families.
+    #[arg(long, value_name = "FAMILY=SIZE/EVERY", value_parser = parse::plan)]
+    pub(crate) plan: Vec<eesim::forecast::PlanChange>,
     /// Print one JSON document instead of tables.
     #[arg(long)]
     pub(crate) json: bool,
@@ -170,8 +175,17 @@ pub(crate) struct ChanceArgs {
     /// (a path, from the file's folder), and optionally programs, categories, nominee,
     /// submitted (empty cells take the command line's values); prints one CSV row each
     /// (JSON with --json).
+    ///
+    /// Every row gets a status: `ok`, or its own error (an unknown category, an expired
+    /// profile, an id on two rows); the other rows are judged all the same, and the command
+    /// exits 1 after printing them all when a row failed.
     #[arg(long, value_name = "FILE.csv", conflicts_with_all = ["crs", "profile", "plot", "to_landing", "exact"])]
     pub(crate) batch: Option<PathBuf>,
+    /// With --batch: the chance within these months from today, each with its interval
+    /// (columns p_3m, lo_3m, hi_3m, ...), besides the horizon; the runs go on to the longest
+    /// [default: 1,3,6,12 as fit the horizon].
+    #[arg(long, value_name = "LIST", value_parser = parse::months, requires = "batch")]
+    pub(crate) months: Option<parse::Months>,
 }
 
 /// `eesim crs`.

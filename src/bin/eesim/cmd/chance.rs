@@ -17,15 +17,9 @@ pub(crate) fn request(e: &EstimateArgs, scenario: &Scenario) -> Result<ChanceReq
     if programs.is_empty() {
         programs.push("cec".into());
     }
-    let names: Vec<&str> = scenario.categories().names().collect();
-    let categories = parse::flatten(&e.categories)
-        .iter()
-        .map(|c| {
-            parse::known(c, &names, &format!("one of {}", names.join(", ")))
-                .map(str::to_string)
-                .map_err(|m| format!("--categories: {m}"))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let (categories, dormant) =
+        eesim::report::split_categories(scenario, &parse::flatten(&e.categories))
+            .map_err(|m| format!("--categories: {m}"))?;
     let membership = eesim::Membership::from_names(&programs, &categories)
         .map_err(|err| format!("--programs: {err}"))?;
     let membership = membership
@@ -33,6 +27,7 @@ pub(crate) fn request(e: &EstimateArgs, scenario: &Scenario) -> Result<ChanceReq
         .with_nominee(membership.nominee() || e.nominee);
     Ok(ChanceRequest {
         membership,
+        dormant,
         submitted: e.submitted,
         today: Some(data::today().map_err(|e| e.to_string())?),
         horizon_days: e.horizon_days,
@@ -46,7 +41,7 @@ pub(crate) fn chance(a: &args::ChanceArgs) -> Outcome {
     let data = data::scenario(&a.estimate)?;
     let scenario = &data.scenario;
     if let Some(path) = &a.batch {
-        return chance_batch(a, path, scenario);
+        return chance_batch(a, path, &data);
     }
     check_writable(a.plot.as_deref())?;
     if a.crs.is_none() && a.profile.is_none() {
@@ -172,29 +167,67 @@ fn all_warnings(estimate: &ChanceEstimate, data_warnings: &[String]) -> Vec<Stri
         .collect()
 }
 
-/// `chance --batch FILE.csv`: every candidate on the same runs; the time the runs took on
-/// stderr.
-fn chance_batch(a: &args::ChanceArgs, path: &Path, scenario: &Scenario) -> Outcome {
+/// `chance --batch FILE.csv`: every candidate on the same runs, each row with its status;
+/// the time the runs took on stderr, then the failed rows, and exit 1 when a row failed.
+fn chance_batch(a: &args::ChanceArgs, path: &Path, data: &data::Data) -> Outcome {
+    let scenario = &data.scenario;
     let request = request(&a.estimate, scenario)?;
-    let rows = Batch::read(path, scenario, &request)?;
-    let n = rows.len();
+    let entries = Batch::read(path, scenario, &request)?;
+    let months = match &a.months {
+        Some(m) => m.0.clone(),
+        None => {
+            let today = request.today_on(scenario);
+            [1, 3, 6, 12]
+                .into_iter()
+                .filter(|m| {
+                    eesim::report::Window::months(today, *m)
+                        .is_ok_and(|w| w.days <= request.horizon_days)
+                })
+                .collect()
+        }
+    };
+    let n = entries.len();
     let bar = progress(request.runs, "runs", a.estimate.run.quiet);
     let clock = std::time::Instant::now();
-    let done = Batch::run(scenario, rows, &request, |p| bar.set_position(p.done))?;
+    let done = Batch::run(scenario, entries, &request, &months, |p| {
+        bar.set_position(p.done);
+    })?;
     let seconds = clock.elapsed().as_secs_f64();
     bar.finish_and_clear();
     note!(
-        "{n} candidate{} judged on the same {} simulated futures in {:.2} s",
+        "{n} row{} judged on the same {} simulated futures in {:.2} s",
         if n == 1 { "" } else { "s" },
         request.runs,
         seconds
     );
+    for w in &data.warnings {
+        eprintln!("{} {w}", crate::style::warning());
+    }
     if a.estimate.json {
-        let mut json = done.to_json(scenario, &request);
+        let mut json = done.to_json(&request);
+        json["data"] = data.json.clone();
+        json["warnings"] = data.warnings.clone().into();
         json["seconds"] = seconds.into();
         outln!("{json}");
     } else {
         out!("{}", done.to_csv());
     }
-    Ok(())
+    let failed = done.failures();
+    if failed.is_empty() {
+        return Ok(());
+    }
+    for (_, id, message) in &failed {
+        let id = if id.is_empty() { "(no id)" } else { id };
+        eprintln!(
+            "{} {}, row {id}: {message}",
+            crate::style::error(),
+            path.display()
+        );
+    }
+    Err(format!(
+        "{} of {n} rows of {} failed (listed above); the others are judged",
+        failed.len(),
+        path.display()
+    )
+    .into())
 }
