@@ -102,7 +102,7 @@ pub struct ChanceReport {
     pub by_month: Vec<Within>,
     /// Weekly points of the time-to-ITA curve `(days from today, chance)`, and the horizon.
     pub curve: Vec<(u32, Interval)>,
-    /// Cut-off fans of the families that can reach the candidate.
+    /// Cut-off fans of the families that can reach the candidate, by month from today's.
     pub fans: Vec<FanRow>,
     /// Each of the candidate's families: the chance it holds no round within the horizon.
     pub families: Vec<FamilyOutlook>,
@@ -200,6 +200,10 @@ impl ChanceReport {
                 .map(|d| (d, f(d)))
                 .collect()
         };
+        // The fans start with today's month: the months before it are past for the reader.
+        let month_index = |d: Date| i64::from(d.year()) * 12 + i64::from(d.month());
+        let first_month =
+            u32::try_from(month_index(today) - month_index(scenario.as_of())).unwrap_or(0);
         let mut fans = Vec::new();
         for target in tally
             .targets()
@@ -207,7 +211,11 @@ impl ChanceReport {
             .filter(|t| t.matches(eligibility))
         {
             let family = Family::of_target(target, model.categories()).unwrap_or(Family::OTHER);
-            for m in tally.cutoff_months(target) {
+            for m in tally
+                .cutoff_months(target)
+                .into_iter()
+                .filter(|m| *m >= first_month)
+            {
                 if let Some((rounds, q)) =
                     tally.cutoff_quantiles(target, m, &[0.1, 0.25, 0.5, 0.75, 0.9])
                 {
@@ -465,7 +473,7 @@ impl ChanceReport {
         }
         let _ = writeln!(
             s,
-            "\nChance that a family of yours holds no round within {} days:",
+            "\nChance that a family of yours holds no round within {} days from today:",
             r.horizon_days
         );
         for f in &self.families {

@@ -177,10 +177,10 @@ impl ChanceRequest {
     }
 }
 
-/// Category names as a candidate gives them, read on `scenario`: those it simulates (in
-/// its own spelling) and IRCC's categories it holds no round for (dormant: none in its
-/// calibration window), which a candidate may well hold and which are then assumed to hold
-/// no round.
+/// Category names as a candidate gives them, read on `scenario`: those it plans rounds for
+/// (in its own spelling) and IRCC's categories it plans none for (dormant: no round in its
+/// calibration window, or none for over a year), which a candidate may well hold and which
+/// are then assumed to hold no round.
 ///
 /// # Errors
 /// A message (`expected one of ..., found "x" (did you mean ...?)`) for a name that is
@@ -202,7 +202,12 @@ pub fn split_categories<S: AsRef<str>>(
     scenario: &Scenario,
     names: &[S],
 ) -> std::result::Result<(Vec<String>, Vec<Family>), String> {
-    let simulated: Vec<&str> = scenario.categories().names().collect();
+    // A category the scenario registers but plans no round for is dormant too.
+    let simulated: Vec<&str> = scenario
+        .categories()
+        .names()
+        .filter(|n| Family::new(n).is_ok_and(|f| scenario.plan(&f).is_some()))
+        .collect();
     let mut all = simulated.clone();
     for f in &Family::IRCC_CATEGORIES {
         if !all.contains(&f.as_str()) {
@@ -239,7 +244,7 @@ pub fn split_categories<S: AsRef<str>>(
 #[must_use]
 pub fn dormant_assumption(family: &Family, as_of: Date) -> String {
     format!(
-        "IRCC held no {family} round in the scenario's calibration window (up to {as_of}): eesim assumes the {family} category holds none within the horizon, so it adds nothing to the chance; should IRCC hold one, the chance is higher"
+        "the scenario plans no {family} round (IRCC held none in its calibration window, or none for over a year, up to {as_of}): eesim assumes the {family} category holds none within the horizon, so it adds nothing to the chance; should IRCC hold one, the chance is higher"
     )
 }
 

@@ -94,6 +94,38 @@ fn a_batch_judges_every_good_row_and_names_every_bad_one() {
             .contains("assumes the agriculture category holds none")
     );
     assert_eq!(rows[5]["no_round"]["agriculture"]["p"], 1.0);
+    // The embedded scenario knows STEM's pool but plans no STEM round: dormant too.
+    let stem_out = eesim(
+        TODAY,
+        &[
+            "chance",
+            "--crs",
+            "480",
+            "--categories",
+            "stem",
+            "--runs",
+            "50",
+            "--json",
+        ],
+    );
+    assert!(
+        stem_out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&stem_out.stderr)
+    );
+    let stem: serde_json::Value = serde_json::from_slice(&stem_out.stdout).unwrap();
+    assert_eq!(
+        stem["candidate"]["dormant_categories"],
+        serde_json::json!(["stem"])
+    );
+    assert!(
+        stem["warnings"].as_array().unwrap().iter().any(|w| w
+            .as_str()
+            .unwrap()
+            .starts_with("the scenario plans no stem round")),
+        "{}",
+        stem["warnings"]
+    );
     assert_eq!(status(6), "ok");
     let stderr = String::from_utf8_lossy(&out.stderr);
     for id in ["bad-cat", "expired", "twin"] {
