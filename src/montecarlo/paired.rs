@@ -234,7 +234,12 @@ pub struct Judged {
 }
 
 /// What [`MonteCarlo::judge`] counts over the runs.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+///
+/// Integer counts: the counts of any split of the runs ([`MonteCarlo::judge_runs`] on each
+/// [`super::Shard`]) merge ([`JudgedCounts::merge`]) into exactly the counts of all the runs.
+/// They serialise (the targets as a list of pairs, since JSON keys must be strings), so
+/// shards computed apart can be combined.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct JudgedCounts {
     /// Runs.
     pub runs: u64,
@@ -242,10 +247,84 @@ pub struct JudgedCounts {
     pub invited: Vec<u64>,
     /// For each target that held a round within the window in some run, the runs in which
     /// it held at least one (the others had none).
+    #[serde(with = "target_counts")]
     pub with_round: std::collections::BTreeMap<crate::draw::Target, u64>,
 }
 
+/// (De)serialises counts by target as a list of `[target, count]` pairs.
+mod target_counts {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use crate::draw::Target;
+
+    pub(super) fn serialize<S: Serializer>(
+        map: &BTreeMap<Target, u64>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        map.iter().collect::<Vec<_>>().serialize(s)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<BTreeMap<Target, u64>, D::Error> {
+        Ok(Vec::<(Target, u64)>::deserialize(d)?.into_iter().collect())
+    }
+}
+
 impl JudgedCounts {
+    /// Adds the counts of other runs of the same judgement (the same candidates, seed, model
+    /// and window: the caller knows those; only the number of candidates can be checked
+    /// here).
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::InvalidSimulation`] when the two count different numbers of
+    /// candidates, or a count exceeds its runs.
+    ///
+    /// # Example
+    /// ```
+    /// use eesim::montecarlo::{Judged, MonteCarlo, Point, RunModel, Shard};
+    /// use eesim::scenario::{Scenario, ScenarioRun};
+    /// use eesim::{CrsScore, Eligibility, Program};
+    ///
+    /// let scenario = Scenario::default_calibrated()?;
+    /// let model = ScenarioRun::new(&scenario, None, 91)?;
+    /// let who = [Judged {
+    ///     point: Point { eligibility: Eligibility::none().with_program(Program::Cec), score: CrsScore::new(500)? },
+    ///     submitted: model.start().plus_days(-30),
+    /// }];
+    /// let mc = MonteCarlo::new(200, 3);
+    /// let mut merged = eesim::montecarlo::JudgedCounts::default();
+    /// for shard in Shard::all(3)? {
+    ///     merged.merge(&mc.judge_runs(&model, &who, 91, shard.runs(200)))?;
+    /// }
+    /// assert_eq!(merged, mc.judge(&model, &who, 91, |_| {}));
+    /// # Ok::<(), eesim::Error>(())
+    /// ```
+    pub fn merge(&mut self, other: &JudgedCounts) -> crate::error::Result<()> {
+        let fits = |c: &JudgedCounts| {
+            c.invited.iter().all(|n| *n <= c.runs) && c.with_round.values().all(|n| *n <= c.runs)
+        };
+        let empty = self.runs == 0 && self.invited.is_empty() && self.with_round.is_empty();
+        if (!empty && self.invited.len() != other.invited.len()) || !fits(other) {
+            return Err(crate::error::invalid_simulation(
+                "judged counts merge",
+                format!(
+                    "counts of {} candidates, each at most its runs",
+                    if empty { other.invited.len() } else { self.invited.len() }
+                ),
+                format!(
+                    "counts of {} candidates over {} runs",
+                    other.invited.len(),
+                    other.runs
+                ),
+            ));
+        }
+        self.add(other);
+        Ok(())
+    }
+
     fn add(&mut self, o: &JudgedCounts) {
         self.runs += o.runs;
         if self.invited.len() < o.invited.len() {
@@ -307,8 +386,33 @@ impl MonteCarlo {
         model: &M,
         candidates: &[Judged],
         within_days: u32,
+        progress: impl FnMut(&super::Progress),
+    ) -> JudgedCounts {
+        self.judge_within(model, candidates, within_days, 0..self.runs, progress)
+    }
+
+    /// [`MonteCarlo::judge`] on the runs with indices in `runs` only: one shard of a
+    /// judgement, to be merged with the others ([`JudgedCounts::merge`]) into exactly the
+    /// counts of all the runs.
+    pub fn judge_runs<M: RunModel>(
+        &self,
+        model: &M,
+        candidates: &[Judged],
+        within_days: u32,
+        runs: std::ops::Range<u64>,
+    ) -> JudgedCounts {
+        self.judge_within(model, candidates, within_days, runs, |_| {})
+    }
+
+    fn judge_within<M: RunModel>(
+        &self,
+        model: &M,
+        candidates: &[Judged],
+        within_days: u32,
+        runs: std::ops::Range<u64>,
         mut progress: impl FnMut(&super::Progress),
     ) -> JudgedCounts {
+        let planned = runs.end.saturating_sub(runs.start);
         let validity = model.profile_validity();
         let limit = window_end(model, within_days);
         let empty = || JudgedCounts {
@@ -317,7 +421,7 @@ impl MonteCarlo {
         };
         self.fold_runs(
             model,
-            0..self.runs,
+            runs,
             self.pair_batch(),
             &empty,
             &|counts, report| {
@@ -344,11 +448,80 @@ impl MonteCarlo {
             |_, done| {
                 progress(&super::Progress {
                     done,
-                    planned: self.runs,
+                    planned,
                     chance: None,
                 });
                 false
             },
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::candidate::Program;
+    use crate::montecarlo::Shard;
+    use crate::scenario::{Scenario, ScenarioRun};
+
+    fn candidates(model: &ScenarioRun<'_>) -> Vec<Judged> {
+        let cec = Eligibility::none().with_program(Program::Cec);
+        let fsw = Eligibility::none().with_program(Program::Fsw);
+        [(cec, 480), (cec, 510), (fsw, 530)]
+            .into_iter()
+            .map(|(eligibility, s)| Judged {
+                point: Point {
+                    eligibility,
+                    score: CrsScore::new(s).unwrap(),
+                },
+                submitted: model.start().plus_days(-30),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn merged_shards_of_a_judgement_equal_the_whole() {
+        let scenario = Scenario::default_calibrated().unwrap();
+        let model = ScenarioRun::new(&scenario, None, 120).unwrap();
+        let who = candidates(&model);
+        let mc = MonteCarlo::new(250, 11);
+        let whole = mc.judge(&model, &who, 120, |_| {});
+        assert_eq!(whole.runs, 250);
+        for count in [1, 2, 3, 7] {
+            let mut merged = JudgedCounts::default();
+            // In reverse: the order of the merge does not matter.
+            let shards: Vec<Shard> = Shard::all(count).unwrap().collect();
+            for s in shards.iter().rev() {
+                let part = mc.judge_runs(&model, &who, 120, s.runs(250));
+                // Through JSON, as shard files carry them.
+                let part: JudgedCounts =
+                    serde_json::from_str(&serde_json::to_string(&part).unwrap()).unwrap();
+                merged.merge(&part).unwrap();
+            }
+            assert_eq!(merged, whole, "{count} shards");
+        }
+    }
+
+    #[test]
+    fn err_merging_counts_of_other_candidates() {
+        let mut a = JudgedCounts {
+            runs: 3,
+            invited: vec![1, 2],
+            ..JudgedCounts::default()
+        };
+        let b = JudgedCounts {
+            runs: 3,
+            invited: vec![1],
+            ..JudgedCounts::default()
+        };
+        let e = a.merge(&b).unwrap_err().to_string();
+        assert!(e.contains("expected counts of 2 candidates"), "{e}");
+        let over = JudgedCounts {
+            runs: 1,
+            invited: vec![2, 0],
+            ..JudgedCounts::default()
+        };
+        assert!(a.merge(&over).is_err());
+        assert_eq!(a.runs, 3, "a refused merge leaves the counts alone");
     }
 }
