@@ -265,6 +265,69 @@ impl Batch {
         request: &ChanceRequest,
         progress: impl FnMut(&crate::montecarlo::Progress),
     ) -> Result<Batch> {
+        let mc = MonteCarlo::new(request.runs, request.seed);
+        Batch::build(scenario, rows, request, |model, candidates| {
+            Ok(mc.judge(model, candidates, request.horizon_days, progress))
+        })
+    }
+
+    /// The counts of the runs with indices in `runs` only: one shard
+    /// ([`crate::montecarlo::Shard`]) of the judgement [`Batch::run`] makes. The counts of
+    /// shards that cover `0..request.runs` merge ([`JudgedCounts::merge`]) into those of the
+    /// whole batch, and [`Batch::from_counts`] reads the batch from them.
+    ///
+    /// # Errors
+    /// As [`Batch::run`].
+    pub fn count_runs(
+        scenario: &Scenario,
+        rows: Vec<BatchRow>,
+        request: &ChanceRequest,
+        runs: std::ops::Range<u64>,
+    ) -> Result<JudgedCounts> {
+        let mc = MonteCarlo::new(request.runs, request.seed);
+        let batch = Batch::build(scenario, rows, request, |model, candidates| {
+            Ok(mc.judge_runs(model, candidates, request.horizon_days, runs))
+        })?;
+        Ok(batch.counts)
+    }
+
+    /// The batch of `rows` read from `counts`, the merged counts of all the runs of
+    /// `request`: the same, bit for bit, as [`Batch::run`] gives.
+    ///
+    /// # Errors
+    /// As [`Batch::run`], or [`ErrorKind::InvalidSimulation`] when the counts are not of as
+    /// many candidates as rows, or not of all the request's runs.
+    pub fn from_counts(
+        scenario: &Scenario,
+        rows: Vec<BatchRow>,
+        request: &ChanceRequest,
+        counts: JudgedCounts,
+    ) -> Result<Batch> {
+        Batch::build(scenario, rows, request, |_, candidates| {
+            let mut whole = JudgedCounts {
+                invited: vec![0; candidates.len()],
+                ..JudgedCounts::default()
+            };
+            whole.merge(&counts)?;
+            if whole.runs != request.runs {
+                return Err(crate::error::invalid_simulation(
+                    "batch counts",
+                    format!("the counts of all {} runs of the request", request.runs),
+                    format!("counts of {} runs", whole.runs),
+                ));
+            }
+            Ok(whole)
+        })
+    }
+
+    /// The batch of `rows` with the counts `count` makes on the request's model and judged
+    /// candidates.
+    fn build(
+        scenario: &Scenario,
+        rows: Vec<BatchRow>,
+        request: &ChanceRequest,
+        count: impl FnOnce(&ScenarioRun<'_>, &[Judged]) -> Result<JudgedCounts>,
+    ) -> Result<Batch> {
         let model = ScenarioRun::new(scenario, None, request.horizon_days)?;
         let validity = model.profile_validity();
         let mut candidates = Vec::with_capacity(rows.len());
@@ -292,12 +355,7 @@ impl Batch {
                 submitted: r.submitted,
             });
         }
-        let counts = MonteCarlo::new(request.runs, request.seed).judge(
-            &model,
-            &candidates,
-            request.horizon_days,
-            progress,
-        );
+        let counts = count(&model, &candidates)?;
         let mut families: Vec<(Family, Target)> = counts
             .with_round
             .keys()

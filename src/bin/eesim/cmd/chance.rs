@@ -46,9 +46,13 @@ pub(crate) fn chance(a: &args::ChanceArgs) -> Outcome {
     let data = data::scenario(&a.estimate)?;
     let scenario = &data.scenario;
     if let Some(path) = &a.batch {
+        if let (Some(shard), Some(out)) = (a.shard, &a.tally_out) {
+            return crate::cmd::merge::write_batch_shard(a, path, &data, shard, out);
+        }
         return chance_batch(a, path, scenario);
     }
     check_writable(a.plot.as_deref())?;
+    check_writable(a.tally_out.as_deref())?;
     if a.crs.is_none() && a.profile.is_none() {
         note!("no --crs or --profile given: estimating for a CRS score of 500");
     }
@@ -58,12 +62,31 @@ pub(crate) fn chance(a: &args::ChanceArgs) -> Outcome {
         );
     }
     let profile = a.profile.as_deref().map(Profile::from_path).transpose()?;
+    if let (Some(shard), Some(out)) = (a.shard, &a.tally_out) {
+        let (request, (score_path, born)) = chance_request(a, scenario, profile.as_ref())?;
+        return crate::cmd::merge::write_chance_shard(
+            &data, &request, score_path, born, shard, out,
+        );
+    }
     let bar = progress(a.estimate.runs, "runs", a.estimate.run.quiet);
     let estimate = chance_estimate(a, scenario, profile.as_ref(), |p| {
         bar.set_position(p.done);
     })?;
     bar.finish_and_clear();
-    let warnings = all_warnings(&estimate, &data.warnings);
+    print_chance(&data, &estimate, a.estimate.json, a.plot.as_deref(), a.by_score)
+}
+
+/// Prints a `chance` estimate on `data` (as text, or JSON), its warnings on stderr, and draws
+/// its chart to `plot` (over time, or `by_score`): `eesim chance` and `eesim merge` print
+/// with this same code.
+pub(crate) fn print_chance(
+    data: &data::Data,
+    estimate: &ChanceEstimate,
+    json: bool,
+    plot: Option<&Path>,
+    by_score: bool,
+) -> Outcome {
+    let warnings = all_warnings(estimate, &data.warnings);
     for w in &warnings {
         eprintln!("{} {w}", crate::style::warning());
     }
@@ -71,18 +94,18 @@ pub(crate) fn chance(a: &args::ChanceArgs) -> Outcome {
         report,
         score_path,
         born,
-    } = &estimate;
+    } = estimate;
     // The chart first: a closed pipe cutting the printed report short cannot lose it.
-    if let Some(path) = &a.plot {
-        let drawn = if a.by_score {
+    if let Some(path) = plot {
+        let drawn = if by_score {
             plot::chance_by_score(path, report)
         } else {
             plot::chance_over_time(path, report)
         };
         drawn.map_err(|e| writing(path, e))?;
     }
-    if a.estimate.json {
-        outln!("{}", chance_json(&estimate, data.json, &data.warnings));
+    if json {
+        outln!("{}", chance_json(estimate, data.json.clone(), &data.warnings));
     } else {
         outln!("{}", data.line);
         out!("{}", report.to_text());
@@ -115,6 +138,24 @@ pub(crate) fn chance_estimate(
     profile: Option<&Profile>,
     progress: impl FnMut(&eesim::montecarlo::Progress),
 ) -> Result<ChanceEstimate, Box<dyn std::error::Error + Send + Sync>> {
+    let (request, (score_path, born)) = chance_request(a, scenario, profile)?;
+    let report = ChanceReport::run(scenario, &request, progress)?;
+    Ok(ChanceEstimate {
+        report,
+        score_path,
+        born,
+    })
+}
+
+/// A profile's score path and birth date, as `chance` reports them.
+type ScorePath = (Vec<(jiff::civil::Date, eesim::CrsScore)>, Option<jiff::civil::Date>);
+
+/// The request of `chance` for `a` (and `profile`), with the profile's score path.
+pub(crate) fn chance_request(
+    a: &args::ChanceArgs,
+    scenario: &Scenario,
+    profile: Option<&Profile>,
+) -> Result<(ChanceRequest, ScorePath), Box<dyn std::error::Error + Send + Sync>> {
     let mut request = ChanceRequest {
         crs: eesim::CrsScore::new(a.crs.unwrap_or(500))?,
         engine: if a.exact {
@@ -134,12 +175,7 @@ pub(crate) fn chance_estimate(
         score_path = taken.path;
         born = taken.born;
     }
-    let report = ChanceReport::run(scenario, &request, progress)?;
-    Ok(ChanceEstimate {
-        report,
-        score_path,
-        born,
-    })
+    Ok((request, (score_path, born)))
 }
 
 /// The document of `chance --json` (and of `/api/chance`): the report, the data it ran on,
@@ -189,12 +225,24 @@ fn chance_batch(a: &args::ChanceArgs, path: &Path, scenario: &Scenario) -> Outco
         request.runs,
         seconds
     );
-    if a.estimate.json {
-        let mut json = done.to_json(scenario, &request);
+    print_batch(&done, scenario, &request, a.estimate.json, seconds);
+    Ok(())
+}
+
+/// Prints a batch as CSV, or JSON with the `seconds` its runs took: `chance --batch` and
+/// `eesim merge` print with this same code.
+pub(crate) fn print_batch(
+    done: &Batch,
+    scenario: &Scenario,
+    request: &ChanceRequest,
+    json: bool,
+    seconds: f64,
+) {
+    if json {
+        let mut json = done.to_json(scenario, request);
         json["seconds"] = seconds.into();
         outln!("{json}");
     } else {
         out!("{}", done.to_csv());
     }
-    Ok(())
 }
