@@ -312,7 +312,11 @@ impl JudgedCounts {
                 "judged counts merge",
                 format!(
                     "counts of {} candidates, each at most its runs",
-                    if empty { other.invited.len() } else { self.invited.len() }
+                    if empty {
+                        other.invited.len()
+                    } else {
+                        self.invited.len()
+                    }
                 ),
                 format!(
                     "counts of {} candidates over {} runs",

@@ -97,8 +97,7 @@ impl Shard {
         let at = |k: u32| {
             // `runs * k / count` without overflow: the product fits in 128 bits and the
             // quotient is at most `runs`.
-            u64::try_from(u128::from(runs) * u128::from(k) / u128::from(self.count))
-                .unwrap_or(runs)
+            u64::try_from(u128::from(runs) * u128::from(k) / u128::from(self.count)).unwrap_or(runs)
         };
         at(self.index - 1)..at(self.index)
     }
@@ -181,7 +180,9 @@ mod tests {
 
     #[test]
     fn err_shard_forms() {
-        for bad in ["", "0/4", "5/4", "1/0", "4", "a/b", "1/2/3", "-1/4", "1 of 4"] {
+        for bad in [
+            "", "0/4", "5/4", "1/0", "4", "a/b", "1/2/3", "-1/4", "1 of 4",
+        ] {
             let e = bad.parse::<Shard>().unwrap_err().to_string();
             assert!(e.contains("expected K/N with 1 <= K <= N"), "{bad}: {e}");
         }

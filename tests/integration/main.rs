@@ -44,4 +44,6 @@ mod pool_invariants;
 mod scenario;
 #[cfg(feature = "serve")]
 mod serve;
+#[cfg(feature = "cli")]
+mod shards;
 mod simulation;

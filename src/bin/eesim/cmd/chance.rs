@@ -73,7 +73,13 @@ pub(crate) fn chance(a: &args::ChanceArgs) -> Outcome {
         bar.set_position(p.done);
     })?;
     bar.finish_and_clear();
-    print_chance(&data, &estimate, a.estimate.json, a.plot.as_deref(), a.by_score)
+    print_chance(
+        &data,
+        &estimate,
+        a.estimate.json,
+        a.plot.as_deref(),
+        a.by_score,
+    )
 }
 
 /// Prints a `chance` estimate on `data` (as text, or JSON), its warnings on stderr, and draws
@@ -105,7 +111,10 @@ pub(crate) fn print_chance(
         drawn.map_err(|e| writing(path, e))?;
     }
     if json {
-        outln!("{}", chance_json(estimate, data.json.clone(), &data.warnings));
+        outln!(
+            "{}",
+            chance_json(estimate, data.json.clone(), &data.warnings)
+        );
     } else {
         outln!("{}", data.line);
         out!("{}", report.to_text());
@@ -148,7 +157,10 @@ pub(crate) fn chance_estimate(
 }
 
 /// A profile's score path and birth date, as `chance` reports them.
-type ScorePath = (Vec<(jiff::civil::Date, eesim::CrsScore)>, Option<jiff::civil::Date>);
+type ScorePath = (
+    Vec<(jiff::civil::Date, eesim::CrsScore)>,
+    Option<jiff::civil::Date>,
+);
 
 /// The request of `chance` for `a` (and `profile`), with the profile's score path.
 pub(crate) fn chance_request(

@@ -27,11 +27,11 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::Outcome;
 use crate::args::{ChanceArgs, MergeArgs};
 use crate::cmd::chance::{self, ChanceEstimate};
 use crate::data::Data;
 use crate::out::{check_writable, writing};
-use crate::Outcome;
 
 type Failure = Box<dyn std::error::Error + Send + Sync>;
 
@@ -90,7 +90,11 @@ impl RequestRecord {
         let engine = match self.engine.as_str() {
             "fluid" => Engine::Fluid,
             "exact" => Engine::Exact,
-            other => return Err(format!("request.engine: expected fluid or exact, found {other:?}")),
+            other => {
+                return Err(format!(
+                    "request.engine: expected fluid or exact, found {other:?}"
+                ));
+            }
         };
         Ok(ChanceRequest {
             crs: self.crs,
@@ -217,13 +221,23 @@ fn write_shard(path: &Path, file: &ShardFile) -> Outcome {
             writing(path, e)
         })?;
     let Runs { start, end } = file.runs;
+    let held = if start == end {
+        format!(
+            "no run of {} (more shards than runs)",
+            file.study.request.runs
+        )
+    } else {
+        format!(
+            "runs {start} to {} of {} ({} runs) in {:.2} s",
+            end - 1,
+            file.study.request.runs,
+            end - start,
+            file.seconds
+        )
+    };
     note!(
-        "shard {}: runs {start} to {} of {} ({} runs) in {:.2} s, written to {}; `eesim merge` the {} shard files for the report",
+        "shard {}: {held}, written to {}; `eesim merge` the {} shard files for the report",
         file.shard,
-        end.saturating_sub(1).max(start),
-        file.study.request.runs,
-        end - start,
-        file.seconds,
         path.display(),
         file.shard.count()
     );
