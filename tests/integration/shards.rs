@@ -375,3 +375,50 @@ fn err_bad_shard_arguments_exit_2() {
     let help = String::from_utf8(ok(eesim(&["merge", "--help"]))).unwrap();
     assert!(help.contains("--shard K/N --tally-out") && help.contains("byte for byte"));
 }
+
+#[test]
+fn the_slurm_scripts_run_a_study_whose_report_is_the_unsharded_one() {
+    let d = dir("slurm");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy/slurm");
+    let args = "--crs 478 --categories french --runs 300 --seed 5";
+    let run = |script: &str, task: Option<u32>| {
+        let mut c = Command::new("sh");
+        c.arg(root.join(script))
+            .current_dir(&d)
+            .env("EESIM", BIN)
+            .env("EESIM_CACHE_DIR", no_cache())
+            .env("STUDY_DIR", &d)
+            .env("SHARDS", "3")
+            .env("EESIM_ARGS", args)
+            .env("EESIM_TODAY", "2026-02-21")
+            .env("SLURM_CPUS_PER_TASK", "1");
+        if let Some(k) = task {
+            c.env("SLURM_ARRAY_TASK_ID", k.to_string());
+        }
+        ok(c.output().unwrap())
+    };
+    // The array's tasks, in any order, then the merge.
+    for k in [2, 3, 1] {
+        run("eesim-shard.sbatch", Some(k));
+    }
+    run("eesim-merge.sbatch", None);
+    let mut json = CHANCE.to_vec();
+    json.push("--json");
+    assert!(std::fs::read(d.join("report.json")).unwrap() == ok(eesim(&json)));
+    assert_eq!(
+        std::fs::read(d.join("report.txt")).unwrap(),
+        ok(eesim(&CHANCE))
+    );
+    // A missing shard fails the merge job, naming it.
+    std::fs::remove_file(d.join("shard-2.json")).unwrap();
+    let out = Command::new("sh")
+        .arg(root.join("eesim-merge.sbatch"))
+        .env("EESIM", BIN)
+        .env("STUDY_DIR", &d)
+        .env("SHARDS", "3")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert!(e.contains("shard-2.json"), "{e}");
+}
