@@ -100,6 +100,13 @@ fn one_two_four_and_seven_shards_merge_to_the_unsharded_json_byte_for_byte() {
         String::from_utf8(ok(merge(&files, &[]))).unwrap(),
         String::from_utf8(ok(eesim(&CHANCE))).unwrap()
     );
+    // And the chart.
+    let (a, b) = (d.join("whole.svg"), d.join("merged.svg"));
+    let mut plot = CHANCE.to_vec();
+    plot.extend(["--plot", path(&a), "--by-score"]);
+    ok(eesim(&plot));
+    ok(merge(&files, &["--plot", path(&b), "--by-score"]));
+    assert!(std::fs::read(&a).unwrap() == std::fs::read(&b).unwrap());
 }
 
 #[test]
