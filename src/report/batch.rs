@@ -277,13 +277,15 @@ impl Batch {
     /// whole batch, and [`Batch::from_counts`] reads the batch from them.
     ///
     /// # Errors
-    /// As [`Batch::run`].
+    /// As [`Batch::run`], or [`ErrorKind::InvalidSimulation`] when `runs` is not within
+    /// `0..request.runs`.
     pub fn count_runs(
         scenario: &Scenario,
         rows: Vec<BatchRow>,
         request: &ChanceRequest,
         runs: std::ops::Range<u64>,
     ) -> Result<JudgedCounts> {
+        super::chance::within_runs(&runs, request.runs)?;
         let mc = MonteCarlo::new(request.runs, request.seed);
         let batch = Batch::build(scenario, rows, request, |model, candidates| {
             Ok(mc.judge_runs(model, candidates, request.horizon_days, runs))

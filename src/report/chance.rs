@@ -161,7 +161,8 @@ impl ChanceReport {
     /// report from it.
     ///
     /// # Errors
-    /// As [`ChanceReport::run`].
+    /// As [`ChanceReport::run`], or [`crate::ErrorKind::InvalidSimulation`] when `runs` is
+    /// not within `0..request.runs`.
     ///
     /// # Example
     /// ```
@@ -186,6 +187,7 @@ impl ChanceReport {
         request: &ChanceRequest,
         runs: std::ops::Range<u64>,
     ) -> Result<Tally> {
+        within_runs(&runs, request.runs)?;
         let mc = MonteCarlo::new(request.runs, request.seed);
         let report = ChanceReport::build(scenario, request, |model, probes| {
             Ok(mc.probes(probes).tally_runs(model, runs))
@@ -574,6 +576,18 @@ impl ChanceReport {
         s.push_str(NOTE);
         s
     }
+}
+
+/// Checks that the run indices `runs` are among the `total` runs of a request.
+pub(crate) fn within_runs(runs: &std::ops::Range<u64>, total: u64) -> Result<()> {
+    if runs.start > runs.end || runs.end > total {
+        return Err(crate::error::invalid_simulation(
+            "runs",
+            format!("run indices within 0..{total}, the request's runs"),
+            format!("{}..{}", runs.start, runs.end),
+        ));
+    }
+    Ok(())
 }
 
 /// A family silent this many days, and over twice its longest gap, gets a warning.

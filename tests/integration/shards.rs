@@ -429,3 +429,41 @@ fn the_slurm_scripts_run_a_study_whose_report_is_the_unsharded_one() {
     let e = String::from_utf8_lossy(&out.stderr);
     assert!(e.contains("shard-2.json"), "{e}");
 }
+
+/// The library's side: a report is read only from the whole tally of its own request.
+#[test]
+fn err_a_report_from_a_partial_or_foreign_tally() {
+    use eesim::montecarlo::Shard;
+    use eesim::report::{ChanceReport, ChanceRequest};
+    use eesim::scenario::Scenario;
+
+    let scenario = Scenario::default_calibrated().unwrap();
+    let request = ChanceRequest {
+        runs: 60,
+        seed: 2,
+        ..ChanceRequest::new(eesim::CrsScore::new(490).unwrap())
+    };
+    let half = Shard::new(1, 2).unwrap().runs(60);
+    let part = ChanceReport::tally_runs(&scenario, &request, half).unwrap();
+    let e = ChanceReport::from_tally(&scenario, &request, part.clone()).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("expected the tally of all 60 runs of the request, found a tally of 30 runs"),
+        "{e}"
+    );
+    let other = ChanceRequest {
+        seed: 3,
+        ..request.clone()
+    };
+    let e = ChanceReport::from_tally(&scenario, &other, part).unwrap_err();
+    assert!(
+        e.to_string().contains("tally merge: expected seed 3"),
+        "{e}"
+    );
+    let e = ChanceReport::tally_runs(&scenario, &request, 50..70).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("runs: expected run indices within 0..60, the request's runs, found 50..70"),
+        "{e}"
+    );
+}
