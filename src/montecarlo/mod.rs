@@ -3,6 +3,7 @@
 mod interval;
 mod paired;
 mod probe;
+mod shard;
 mod stream;
 mod tally;
 
@@ -14,6 +15,7 @@ use rayon::prelude::*;
 pub use interval::Interval;
 pub use paired::{Difference, Judged, JudgedCounts, PairedCounts, Point, Windows};
 pub use probe::{ProbeProfile, Probes};
+pub use shard::Shard;
 pub use stream::run_rng;
 pub use tally::Tally;
 

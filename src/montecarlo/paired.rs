@@ -324,6 +324,11 @@ pub struct Judged {
 }
 
 /// What [`MonteCarlo::judge`] counts over the runs.
+///
+/// Integer counts: the counts of any split of the runs ([`MonteCarlo::judge_runs`] on each
+/// [`super::Shard`]) merge ([`JudgedCounts::merge`]) into exactly the counts of all the runs.
+/// They serialise (the targets as a list of pairs, since JSON keys must be strings), so
+/// shards computed apart can be combined.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct JudgedCounts {
     /// Runs.
@@ -338,7 +343,30 @@ pub struct JudgedCounts {
     pub invited: Vec<u64>,
     /// For each target that held a round within the longest window in some run, the runs in
     /// which it held at least one (the others had none).
+    #[serde(with = "target_counts")]
     pub with_round: std::collections::BTreeMap<crate::draw::Target, u64>,
+}
+
+/// (De)serialises counts by target as a list of `[target, count]` pairs.
+mod target_counts {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use crate::draw::Target;
+
+    pub(super) fn serialize<S: Serializer>(
+        map: &BTreeMap<Target, u64>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        map.iter().collect::<Vec<_>>().serialize(s)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<BTreeMap<Target, u64>, D::Error> {
+        Ok(Vec::<(Target, u64)>::deserialize(d)?.into_iter().collect())
+    }
 }
 
 impl JudgedCounts {
@@ -351,6 +379,64 @@ impl JudgedCounts {
             invited: vec![0; candidates * windows.ends.len()],
             with_round: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Adds the counts of other runs of the same judgement (the same candidates, seed, model
+    /// and windows: the caller knows the candidates and the model; the windows and the number
+    /// of candidates are checked here).
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::InvalidSimulation`] when the two read other windows or count
+    /// different numbers of candidates, or a count exceeds its runs.
+    ///
+    /// # Example
+    /// ```
+    /// use eesim::montecarlo::{Judged, MonteCarlo, Point, RunModel, Shard, Windows};
+    /// use eesim::scenario::{Scenario, ScenarioRun};
+    /// use eesim::{CrsScore, Eligibility, Program};
+    ///
+    /// let scenario = Scenario::default_calibrated()?;
+    /// let model = ScenarioRun::new(&scenario, None, 91)?;
+    /// let who = [Judged {
+    ///     point: Point { eligibility: Eligibility::none().with_program(Program::Cec), score: CrsScore::new(500)? },
+    ///     submitted: model.start().plus_days(-30),
+    /// }];
+    /// let (mc, windows) = (MonteCarlo::new(200, 3), Windows::new(0, vec![30, 91])?);
+    /// let mut shards = Shard::all(3)?.map(|s| mc.judge_runs(&model, &who, &windows, s.runs(200)));
+    /// let mut merged = shards.next().unwrap();
+    /// for part in shards {
+    ///     merged.merge(&part)?;
+    /// }
+    /// assert_eq!(merged, mc.judge(&model, &who, &windows, |_| {}));
+    /// # Ok::<(), eesim::Error>(())
+    /// ```
+    pub fn merge(&mut self, other: &JudgedCounts) -> crate::error::Result<()> {
+        let fits = |c: &JudgedCounts| {
+            c.invited.iter().chain(&c.before).all(|n| *n <= c.runs)
+                && c.with_round.values().all(|n| *n <= c.runs)
+                && c.invited.len() == c.before.len() * c.windows.ends.len()
+        };
+        if self.windows != other.windows || self.before.len() != other.before.len() || !fits(other)
+        {
+            return Err(crate::error::invalid_simulation(
+                "judged counts merge",
+                format!(
+                    "counts of {} candidates over the windows {:?} from day {}, each at most its runs",
+                    self.before.len(),
+                    self.windows.ends,
+                    self.windows.from
+                ),
+                format!(
+                    "counts of {} candidates over the windows {:?} from day {}, {} runs",
+                    other.before.len(),
+                    other.windows.ends,
+                    other.windows.from,
+                    other.runs
+                ),
+            ));
+        }
+        self.add(other);
+        Ok(())
     }
 
     fn add(&mut self, o: &JudgedCounts) {
@@ -430,8 +516,33 @@ impl MonteCarlo {
         model: &M,
         candidates: &[Judged],
         windows: &Windows,
+        progress: impl FnMut(&super::Progress),
+    ) -> JudgedCounts {
+        self.judge_within(model, candidates, windows, 0..self.runs, progress)
+    }
+
+    /// [`MonteCarlo::judge`] on the runs with indices in `runs` only: one shard of a
+    /// judgement, to be merged with the others ([`JudgedCounts::merge`]) into exactly the
+    /// counts of all the runs.
+    pub fn judge_runs<M: RunModel>(
+        &self,
+        model: &M,
+        candidates: &[Judged],
+        windows: &Windows,
+        runs: std::ops::Range<u64>,
+    ) -> JudgedCounts {
+        self.judge_within(model, candidates, windows, runs, |_| {})
+    }
+
+    fn judge_within<M: RunModel>(
+        &self,
+        model: &M,
+        candidates: &[Judged],
+        windows: &Windows,
+        runs: std::ops::Range<u64>,
         mut progress: impl FnMut(&super::Progress),
     ) -> JudgedCounts {
+        let planned = runs.end.saturating_sub(runs.start);
         let validity = model.profile_validity();
         let limits: Vec<Timestamp> = windows.ends.iter().map(|d| window_end(model, *d)).collect();
         let n = limits.len();
@@ -440,7 +551,7 @@ impl MonteCarlo {
         let empty = || JudgedCounts::empty(candidates.len(), windows);
         self.fold_runs(
             model,
-            0..self.runs,
+            runs,
             self.pair_batch(),
             &empty,
             &|counts, report| {
@@ -477,11 +588,78 @@ impl MonteCarlo {
             |_, done| {
                 progress(&super::Progress {
                     done,
-                    planned: self.runs,
+                    planned,
                     chance: None,
                 });
                 false
             },
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::candidate::Program;
+    use crate::montecarlo::Shard;
+    use crate::scenario::{Scenario, ScenarioRun};
+
+    fn candidates(model: &ScenarioRun<'_>) -> Vec<Judged> {
+        let cec = Eligibility::none().with_program(Program::Cec);
+        let fsw = Eligibility::none().with_program(Program::Fsw);
+        [(cec, 480), (cec, 510), (fsw, 530)]
+            .into_iter()
+            .map(|(eligibility, s)| Judged {
+                point: Point {
+                    eligibility,
+                    score: CrsScore::new(s).unwrap(),
+                },
+                submitted: model.start().plus_days(-30),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn merged_shards_of_a_judgement_equal_the_whole() {
+        let scenario = Scenario::default_calibrated().unwrap();
+        let model = ScenarioRun::new(&scenario, None, 120).unwrap();
+        let who = candidates(&model);
+        let mc = MonteCarlo::new(250, 11);
+        let windows = Windows::new(20, vec![50, 120]).unwrap();
+        let whole = mc.judge(&model, &who, &windows, |_| {});
+        assert_eq!(whole.runs, 250);
+        for count in [1, 2, 3, 7] {
+            // In reverse: the order of the merge does not matter.
+            let shards: Vec<Shard> = Shard::all(count).unwrap().collect();
+            let mut merged: Option<JudgedCounts> = None;
+            for s in shards.iter().rev() {
+                let part = mc.judge_runs(&model, &who, &windows, s.runs(250));
+                // Through JSON, as shard files carry them.
+                let part: JudgedCounts =
+                    serde_json::from_str(&serde_json::to_string(&part).unwrap()).unwrap();
+                match &mut merged {
+                    None => merged = Some(part),
+                    Some(m) => m.merge(&part).unwrap(),
+                }
+            }
+            assert_eq!(merged.unwrap(), whole, "{count} shards");
+        }
+    }
+
+    #[test]
+    fn err_merging_counts_of_other_candidates_or_windows() {
+        let windows = Windows::new(0, vec![10]).unwrap();
+        let mut a = JudgedCounts::empty(2, &windows);
+        a.runs = 3;
+        let b = JudgedCounts::empty(1, &windows);
+        let e = a.merge(&b).unwrap_err().to_string();
+        assert!(e.contains("expected counts of 2 candidates"), "{e}");
+        let other = JudgedCounts::empty(2, &Windows::new(0, vec![20]).unwrap());
+        assert!(a.merge(&other).is_err());
+        let mut over = JudgedCounts::empty(2, &windows);
+        over.runs = 1;
+        over.invited[0] = 2;
+        assert!(a.merge(&over).is_err());
+        assert_eq!(a.runs, 3, "a refused merge leaves the counts alone");
     }
 }

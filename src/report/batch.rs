@@ -27,7 +27,7 @@ pub(crate) const COLUMNS: [&str; 7] = [
 ];
 
 /// One candidate of a batch file.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BatchRow {
     /// The row's id.
     pub id: String,
@@ -43,7 +43,7 @@ pub struct BatchRow {
 
 /// One line of a batch file: its candidate, or what is wrong with it (`line N, field F:
 /// expected ..., found ...`).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BatchEntry {
     /// The 1-based line of the file (the header is line 1).
     pub line: u64,
@@ -275,10 +275,99 @@ impl Batch {
     /// As [`ScenarioRun::new`] and [`Window::months`].
     pub fn run(
         scenario: &Scenario,
-        mut entries: Vec<BatchEntry>,
+        entries: Vec<BatchEntry>,
         request: &ChanceRequest,
         months: &[u32],
         progress: impl FnMut(&crate::montecarlo::Progress),
+    ) -> Result<Batch> {
+        let mc = MonteCarlo::new(request.runs, request.seed);
+        Batch::build(
+            scenario,
+            entries,
+            request,
+            months,
+            |model, candidates, windows| Ok(mc.judge(model, candidates, windows, progress)),
+        )
+    }
+
+    /// The counts of the runs with indices in `runs` only, for the batch [`Batch::run`]
+    /// judges: one shard ([`crate::montecarlo::Shard`]). The counts of shards that cover
+    /// `0..request.runs` merge ([`JudgedCounts::merge`]) into those of the whole batch, bit
+    /// for bit, and [`Batch::from_counts`] reads the batch from them.
+    ///
+    /// # Errors
+    /// As [`Batch::run`], or [`ErrorKind::InvalidSimulation`] when `runs` is not within
+    /// `0..request.runs`.
+    pub fn count_runs(
+        scenario: &Scenario,
+        entries: Vec<BatchEntry>,
+        request: &ChanceRequest,
+        months: &[u32],
+        runs: std::ops::Range<u64>,
+    ) -> Result<JudgedCounts> {
+        super::chance::within_runs(&runs, request.runs)?;
+        let mc = MonteCarlo::new(request.runs, request.seed);
+        let batch = Batch::build(
+            scenario,
+            entries,
+            request,
+            months,
+            |model, candidates, windows| Ok(mc.judge_runs(model, candidates, windows, runs)),
+        )?;
+        Ok(batch.counts)
+    }
+
+    /// The batch [`Batch::run`] gives, read from `counts`, the merged counts of all its runs.
+    ///
+    /// # Errors
+    /// As [`Batch::run`], or [`ErrorKind::InvalidSimulation`] when the counts are not those
+    /// of this batch (other windows, another number of rows judged, or of runs).
+    pub fn from_counts(
+        scenario: &Scenario,
+        entries: Vec<BatchEntry>,
+        request: &ChanceRequest,
+        months: &[u32],
+        counts: JudgedCounts,
+    ) -> Result<Batch> {
+        Batch::build(
+            scenario,
+            entries,
+            request,
+            months,
+            |_, candidates, windows| {
+                if counts.windows != *windows
+                    || counts.before.len() != candidates.len()
+                    || counts.runs != request.runs
+                {
+                    return Err(crate::error::invalid_simulation(
+                        "judged counts",
+                        format!(
+                            "the counts of all {} runs of {} rows over the windows {:?}",
+                            request.runs,
+                            candidates.len(),
+                            windows.ends()
+                        ),
+                        format!(
+                            "counts of {} runs of {} rows over the windows {:?}",
+                            counts.runs,
+                            counts.before.len(),
+                            counts.windows.ends()
+                        ),
+                    ));
+                }
+                Ok(counts)
+            },
+        )
+    }
+
+    /// The batch of `entries` with the counts `count` makes on the request's model, the rows
+    /// judged and the windows.
+    fn build(
+        scenario: &Scenario,
+        mut entries: Vec<BatchEntry>,
+        request: &ChanceRequest,
+        months: &[u32],
+        count: impl FnOnce(&ScenarioRun<'_>, &[Judged], &Windows) -> Result<JudgedCounts>,
     ) -> Result<Batch> {
         let today = request.today_on(scenario);
         let lead = request.lead_days(scenario);
@@ -352,12 +441,7 @@ impl Batch {
             });
         }
         let ends = windows.iter().map(|w| lead + w.days).collect();
-        let counts = MonteCarlo::new(request.runs, request.seed).judge(
-            &model,
-            &candidates,
-            &Windows::new(lead, ends)?,
-            progress,
-        );
+        let counts = count(&model, &candidates, &Windows::new(lead, ends)?)?;
         let mut families: Vec<Family> = judged
             .iter()
             .flatten()

@@ -149,6 +149,92 @@ impl ChanceReport {
         request: &ChanceRequest,
         progress: impl FnMut(&Progress),
     ) -> Result<ChanceReport> {
+        let mc =
+            MonteCarlo::new(request.runs, request.seed).read_from_day(request.lead_days(scenario));
+        ChanceReport::build(scenario, request, |model, probes| {
+            Ok(mc.probes(probes).estimate_with_progress(model, progress))
+        })
+    }
+
+    /// The tally of the runs with indices in `runs` only, for `request` on `scenario`: one
+    /// shard ([`crate::montecarlo::Shard`]) of the estimate [`ChanceReport::run`] makes. The
+    /// tallies of shards that cover `0..request.runs` merge ([`Tally::merge`]) into the
+    /// tally of the whole estimate, bit for bit, and [`ChanceReport::from_tally`] reads the
+    /// report from it.
+    ///
+    /// # Errors
+    /// As [`ChanceReport::run`], or [`crate::ErrorKind::InvalidSimulation`] when `runs` is
+    /// not within `0..request.runs`.
+    ///
+    /// # Example
+    /// ```
+    /// use eesim::montecarlo::Shard;
+    /// use eesim::report::{ChanceReport, ChanceRequest};
+    /// use eesim::scenario::Scenario;
+    ///
+    /// let scenario = Scenario::default_calibrated()?;
+    /// let request = ChanceRequest { runs: 200, ..ChanceRequest::new(eesim::CrsScore::new(505)?) };
+    /// let mut shards = Shard::all(3)?.map(|s| ChanceReport::tally_runs(&scenario, &request, s.runs(200)));
+    /// let mut tally = shards.next().unwrap()?;
+    /// for t in shards {
+    ///     tally.merge(&t?)?;
+    /// }
+    /// let merged = ChanceReport::from_tally(&scenario, &request, tally)?;
+    /// let whole = ChanceReport::run(&scenario, &request, |_| {})?;
+    /// assert_eq!(merged.to_json(), whole.to_json());
+    /// # Ok::<(), eesim::Error>(())
+    /// ```
+    pub fn tally_runs(
+        scenario: &Scenario,
+        request: &ChanceRequest,
+        runs: std::ops::Range<u64>,
+    ) -> Result<Tally> {
+        within_runs(&runs, request.runs)?;
+        let mc =
+            MonteCarlo::new(request.runs, request.seed).read_from_day(request.lead_days(scenario));
+        let report = ChanceReport::build(scenario, request, |model, probes| {
+            Ok(mc.probes(probes).tally_runs(model, runs))
+        })?;
+        Ok(report.tally)
+    }
+
+    /// The report of `request` on `scenario` read from `tally`, the merged tally of all its
+    /// runs: the same report, bit for bit, as [`ChanceReport::run`] gives.
+    ///
+    /// # Errors
+    /// As [`ChanceReport::run`], or [`crate::ErrorKind::InvalidSimulation`] when the tally is
+    /// not one of this request on this scenario (another seed, start, horizon, score range,
+    /// or another number of runs).
+    pub fn from_tally(
+        scenario: &Scenario,
+        request: &ChanceRequest,
+        tally: Tally,
+    ) -> Result<ChanceReport> {
+        ChanceReport::build(scenario, request, |model, probes| {
+            // An empty tally of this request has the layout the given one must have.
+            let mut whole = MonteCarlo::new(0, request.seed)
+                .read_from_day(request.lead_days(scenario))
+                .probes(probes)
+                .tally_runs(model, 0..0);
+            whole.merge(&tally)?;
+            if whole.runs() != request.runs {
+                return Err(crate::error::invalid_simulation(
+                    "tally",
+                    format!("the tally of all {} runs of the request", request.runs),
+                    format!("a tally of {} runs", whole.runs()),
+                ));
+            }
+            Ok(whole)
+        })
+    }
+
+    /// The report of `request` on `scenario` read from the tally `tally_of` makes on the
+    /// request's model and probes.
+    fn build(
+        scenario: &Scenario,
+        request: &ChanceRequest,
+        tally_of: impl FnOnce(&ScenarioRun<'_>, Probes) -> Result<Tally>,
+    ) -> Result<ChanceReport> {
         let focal = request.focal(scenario)?;
         let (submitted, start_score) = (focal.submitted_at, focal.score);
         let nominee = request.membership.nominee();
@@ -176,10 +262,7 @@ impl ChanceReport {
             CrsScore::new(score_range.1)?,
         )?
         .with_validity(crate::montecarlo::RunModel::profile_validity(&model));
-        let tally = MonteCarlo::new(request.runs, request.seed)
-            .read_from_day(lead)
-            .probes(probes)
-            .estimate_with_progress(&model, progress);
+        let tally = tally_of(&model, probes)?;
         let from_today = |days: u32| tally.chance_between(lead, lead.saturating_add(days));
         let by_month = [1, 3, 6, 12]
             .into_iter()
@@ -516,6 +599,18 @@ impl ChanceReport {
         s.push_str(NOTE);
         s
     }
+}
+
+/// Checks that the run indices `runs` are among the `total` runs of a request.
+pub(crate) fn within_runs(runs: &std::ops::Range<u64>, total: u64) -> Result<()> {
+    if runs.start > runs.end || runs.end > total {
+        return Err(crate::error::invalid_simulation(
+            "runs",
+            format!("run indices within 0..{total}, the request's runs"),
+            format!("{}..{}", runs.start, runs.end),
+        ));
+    }
+    Ok(())
 }
 
 /// A family silent this many days, and over twice its longest gap, gets a warning.

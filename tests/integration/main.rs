@@ -46,4 +46,6 @@ mod pool_invariants;
 mod scenario;
 #[cfg(feature = "serve")]
 mod serve;
+#[cfg(feature = "cli")]
+mod shards;
 mod simulation;

@@ -173,6 +173,18 @@ pub(crate) fn size(s: &str) -> Result<u32, String> {
     whole(s, 1, u64::from(u32::MAX), "a number of invitations")
 }
 
+/// A shard of the runs, `K/N` with `1 <= K <= N`.
+pub(crate) fn shard(s: &str) -> Result<eesim::montecarlo::Shard, String> {
+    s.parse().map_err(|_| {
+        let found = if s.trim().is_empty() {
+            "nothing"
+        } else {
+            s.trim()
+        };
+        format!("expected K/N with 1 <= K <= N, found {found}")
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

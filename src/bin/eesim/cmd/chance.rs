@@ -41,9 +41,13 @@ pub(crate) fn chance(a: &args::ChanceArgs) -> Outcome {
     let data = data::scenario(&a.estimate)?;
     let scenario = &data.scenario;
     if let Some(path) = &a.batch {
+        if let (Some(shard), Some(out)) = (a.shard, &a.tally_out) {
+            return crate::cmd::merge::write_batch_shard(a, path, &data, shard, out);
+        }
         return chance_batch(a, path, &data);
     }
     check_writable(a.plot.as_deref())?;
+    check_writable(a.tally_out.as_deref())?;
     if a.crs.is_none() && a.profile.is_none() {
         note!("no --crs or --profile given: estimating for a CRS score of 500");
     }
@@ -53,12 +57,37 @@ pub(crate) fn chance(a: &args::ChanceArgs) -> Outcome {
         );
     }
     let profile = a.profile.as_deref().map(Profile::from_path).transpose()?;
+    if let (Some(shard), Some(out)) = (a.shard, &a.tally_out) {
+        let (request, (score_path, born)) = chance_request(a, scenario, profile.as_ref())?;
+        return crate::cmd::merge::write_chance_shard(
+            &data, &request, score_path, born, shard, out,
+        );
+    }
     let bar = progress(a.estimate.runs, "runs", a.estimate.run.quiet);
     let estimate = chance_estimate(a, scenario, profile.as_ref(), |p| {
         bar.set_position(p.done);
     })?;
     bar.finish_and_clear();
-    let warnings = all_warnings(&estimate, &data.warnings);
+    print_chance(
+        &data,
+        &estimate,
+        a.estimate.json,
+        a.plot.as_deref(),
+        a.by_score,
+    )
+}
+
+/// Prints a `chance` estimate on `data` (as text, or JSON), its warnings on stderr, and draws
+/// its chart to `plot` (over time, or `by_score`): `eesim chance` and `eesim merge` print
+/// with this same code.
+pub(crate) fn print_chance(
+    data: &data::Data,
+    estimate: &ChanceEstimate,
+    json: bool,
+    plot: Option<&Path>,
+    by_score: bool,
+) -> Outcome {
+    let warnings = all_warnings(estimate, &data.warnings);
     for w in &warnings {
         eprintln!("{} {w}", crate::style::warning());
     }
@@ -66,18 +95,21 @@ pub(crate) fn chance(a: &args::ChanceArgs) -> Outcome {
         report,
         score_path,
         born,
-    } = &estimate;
+    } = estimate;
     // The chart first: a closed pipe cutting the printed report short cannot lose it.
-    if let Some(path) = &a.plot {
-        let drawn = if a.by_score {
+    if let Some(path) = plot {
+        let drawn = if by_score {
             plot::chance_by_score(path, report)
         } else {
             plot::chance_over_time(path, report)
         };
         drawn.map_err(|e| writing(path, e))?;
     }
-    if a.estimate.json {
-        outln!("{}", chance_json(&estimate, data.json, &data.warnings));
+    if json {
+        outln!(
+            "{}",
+            chance_json(estimate, data.json.clone(), &data.warnings)
+        );
     } else {
         outln!("{}", data.line);
         out!("{}", report.to_text());
@@ -110,6 +142,27 @@ pub(crate) fn chance_estimate(
     profile: Option<&Profile>,
     progress: impl FnMut(&eesim::montecarlo::Progress),
 ) -> Result<ChanceEstimate, Box<dyn std::error::Error + Send + Sync>> {
+    let (request, (score_path, born)) = chance_request(a, scenario, profile)?;
+    let report = ChanceReport::run(scenario, &request, progress)?;
+    Ok(ChanceEstimate {
+        report,
+        score_path,
+        born,
+    })
+}
+
+/// A profile's score path and birth date, as `chance` reports them.
+type ScorePath = (
+    Vec<(jiff::civil::Date, eesim::CrsScore)>,
+    Option<jiff::civil::Date>,
+);
+
+/// The request of `chance` for `a` (and `profile`), with the profile's score path.
+pub(crate) fn chance_request(
+    a: &args::ChanceArgs,
+    scenario: &Scenario,
+    profile: Option<&Profile>,
+) -> Result<(ChanceRequest, ScorePath), Box<dyn std::error::Error + Send + Sync>> {
     let mut request = ChanceRequest {
         crs: eesim::CrsScore::new(a.crs.unwrap_or(500))?,
         engine: if a.exact {
@@ -129,12 +182,7 @@ pub(crate) fn chance_estimate(
         score_path = taken.path;
         born = taken.born;
     }
-    let report = ChanceReport::run(scenario, &request, progress)?;
-    Ok(ChanceEstimate {
-        report,
-        score_path,
-        born,
-    })
+    Ok((request, (score_path, born)))
 }
 
 /// The document of `chance --json` (and of `/api/chance`): the report, the data it ran on,
@@ -167,13 +215,13 @@ fn all_warnings(estimate: &ChanceEstimate, data_warnings: &[String]) -> Vec<Stri
         .collect()
 }
 
-/// `chance --batch FILE.csv`: every candidate on the same runs, each row with its status;
-/// the time the runs took on stderr, then the failed rows, and exit 1 when a row failed.
-fn chance_batch(a: &args::ChanceArgs, path: &Path, data: &data::Data) -> Outcome {
-    let scenario = &data.scenario;
-    let request = request(&a.estimate, scenario)?;
-    let entries = Batch::read(path, scenario, &request)?;
-    let months = match &a.months {
+/// The months of a batch's windows: `--months`, or 1, 3, 6 and 12 as fit the horizon.
+pub(crate) fn batch_months(
+    a: &args::ChanceArgs,
+    scenario: &Scenario,
+    request: &ChanceRequest,
+) -> Vec<u32> {
+    match &a.months {
         Some(m) => m.0.clone(),
         None => {
             let today = request.today_on(scenario);
@@ -185,7 +233,16 @@ fn chance_batch(a: &args::ChanceArgs, path: &Path, data: &data::Data) -> Outcome
                 })
                 .collect()
         }
-    };
+    }
+}
+
+/// `chance --batch FILE.csv`: every candidate on the same runs, each row with its status;
+/// the time the runs took on stderr, then the failed rows, and exit 1 when a row failed.
+fn chance_batch(a: &args::ChanceArgs, path: &Path, data: &data::Data) -> Outcome {
+    let scenario = &data.scenario;
+    let request = request(&a.estimate, scenario)?;
+    let entries = Batch::read(path, scenario, &request)?;
+    let months = batch_months(a, scenario, &request);
     let n = entries.len();
     let bar = progress(request.runs, "runs", a.estimate.run.quiet);
     let clock = std::time::Instant::now();
@@ -200,11 +257,32 @@ fn chance_batch(a: &args::ChanceArgs, path: &Path, data: &data::Data) -> Outcome
         request.runs,
         seconds
     );
+    print_batch(
+        &done,
+        data,
+        &request,
+        a.estimate.json,
+        seconds,
+        &path.display().to_string(),
+    )
+}
+
+/// Prints a batch as CSV, or JSON with the data it ran on and the `seconds` its runs took,
+/// the data's warnings on stderr, then the failed rows of `file`; exit 1 when a row failed:
+/// `chance --batch` and `eesim merge` print with this same code.
+pub(crate) fn print_batch(
+    done: &Batch,
+    data: &data::Data,
+    request: &ChanceRequest,
+    json: bool,
+    seconds: f64,
+    file: &str,
+) -> Outcome {
     for w in &data.warnings {
         eprintln!("{} {w}", crate::style::warning());
     }
-    if a.estimate.json {
-        let mut json = done.to_json(&request);
+    if json {
+        let mut json = done.to_json(request);
         json["data"] = data.json.clone();
         json["warnings"] = data.warnings.clone().into();
         json["seconds"] = seconds.into();
@@ -218,16 +296,12 @@ fn chance_batch(a: &args::ChanceArgs, path: &Path, data: &data::Data) -> Outcome
     }
     for (_, id, message) in &failed {
         let id = if id.is_empty() { "(no id)" } else { id };
-        eprintln!(
-            "{} {}, row {id}: {message}",
-            crate::style::error(),
-            path.display()
-        );
+        eprintln!("{} {file}, row {id}: {message}", crate::style::error());
     }
     Err(format!(
-        "{} of {n} rows of {} failed (listed above); the others are judged",
+        "{} of {} rows of {file} failed (listed above); the others are judged",
         failed.len(),
-        path.display()
+        done.entries.len()
     )
     .into())
 }
