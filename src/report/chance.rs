@@ -631,17 +631,7 @@ fn warnings(
     runs: u64,
 ) -> Vec<String> {
     let mut out = age_warnings(scenario, today);
-    for family in &request.dormant {
-        out.push(super::dormant_assumption(family, scenario.as_of()));
-    }
-    let days = request
-        .lead_days(scenario)
-        .saturating_add(request.horizon_days);
-    for (family, why) in scenario.plan_warnings(days) {
-        if request.membership.is_in(&family) {
-            out.push(format!("the {family} family's rounds: {why}"));
-        }
-    }
+    out.extend(plan_warnings(scenario, request, &request.membership));
     for f in families
         .iter()
         .filter(|f| !request.dormant.contains(&f.family))
@@ -670,6 +660,29 @@ fn warnings(
         }
     }
     out.extend(few_runs_warning(scenario, today, conditioned, runs));
+    out
+}
+
+/// The assumption made for each dormant category of `request`, and why a family of
+/// `membership` can hold no round in the runs (its plan), a sentence each.
+pub(crate) fn plan_warnings(
+    scenario: &Scenario,
+    request: &ChanceRequest,
+    membership: &crate::family::Membership,
+) -> Vec<String> {
+    let mut out: Vec<String> = request
+        .dormant
+        .iter()
+        .map(|family| super::dormant_assumption(family, scenario.as_of()))
+        .collect();
+    let days = request
+        .lead_days(scenario)
+        .saturating_add(request.horizon_days);
+    for (family, why) in scenario.plan_warnings(days) {
+        if membership.is_in(&family) {
+            out.push(format!("the {family} family's rounds: {why}"));
+        }
+    }
     out
 }
 

@@ -182,6 +182,7 @@ impl WhatIfReport {
         rows.sort_by(|a, b| b.gain.d.total_cmp(&a.gain.d));
         let conditioned_runs = base[horizon].runs;
         let mut warnings = super::chance::age_warnings(scenario, today);
+        warnings.extend(super::chance::plan_warnings(scenario, request, &membership));
         warnings.extend(super::chance::few_runs_warning(
             scenario,
             today,
@@ -196,6 +197,7 @@ impl WhatIfReport {
             categories: membership
                 .categories()
                 .iter()
+                .chain(&request.dormant)
                 .map(ToString::to_string)
                 .collect(),
             nominee: membership.nominee(),

@@ -463,6 +463,20 @@ fn what_if_reads_its_gains_from_today_at_3_and_6_months() {
     )
     .unwrap();
     assert_eq!(at_data.conditioned_runs, 300);
+    // A dormant category is simulated as holding no round, and said so.
+    let dormant = ChanceRequest {
+        dormant: vec![Family::new("agriculture").unwrap()],
+        ..request
+    };
+    let r = WhatIfReport::run(&s, &profile, &dormant).unwrap();
+    assert!(r.categories.contains(&"agriculture".to_string()));
+    assert!(
+        r.warnings
+            .iter()
+            .any(|w| w.starts_with("the scenario plans no agriculture round")),
+        "{:?}",
+        r.warnings
+    );
 }
 
 #[test]
