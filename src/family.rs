@@ -58,6 +58,23 @@ impl Family {
     /// The family of every round whose name eesim does not recognise.
     pub const OTHER: Family = Family(Cow::Borrowed("other"));
 
+    /// IRCC's categories eesim knows by name (those its rounds feed has held rounds for),
+    /// whether or not a scenario simulates them: a category a scenario holds no round for
+    /// (none in its calibration window) is *dormant* there.
+    pub const IRCC_CATEGORIES: [Family; 11] = [
+        Family::FRENCH,
+        Family::HEALTHCARE,
+        Family(Cow::Borrowed("physicians")),
+        Family(Cow::Borrowed("stem")),
+        Family(Cow::Borrowed("trades")),
+        Family(Cow::Borrowed("transport")),
+        Family(Cow::Borrowed("agriculture")),
+        Family(Cow::Borrowed("education")),
+        Family(Cow::Borrowed("senior_managers")),
+        Family(Cow::Borrowed("researchers")),
+        Family(Cow::Borrowed("military")),
+    ];
+
     /// The families that are not categories, in their display order.
     pub const NOT_CATEGORIES: [Family; 5] = [
         Family::GENERAL,

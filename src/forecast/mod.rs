@@ -40,8 +40,8 @@ pub use programs::{Calibration, FamilySchedule, ShareEstimate};
 pub(crate) use refill::{DAY, day_of};
 pub use refill::{RefillPool, RefillShape, Taken};
 pub use replay::{DensityStudy, ErrorStats, Nowcast, Replay};
-pub use schedule::{DrawPlan, Schedule};
-pub(crate) use schedule::{INACTIVE_AFTER_DAYS, rounds_of_plan};
+pub use schedule::{DrawPlan, PlanChange, Schedule};
+pub(crate) use schedule::{INACTIVE_AFTER_DAYS, plan_warning, rounds_of_plan};
 pub use summary::SummaryRow;
 
 /// The withdrawal rate per day the calibration assumes (0.2% a week, as the scenario's

@@ -86,6 +86,182 @@ fn pick_recent(v: &[u32], half_life: f64, rng: &mut ChaCha8Rng) -> u32 {
     v[n - 1]
 }
 
+/// Why a family with `plan` can hold no round after `start` up to `end` in any run (a
+/// sentence), or, for a last round a month or more before the start, why its first round
+/// cannot come from its own gaps; `None` when neither.
+/// It follows [`rounds_of_plan`]'s rules: a family silent over a year holds none, and the
+/// first gap is drawn among the gaps (its own, or every family's pooled) longer than the time
+/// since its last round.
+pub(crate) fn plan_warning(
+    plan: &DrawPlan,
+    start: Timestamp,
+    end: Timestamp,
+    pooled_gaps: &[u32],
+    schedule: &Schedule,
+) -> Option<String> {
+    let DrawPlan::Resample {
+        last,
+        gaps_days,
+        sizes,
+    } = plan
+    else {
+        return match plan {
+            DrawPlan::Fixed(list)
+                if !list.is_empty()
+                    && list.iter().all(|(d, _)| {
+                        let at = Timestamp::start_of_day(*d);
+                        at <= start || at > end
+                    }) =>
+            {
+                Some(format!(
+                    "its fixed rounds ({} to {}) all fall outside the runs ({} to {}): it holds none",
+                    list[0].0,
+                    list[list.len() - 1].0,
+                    start.date().tomorrow().unwrap_or(start.date()),
+                    end.date()
+                ))
+            }
+            _ => None,
+        };
+    };
+    if gaps_days.is_empty() || sizes.is_empty() {
+        return Some("its plan has no gaps or no sizes: it holds no round".into());
+    }
+    let last_at = Timestamp::start_of_day(*last);
+    let elapsed = (start.as_second() - last_at.as_second()).div_euclid(86_400);
+    if elapsed > INACTIVE_AFTER_DAYS {
+        return Some(format!(
+            "its last round ({last}) is {elapsed} days before the start, over {INACTIVE_AFTER_DAYS}: a family silent that long is taken as inactive and holds no round; give it `fixed = [{{ date, size }}]` rounds (or --plan) to test a return"
+        ));
+    }
+    let longest = gaps_days.iter().max().copied().unwrap_or(0);
+    let own_longer = gaps_days.iter().any(|g| i64::from(*g) > elapsed);
+    let pauses = schedule.own_pause > 0.0
+        || schedule.pooled_pause > 0.0
+        || schedule.open_gaps.iter().any(|g| i64::from(*g) > elapsed);
+    let pooled_longer: Vec<u32> = pooled_gaps
+        .iter()
+        .copied()
+        .filter(|g| i64::from(*g) > elapsed)
+        .collect();
+    if !own_longer && pooled_longer.is_empty() {
+        return Some(format!(
+            "none of its gaps (the longest {longest} days), nor any other family's, is longer than the {elapsed} days since its last round on {last}: its first round is drawn among the gaps longer than the time elapsed{}; give `last` a recent date, or `fixed = [{{ date, size }}]` rounds (or --plan)",
+            if pauses {
+                ", or a pause, so it is paused in every run"
+            } else {
+                ", and there is none, so it holds no round"
+            }
+        ));
+    }
+    let earliest = gaps_days
+        .iter()
+        .chain(&pooled_longer)
+        .filter(|g| i64::from(**g) > elapsed)
+        .min()
+        .copied()
+        .unwrap_or(u32::MAX);
+    if last_at.plus_days(i64::from(earliest)) > end {
+        return Some(format!(
+            "its earliest possible round, {earliest} days after its last on {last}, falls after the runs end ({}): it holds none in the horizon",
+            end.date()
+        ));
+    }
+    // A plan edited by hand (a `last` long past, short gaps) silently takes its rhythm from
+    // the other families; a calibrated one, whose last round is days before the start, not.
+    (!own_longer && elapsed >= 30).then(|| format!(
+        "its own gaps (the longest {longest} days) are all shorter than the {elapsed} days since its last round on {last}: its first round's gap is drawn from the other families' gaps instead; give `last` a recent date, or `fixed = [{{ date, size }}]` rounds (or --plan), to set its rhythm"
+    ))
+}
+
+/// A change of one family's rounds from the command line: `FAMILY=SIZE/EVERY` (rounds of
+/// `SIZE` every `EVERY` days from the scenario's start: `cec=3000/14d`, `pnp=800/2w`) or
+/// `FAMILY=none` (no round).
+///
+/// # Example
+/// ```
+/// use eesim::forecast::PlanChange;
+///
+/// let p: PlanChange = "cec=3000/14d".parse()?;
+/// assert_eq!((p.family.as_str(), p.rounds), ("cec", Some((3000, 14))));
+/// let none: PlanChange = "French=none".parse()?;
+/// assert_eq!((none.family.as_str(), none.rounds), ("french", None));
+/// assert!("cec=3000".parse::<PlanChange>().is_err());
+/// # Ok::<(), String>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlanChange {
+    /// The family.
+    pub family: crate::family::Family,
+    /// The size of each round and the days between them; `None` for no round.
+    pub rounds: Option<(u32, u32)>,
+}
+
+impl std::str::FromStr for PlanChange {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        let expected = "FAMILY=SIZE/EVERY such as cec=3000/14d or pnp=800/2w (every N days or weeks), or FAMILY=none";
+        let Some((family, rule)) = s.split_once('=') else {
+            return Err(format!("expected {expected}, found {s:?}"));
+        };
+        let family = crate::family::Family::new(family)
+            .map_err(|_| format!("expected {expected}, found the family {family:?}"))?;
+        let rule = rule.trim().to_ascii_lowercase();
+        if rule == "none" {
+            return Ok(PlanChange {
+                family,
+                rounds: None,
+            });
+        }
+        let parsed = rule.split_once('/').and_then(|(size, every)| {
+            let size: u32 = size
+                .trim()
+                .parse()
+                .ok()
+                .filter(|n| (1..=100_000).contains(n))?;
+            let every = every.trim();
+            let (n, unit) = every.split_at(every.len().saturating_sub(1));
+            let n: u32 = n.parse().ok().filter(|n| *n >= 1)?;
+            let days = match unit {
+                "d" => n,
+                "w" => n.checked_mul(7)?,
+                _ => return None,
+            };
+            (days <= 3650).then_some((size, days))
+        });
+        match parsed {
+            Some(rounds) => Ok(PlanChange {
+                family,
+                rounds: Some(rounds),
+            }),
+            None => Err(format!(
+                "expected {expected} (a size from 1 to 100000, every 1 to 3650 days), found {s:?}"
+            )),
+        }
+    }
+}
+
+impl PlanChange {
+    /// The plan it gives: rounds every so many days from the day after `start` (the first
+    /// `every` days after it) up to `until`, or none.
+    #[must_use]
+    pub fn plan(&self, start: jiff::civil::Date, until: jiff::civil::Date) -> DrawPlan {
+        let mut rounds = Vec::new();
+        if let Some((size, every)) = self.rounds {
+            let mut k = 1_i64;
+            while let Ok(d) = start.checked_add(jiff::Span::new().days(k * i64::from(every))) {
+                if d > until {
+                    break;
+                }
+                rounds.push((d, size));
+                k += 1;
+            }
+        }
+        DrawPlan::Fixed(rounds)
+    }
+}
+
 /// The rounds of one family in a run: after its last real round, or fixed.
 ///
 /// The first gap is drawn among the gaps longer than the time already elapsed since the

@@ -3,6 +3,7 @@
 mod interval;
 mod paired;
 mod probe;
+mod shard;
 mod stream;
 mod tally;
 
@@ -12,8 +13,9 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
 pub use interval::Interval;
-pub use paired::{Difference, Judged, JudgedCounts, PairedCounts, Point};
+pub use paired::{Difference, Judged, JudgedCounts, PairedCounts, Point, Windows};
 pub use probe::{ProbeProfile, Probes};
+pub use shard::Shard;
 pub use stream::run_rng;
 pub use tally::Tally;
 
@@ -115,6 +117,7 @@ pub struct MonteCarlo {
     seed: u64,
     probes: Option<Probes>,
     stop: Option<(f64, u64)>,
+    from_day: u32,
 }
 
 impl MonteCarlo {
@@ -125,7 +128,16 @@ impl MonteCarlo {
             seed,
             probes: None,
             stop: None,
+            from_day: 0,
         }
+    }
+
+    /// Reads the tally from day `day` of the runs (today, when the runs start at the data's
+    /// date): landing and stages count the runs with no invitation before it, and a family's
+    /// rounds count from it ([`Tally::from_day`]). The runs themselves are the same.
+    pub fn read_from_day(mut self, day: u32) -> Self {
+        self.from_day = day;
+        self
     }
 
     /// Also tallies `probes` against every run's rounds.
@@ -259,6 +271,7 @@ impl MonteCarlo {
             self.seed,
             model.start(),
             model.horizon_days(),
+            self.from_day,
             self.probes.as_ref(),
         )
     }

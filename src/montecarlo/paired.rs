@@ -120,13 +120,82 @@ fn first_invitation(
         .map(|d| d.at)
 }
 
-/// The last second of day `within_days` of a model's runs: a window counted in days takes
-/// in the rounds of its last day.
-fn window_end<M: RunModel>(model: &M, within_days: u32) -> Timestamp {
-    model
-        .start()
-        .plus_days(i64::from(within_days))
-        .plus_seconds(86_399)
+/// The last second of day `day` of a model's runs: a window counted in days takes in the
+/// rounds of its last day.
+fn window_end<M: RunModel>(model: &M, day: u32) -> Timestamp {
+    model.start().plus_days(i64::from(day)).plus_seconds(86_399)
+}
+
+/// The windows a comparison or a batch reads, in days of the runs: each opens at the start
+/// of day `from` (today, when the runs start at the data's date) and closes at the end of one
+/// day of `ends`. A candidate invited before `from` is not counted: the chances are those of
+/// a candidate who has not been invited by then.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Windows {
+    from: u32,
+    ends: Vec<u32>,
+}
+
+impl Windows {
+    /// One window from the start of the runs to the end of day `days`.
+    #[must_use]
+    pub fn within(days: u32) -> Self {
+        Windows {
+            from: 0,
+            ends: vec![days],
+        }
+    }
+
+    /// Windows from day `from` to each day of `ends`.
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::InvalidSimulation`] unless `ends` is not empty, ascending, and
+    /// each end is at least `from`.
+    ///
+    /// # Example
+    /// ```
+    /// use eesim::montecarlo::Windows;
+    /// let w = Windows::new(30, vec![60, 120])?;
+    /// assert_eq!((w.from(), w.ends()), (30, &[60, 120][..]));
+    /// assert!(Windows::new(30, vec![20]).is_err());
+    /// # Ok::<(), eesim::Error>(())
+    /// ```
+    pub fn new(from: u32, ends: Vec<u32>) -> crate::error::Result<Self> {
+        if ends.is_empty() || ends[0] < from || ends.windows(2).any(|w| w[1] < w[0]) {
+            return Err(crate::error::ErrorKind::InvalidSimulation {
+                what: "windows",
+                expected: format!("one or more ascending end days, each at least {from}"),
+                found: format!("{ends:?}"),
+            }
+            .into());
+        }
+        Ok(Windows { from, ends })
+    }
+
+    /// The day the windows open on.
+    #[must_use]
+    pub fn from(&self) -> u32 {
+        self.from
+    }
+
+    /// The days the windows close on, ascending.
+    #[must_use]
+    pub fn ends(&self) -> &[u32] {
+        &self.ends
+    }
+
+    /// The last day of the longest window.
+    #[must_use]
+    pub fn last(&self) -> u32 {
+        self.ends.last().copied().unwrap_or(self.from)
+    }
+
+    /// The index of the first round of `draws` held on or after the opening day of runs
+    /// that start at `start`.
+    fn opening(&self, start: Timestamp, draws: &[DrawRecord]) -> usize {
+        let open = start.plus_days(i64::from(self.from));
+        draws.partition_point(|d| d.at < open)
+    }
 }
 
 impl MonteCarlo {
@@ -166,44 +235,64 @@ impl MonteCarlo {
         variants: &[Point],
         within_days: u32,
     ) -> Vec<PairedCounts> {
-        self.compare_with_progress(model, submitted, base, variants, within_days, |_| {})
+        self.compare_windows(
+            model,
+            submitted,
+            base,
+            variants,
+            &Windows::within(within_days),
+            |_| {},
+        )
+        .into_iter()
+        .map(|w| w[0])
+        .collect()
     }
 
-    /// [`MonteCarlo::compare`] in batches of a twentieth of the runs (at least 500), calling
-    /// `progress` after each. The counts are the same as `compare`'s: run `i` draws from the
-    /// same stream whatever the batch.
-    pub fn compare_with_progress<M: RunModel>(
+    /// [`MonteCarlo::compare`] over several windows that open on the same day, in batches of
+    /// a twentieth of the runs (at least 500), calling `progress` after each; for each
+    /// variant, the counts of each window. Only the runs in which `base` is not invited
+    /// before the windows open are counted (the candidate has not been invited by today),
+    /// and a variant is judged on the rounds from that day on (an improvement made today
+    /// cannot reach an earlier round). Run `i` draws from the same stream whatever the
+    /// batch, so the counts are those of one pass.
+    pub fn compare_windows<M: RunModel>(
         &self,
         model: &M,
         submitted: Timestamp,
         base: Point,
         variants: &[Point],
-        within_days: u32,
+        windows: &Windows,
         mut progress: impl FnMut(&super::Progress),
-    ) -> Vec<PairedCounts> {
+    ) -> Vec<Vec<PairedCounts>> {
         let expires = model.profile_validity().after(submitted);
-        let limit = window_end(model, within_days);
-        let empty = || vec![PairedCounts::default(); variants.len()];
-        self.fold_runs(
+        let limits: Vec<Timestamp> = windows.ends.iter().map(|d| window_end(model, *d)).collect();
+        let n = limits.len();
+        let empty = || vec![PairedCounts::default(); variants.len() * n];
+        let counts = self.fold_runs(
             model,
             0..self.runs,
             self.pair_batch(),
             &empty,
             &|counts, report| {
-                let invited = |p: Point| {
-                    first_invitation(p, submitted, expires, &report.draws)
-                        .is_some_and(|t| t <= limit)
-                };
-                let b = invited(base);
-                for (c, v) in counts.iter_mut().zip(variants) {
-                    let x = invited(*v);
-                    c.add(&PairedCounts {
-                        runs: 1,
-                        base: u64::from(b),
-                        variant: u64::from(x),
-                        base_only: u64::from(b && !x),
-                        variant_only: u64::from(x && !b),
-                    });
+                let open = windows.opening(model.start(), &report.draws);
+                if first_invitation(base, submitted, expires, &report.draws[..open]).is_some() {
+                    return;
+                }
+                let from_today = &report.draws[open..];
+                let b = first_invitation(base, submitted, expires, from_today);
+                for (k, v) in variants.iter().enumerate() {
+                    let x = first_invitation(*v, submitted, expires, from_today);
+                    for (w, limit) in limits.iter().enumerate() {
+                        let b = b.is_some_and(|t| t <= *limit);
+                        let x = x.is_some_and(|t| t <= *limit);
+                        counts[k * n + w].add(&PairedCounts {
+                            runs: 1,
+                            base: u64::from(b),
+                            variant: u64::from(x),
+                            base_only: u64::from(b && !x),
+                            variant_only: u64::from(x && !b),
+                        });
+                    }
                 }
             },
             &|a, b| {
@@ -215,11 +304,12 @@ impl MonteCarlo {
                 progress(&super::Progress {
                     done,
                     planned: self.runs,
-                    chance: total.first().map(PairedCounts::base_chance),
+                    chance: total.get(n - 1).map(PairedCounts::base_chance),
                 });
                 false
             },
-        )
+        );
+        counts.chunks(n.max(1)).map(<[_]>::to_vec).collect()
     }
 }
 
@@ -234,22 +324,125 @@ pub struct Judged {
 }
 
 /// What [`MonteCarlo::judge`] counts over the runs.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+///
+/// Integer counts: the counts of any split of the runs ([`MonteCarlo::judge_runs`] on each
+/// [`super::Shard`]) merge ([`JudgedCounts::merge`]) into exactly the counts of all the runs.
+/// They serialise (the targets as a list of pairs, since JSON keys must be strings), so
+/// shards computed apart can be combined.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct JudgedCounts {
     /// Runs.
     pub runs: u64,
-    /// For each candidate, in order, the runs in which it was invited within the window.
+    /// The windows read.
+    pub windows: Windows,
+    /// For each candidate, in order, the runs in which it was invited before the windows
+    /// open (those runs are not counted in its chances).
+    pub before: Vec<u64>,
+    /// For candidate `i` and window `w`, at `i * windows + w`: the runs in which it was
+    /// invited within the window.
     pub invited: Vec<u64>,
-    /// For each target that held a round within the window in some run, the runs in which
-    /// it held at least one (the others had none).
+    /// For each target that held a round within the longest window in some run, the runs in
+    /// which it held at least one (the others had none).
+    #[serde(with = "target_counts")]
     pub with_round: std::collections::BTreeMap<crate::draw::Target, u64>,
 }
 
+/// (De)serialises counts by target as a list of `[target, count]` pairs.
+mod target_counts {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use crate::draw::Target;
+
+    pub(super) fn serialize<S: Serializer>(
+        map: &BTreeMap<Target, u64>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        map.iter().collect::<Vec<_>>().serialize(s)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<BTreeMap<Target, u64>, D::Error> {
+        Ok(Vec::<(Target, u64)>::deserialize(d)?.into_iter().collect())
+    }
+}
+
 impl JudgedCounts {
+    /// No runs yet, for `candidates` candidates over `windows`.
+    fn empty(candidates: usize, windows: &Windows) -> Self {
+        JudgedCounts {
+            runs: 0,
+            windows: windows.clone(),
+            before: vec![0; candidates],
+            invited: vec![0; candidates * windows.ends.len()],
+            with_round: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Adds the counts of other runs of the same judgement (the same candidates, seed, model
+    /// and windows: the caller knows the candidates and the model; the windows and the number
+    /// of candidates are checked here).
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::InvalidSimulation`] when the two read other windows or count
+    /// different numbers of candidates, or a count exceeds its runs.
+    ///
+    /// # Example
+    /// ```
+    /// use eesim::montecarlo::{Judged, MonteCarlo, Point, RunModel, Shard, Windows};
+    /// use eesim::scenario::{Scenario, ScenarioRun};
+    /// use eesim::{CrsScore, Eligibility, Program};
+    ///
+    /// let scenario = Scenario::default_calibrated()?;
+    /// let model = ScenarioRun::new(&scenario, None, 91)?;
+    /// let who = [Judged {
+    ///     point: Point { eligibility: Eligibility::none().with_program(Program::Cec), score: CrsScore::new(500)? },
+    ///     submitted: model.start().plus_days(-30),
+    /// }];
+    /// let (mc, windows) = (MonteCarlo::new(200, 3), Windows::new(0, vec![30, 91])?);
+    /// let mut shards = Shard::all(3)?.map(|s| mc.judge_runs(&model, &who, &windows, s.runs(200)));
+    /// let mut merged = shards.next().unwrap();
+    /// for part in shards {
+    ///     merged.merge(&part)?;
+    /// }
+    /// assert_eq!(merged, mc.judge(&model, &who, &windows, |_| {}));
+    /// # Ok::<(), eesim::Error>(())
+    /// ```
+    pub fn merge(&mut self, other: &JudgedCounts) -> crate::error::Result<()> {
+        let fits = |c: &JudgedCounts| {
+            c.invited.iter().chain(&c.before).all(|n| *n <= c.runs)
+                && c.with_round.values().all(|n| *n <= c.runs)
+                && c.invited.len() == c.before.len() * c.windows.ends.len()
+        };
+        if self.windows != other.windows || self.before.len() != other.before.len() || !fits(other)
+        {
+            return Err(crate::error::invalid_simulation(
+                "judged counts merge",
+                format!(
+                    "counts of {} candidates over the windows {:?} from day {}, each at most its runs",
+                    self.before.len(),
+                    self.windows.ends,
+                    self.windows.from
+                ),
+                format!(
+                    "counts of {} candidates over the windows {:?} from day {}, {} runs",
+                    other.before.len(),
+                    other.windows.ends,
+                    other.windows.from,
+                    other.runs
+                ),
+            ));
+        }
+        self.add(other);
+        Ok(())
+    }
+
     fn add(&mut self, o: &JudgedCounts) {
         self.runs += o.runs;
-        if self.invited.len() < o.invited.len() {
-            self.invited.resize(o.invited.len(), 0);
+        for (a, b) in self.before.iter_mut().zip(&o.before) {
+            *a += b;
         }
         for (a, b) in self.invited.iter_mut().zip(&o.invited) {
             *a += b;
@@ -259,13 +452,26 @@ impl JudgedCounts {
         }
     }
 
-    /// The chance that candidate `i` is invited within the window (`None` past the end).
+    /// The runs in which candidate `i` was not invited before the windows open: those its
+    /// chances are shares of (`None` past the end).
     #[must_use]
-    pub fn chance(&self, i: usize) -> Option<Interval> {
-        self.invited.get(i).map(|k| Interval::wilson(*k, self.runs))
+    pub fn conditioned_runs(&self, i: usize) -> Option<u64> {
+        self.before.get(i).map(|b| self.runs - b)
     }
 
-    /// The chance that `target` holds no round within the window.
+    /// The chance that candidate `i` is invited within window `w`, among the runs in which
+    /// it was not invited before the window opens (`None` past the end).
+    #[must_use]
+    pub fn chance(&self, i: usize, w: usize) -> Option<Interval> {
+        let n = self.windows.ends.len();
+        if w >= n {
+            return None;
+        }
+        let k = self.invited.get(i * n + w)?;
+        Some(Interval::wilson(*k, self.conditioned_runs(i)?))
+    }
+
+    /// The chance that `target` holds no round within the longest window.
     #[must_use]
     pub fn no_round(&self, target: crate::draw::Target) -> Interval {
         let with = self.with_round.get(&target).copied().unwrap_or(0);
@@ -279,14 +485,15 @@ impl MonteCarlo {
     /// use, and every candidate is judged as a probe against its rounds (as `compare`
     /// judges its variants: invited by a round that targets it, held while its profile is
     /// valid, that reaches its score). So a thousand candidates cost one set of runs, and
-    /// each candidate's counts are the same whoever else is judged with it. Also counts, for
-    /// each target, the runs with a round within the window. `progress` gets the runs done
-    /// after each batch (a twentieth of the runs, at least 500); the counts are integers
-    /// folded exactly, the same on any number of threads.
+    /// each candidate's counts are the same whoever else is judged with it. A candidate's
+    /// chances in `windows` are shares of the runs in which it was not invited before they
+    /// open. Also counts, for each target, the runs with a round within the longest window.
+    /// `progress` gets the runs done after each batch (a twentieth of the runs, at least
+    /// 500); the counts are integers folded exactly, the same on any number of threads.
     ///
     /// # Example
     /// ```
-    /// use eesim::montecarlo::{Judged, MonteCarlo, Point, RunModel};
+    /// use eesim::montecarlo::{Judged, MonteCarlo, Point, RunModel, Windows};
     /// use eesim::scenario::{Scenario, ScenarioRun};
     /// use eesim::{CrsScore, Eligibility, Program};
     ///
@@ -297,8 +504,10 @@ impl MonteCarlo {
     ///     point: Point { eligibility: cec, score: CrsScore::new(s)? },
     ///     submitted: model.start().plus_days(-30),
     /// });
-    /// let counts = MonteCarlo::new(300, 1).judge(&model, &[at(480)?, at(520)?], 182, |_| {});
-    /// assert!(counts.invited[0] <= counts.invited[1]);
+    /// let windows = Windows::new(0, vec![91, 182])?;
+    /// let counts = MonteCarlo::new(300, 1).judge(&model, &[at(480)?, at(520)?], &windows, |_| {});
+    /// assert!(counts.invited[0] <= counts.invited[2]);
+    /// assert!(counts.chance(1, 0).unwrap().p <= counts.chance(1, 1).unwrap().p);
     /// assert_eq!(counts.runs, 300);
     /// # Ok::<(), eesim::Error>(())
     /// ```
@@ -306,26 +515,52 @@ impl MonteCarlo {
         &self,
         model: &M,
         candidates: &[Judged],
-        within_days: u32,
+        windows: &Windows,
+        progress: impl FnMut(&super::Progress),
+    ) -> JudgedCounts {
+        self.judge_within(model, candidates, windows, 0..self.runs, progress)
+    }
+
+    /// [`MonteCarlo::judge`] on the runs with indices in `runs` only: one shard of a
+    /// judgement, to be merged with the others ([`JudgedCounts::merge`]) into exactly the
+    /// counts of all the runs.
+    pub fn judge_runs<M: RunModel>(
+        &self,
+        model: &M,
+        candidates: &[Judged],
+        windows: &Windows,
+        runs: std::ops::Range<u64>,
+    ) -> JudgedCounts {
+        self.judge_within(model, candidates, windows, runs, |_| {})
+    }
+
+    fn judge_within<M: RunModel>(
+        &self,
+        model: &M,
+        candidates: &[Judged],
+        windows: &Windows,
+        runs: std::ops::Range<u64>,
         mut progress: impl FnMut(&super::Progress),
     ) -> JudgedCounts {
+        let planned = runs.end.saturating_sub(runs.start);
         let validity = model.profile_validity();
-        let limit = window_end(model, within_days);
-        let empty = || JudgedCounts {
-            invited: vec![0; candidates.len()],
-            ..JudgedCounts::default()
-        };
+        let limits: Vec<Timestamp> = windows.ends.iter().map(|d| window_end(model, *d)).collect();
+        let n = limits.len();
+        let last = limits.last().copied().unwrap_or(model.start());
+        let open_at = model.start().plus_days(i64::from(windows.from));
+        let empty = || JudgedCounts::empty(candidates.len(), windows);
         self.fold_runs(
             model,
-            0..self.runs,
+            runs,
             self.pair_batch(),
             &empty,
             &|counts, report| {
-                // Only the rounds within the window can count.
-                let k = report.draws.partition_point(|d| d.at <= limit);
+                // Only the rounds up to the longest window's end can count.
+                let k = report.draws.partition_point(|d| d.at <= last);
                 let draws = &report.draws[..k];
+                let open = windows.opening(model.start(), draws);
                 let mut seen: Vec<crate::draw::Target> = Vec::new();
-                for d in draws {
+                for d in &draws[open..] {
                     if !seen.contains(&d.target) {
                         seen.push(d.target);
                     }
@@ -333,10 +568,19 @@ impl MonteCarlo {
                 for t in seen {
                     *counts.with_round.entry(t).or_insert(0) += 1;
                 }
-                for (n, c) in counts.invited.iter_mut().zip(candidates) {
+                for (i, c) in candidates.iter().enumerate() {
                     let expires = validity.after(c.submitted);
-                    let invited = first_invitation(c.point, c.submitted, expires, draws);
-                    *n += u64::from(invited.is_some());
+                    match first_invitation(c.point, c.submitted, expires, draws) {
+                        Some(t) if t < open_at => {
+                            counts.before[i] += 1;
+                        }
+                        Some(t) => {
+                            for (w, limit) in limits.iter().enumerate() {
+                                counts.invited[i * n + w] += u64::from(t <= *limit);
+                            }
+                        }
+                        None => {}
+                    }
                 }
                 counts.runs += 1;
             },
@@ -344,11 +588,78 @@ impl MonteCarlo {
             |_, done| {
                 progress(&super::Progress {
                     done,
-                    planned: self.runs,
+                    planned,
                     chance: None,
                 });
                 false
             },
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::candidate::Program;
+    use crate::montecarlo::Shard;
+    use crate::scenario::{Scenario, ScenarioRun};
+
+    fn candidates(model: &ScenarioRun<'_>) -> Vec<Judged> {
+        let cec = Eligibility::none().with_program(Program::Cec);
+        let fsw = Eligibility::none().with_program(Program::Fsw);
+        [(cec, 480), (cec, 510), (fsw, 530)]
+            .into_iter()
+            .map(|(eligibility, s)| Judged {
+                point: Point {
+                    eligibility,
+                    score: CrsScore::new(s).unwrap(),
+                },
+                submitted: model.start().plus_days(-30),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn merged_shards_of_a_judgement_equal_the_whole() {
+        let scenario = Scenario::default_calibrated().unwrap();
+        let model = ScenarioRun::new(&scenario, None, 120).unwrap();
+        let who = candidates(&model);
+        let mc = MonteCarlo::new(250, 11);
+        let windows = Windows::new(20, vec![50, 120]).unwrap();
+        let whole = mc.judge(&model, &who, &windows, |_| {});
+        assert_eq!(whole.runs, 250);
+        for count in [1, 2, 3, 7] {
+            // In reverse: the order of the merge does not matter.
+            let shards: Vec<Shard> = Shard::all(count).unwrap().collect();
+            let mut merged: Option<JudgedCounts> = None;
+            for s in shards.iter().rev() {
+                let part = mc.judge_runs(&model, &who, &windows, s.runs(250));
+                // Through JSON, as shard files carry them.
+                let part: JudgedCounts =
+                    serde_json::from_str(&serde_json::to_string(&part).unwrap()).unwrap();
+                match &mut merged {
+                    None => merged = Some(part),
+                    Some(m) => m.merge(&part).unwrap(),
+                }
+            }
+            assert_eq!(merged.unwrap(), whole, "{count} shards");
+        }
+    }
+
+    #[test]
+    fn err_merging_counts_of_other_candidates_or_windows() {
+        let windows = Windows::new(0, vec![10]).unwrap();
+        let mut a = JudgedCounts::empty(2, &windows);
+        a.runs = 3;
+        let b = JudgedCounts::empty(1, &windows);
+        let e = a.merge(&b).unwrap_err().to_string();
+        assert!(e.contains("expected counts of 2 candidates"), "{e}");
+        let other = JudgedCounts::empty(2, &Windows::new(0, vec![20]).unwrap());
+        assert!(a.merge(&other).is_err());
+        let mut over = JudgedCounts::empty(2, &windows);
+        over.runs = 1;
+        over.invited[0] = 2;
+        assert!(a.merge(&over).is_err());
+        assert_eq!(a.runs, 3, "a refused merge leaves the counts alone");
     }
 }

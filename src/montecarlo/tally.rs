@@ -31,13 +31,18 @@ pub struct Tally {
     seed: u64,
     start: Timestamp,
     horizon_days: u32,
+    /// The day of the horizon the reader's window opens on (today): landing and stages count
+    /// only the runs with no invitation before it, rounds held only from it.
+    #[serde(default)]
+    from_day: u32,
     runs: u64,
     /// Runs whose focal candidate was first invited on day `d` of the horizon.
     focal_first_day: Vec<u64>,
-    /// Runs whose focal candidate landed on day `d` of the horizon.
+    /// Runs with no invitation before `from_day` whose focal candidate landed on day `d`.
     #[serde(default)]
     landed_day: Vec<u64>,
-    /// Runs by the focal candidate's stage at the horizon ([`Stage::ALL`] order).
+    /// Runs with no invitation before `from_day`, by the focal candidate's stage at the
+    /// horizon ([`Stage::ALL`] order).
     #[serde(default)]
     stages: Vec<u64>,
     /// The probe layout: profile names and the score range.
@@ -49,17 +54,20 @@ pub struct Tally {
     /// Rounds by target, month of the horizon (0 = the start's month) and cut-off.
     #[serde(with = "cutoff_entries")]
     cutoffs: CutoffCounts,
-    /// Per round target: the runs in which it held at least one round within the horizon.
+    /// Per round target: the runs in which it held at least one round from `from_day` to the
+    /// horizon.
     #[serde(default)]
     runs_with_round: Vec<(Target, u64)>,
 }
 
 impl Tally {
-    /// An empty tally for runs from `start` over `horizon_days`, with `probes` (if any).
+    /// An empty tally for runs from `start` over `horizon_days`, read from day `from_day`,
+    /// with `probes` (if any).
     pub(crate) fn new(
         seed: u64,
         start: Timestamp,
         horizon_days: u32,
+        from_day: u32,
         probes: Option<&Probes>,
     ) -> Self {
         let weeks = weeks(horizon_days);
@@ -67,6 +75,7 @@ impl Tally {
             seed,
             start,
             horizon_days,
+            from_day: from_day.min(horizon_days),
             runs: 0,
             focal_first_day: vec![0; horizon_days as usize + 1],
             landed_day: vec![0; horizon_days as usize + 1],
@@ -91,10 +100,12 @@ impl Tally {
     ) {
         self.runs += 1;
         let first = report.focal.as_ref().and_then(|f| f.first_invitation());
-        if let Some(day) = first.and_then(|i| self.day_of(i.at)) {
+        let first_day = first.and_then(|i| self.day_of(i.at));
+        if let Some(day) = first_day {
             self.focal_first_day[day as usize] += 1;
         }
-        if let Some(f) = &report.focal {
+        let invited_before = first_day.is_some_and(|d| d < self.from_day);
+        if let Some(f) = report.focal.as_ref().filter(|_| !invited_before) {
             // The stage at the end of the horizon's last day, as the daily counts count it.
             let end = self
                 .start
@@ -121,7 +132,7 @@ impl Tally {
         let mut held: Vec<Target> = report
             .draws
             .iter()
-            .filter(|d| d.requested > 0 && self.day_of(d.at).is_some())
+            .filter(|d| d.requested > 0 && self.day_of(d.at).is_some_and(|x| x >= self.from_day))
             .map(|d| d.target)
             .collect();
         held.sort_unstable();
@@ -155,6 +166,7 @@ impl Tally {
         let same = self.seed == other.seed
             && self.start == other.start
             && self.horizon_days == other.horizon_days
+            && self.from_day == other.from_day
             && self.probe_profiles == other.probe_profiles
             && self.probe_min == other.probe_min
             && self.probe_scores == other.probe_scores;
@@ -162,12 +174,12 @@ impl Tally {
             return Err(ErrorKind::InvalidSimulation {
                 what: "tally merge",
                 expected: format!(
-                    "seed {}, start {}, horizon {} days and the same probes",
-                    self.seed, self.start, self.horizon_days
+                    "seed {}, start {}, horizon {} days read from day {} and the same probes",
+                    self.seed, self.start, self.horizon_days, self.from_day
                 ),
                 found: format!(
-                    "seed {}, start {}, horizon {} days",
-                    other.seed, other.start, other.horizon_days
+                    "seed {}, start {}, horizon {} days read from day {}",
+                    other.seed, other.start, other.horizon_days, other.from_day
                 ),
             }
             .into());
@@ -210,8 +222,9 @@ impl Tally {
         }
     }
 
-    /// The share of runs in which no round of `target` was held within the horizon, with its
-    /// Wilson interval: most of what remains uncertain for a candidate, who should see it.
+    /// The share of runs in which no round of `target` was held from the reader's day
+    /// ([`Tally::from_day`]) to the horizon, with its Wilson interval: most of what remains
+    /// uncertain for a candidate, who should see it.
     #[must_use]
     pub fn no_round(&self, target: Target) -> super::Interval {
         let held = self
@@ -246,6 +259,21 @@ impl Tally {
         self.start
     }
 
+    /// The day of the horizon the reader's window opens on (0 unless
+    /// [`super::MonteCarlo::read_from_day`] said otherwise).
+    #[must_use]
+    pub fn from_day(&self) -> u32 {
+        self.from_day
+    }
+
+    /// The runs with no invitation of the focal candidate before [`Tally::from_day`]: those
+    /// in which a candidate asking that day (and not invited yet) can be.
+    #[must_use]
+    pub fn conditioned_runs(&self) -> u64 {
+        let before: u64 = self.focal_first_day[..self.from_day as usize].iter().sum();
+        self.runs - before
+    }
+
     /// The chance that the focal candidate was first invited within `days` days of the
     /// start (days past the horizon count as the horizon).
     #[must_use]
@@ -275,11 +303,15 @@ impl Tally {
     }
 
     /// The chance that the focal candidate landed as a permanent resident within `days` days
-    /// (runs that follow the stages after the ITA; 0 otherwise).
+    /// of the start (runs that follow the stages after the ITA; 0 otherwise), among the runs
+    /// with no invitation before [`Tally::from_day`].
     #[must_use]
     pub fn landing_within(&self, days: u32) -> Interval {
         let last = days.min(self.horizon_days) as usize;
-        Interval::wilson(self.landed_day[..=last].iter().sum(), self.runs)
+        Interval::wilson(
+            self.landed_day[..=last].iter().sum(),
+            self.conditioned_runs(),
+        )
     }
 
     /// The chance of landing within the horizon.
@@ -288,9 +320,10 @@ impl Tally {
         self.landing_within(self.horizon_days)
     }
 
-    /// Runs by the focal candidate's stage at the horizon. Every run is in exactly one stage,
-    /// so the counts add up to the runs; those of the invited add up to the runs with an
-    /// invitation.
+    /// Runs by the focal candidate's stage at the horizon, among the runs with no invitation
+    /// before [`Tally::from_day`]. Every such run is in exactly one stage, so the counts add
+    /// up to [`Tally::conditioned_runs`]; those of the invited add up to the runs invited from
+    /// that day on.
     #[must_use]
     pub fn stages(&self) -> Vec<(Stage, u64)> {
         Stage::ALL
@@ -422,6 +455,8 @@ struct RawTally {
     seed: u64,
     start: Timestamp,
     horizon_days: u32,
+    #[serde(default)]
+    from_day: u32,
     runs: u64,
     focal_first_day: Vec<u64>,
     #[serde(default)]
@@ -454,7 +489,8 @@ impl TryFrom<RawTally> for Tally {
         let staged: u64 = r.stages.iter().sum();
         let probes = r.probe_profiles.len() * r.probe_scores * weeks(r.horizon_days);
         let counted: u64 = r.focal_first_day.iter().sum();
-        let landing_ok = r.landed_day.len() == days
+        let landing_ok = r.from_day <= r.horizon_days
+            && r.landed_day.len() == days
             && r.stages.len() == Stage::ALL.len()
             && landed <= r.runs
             && staged <= r.runs
@@ -482,6 +518,7 @@ impl TryFrom<RawTally> for Tally {
             seed: r.seed,
             start: r.start,
             horizon_days: r.horizon_days,
+            from_day: r.from_day,
             runs: r.runs,
             focal_first_day: r.focal_first_day,
             landed_day: r.landed_day,

@@ -13,7 +13,7 @@ use crate::family::Family;
 use crate::montecarlo::{Interval, MonteCarlo, ProbeProfile, Probes, Progress, Tally};
 use crate::scenario::{Scenario, ScenarioRun};
 use crate::score::CrsScore;
-use crate::time::{Period, Timestamp};
+use crate::time::Timestamp;
 
 /// A chance with its month count and days.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
@@ -59,14 +59,15 @@ pub struct FamilyOutlook {
 }
 
 /// The chance of landing as a permanent resident, from runs that follow the stages after
-/// the ITA.
+/// the ITA; like the chance of an invitation, a share of the runs with no invitation before
+/// today.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct LandingSummary {
-    /// Landed within the horizon.
+    /// Landed within the horizon from today.
     pub chance: Interval,
-    /// Weekly points `(day, chance)` and the horizon.
+    /// Weekly points `(days from today, chance)` and the horizon.
     pub curve: Vec<(u32, Interval)>,
-    /// Runs by stage at the horizon.
+    /// Runs with no invitation before today, by stage at the horizon.
     pub stages: Vec<(String, u64)>,
 }
 
@@ -101,7 +102,7 @@ pub struct ChanceReport {
     pub by_month: Vec<Within>,
     /// Weekly points of the time-to-ITA curve `(days from today, chance)`, and the horizon.
     pub curve: Vec<(u32, Interval)>,
-    /// Cut-off fans of the families that can reach the candidate.
+    /// Cut-off fans of the families that can reach the candidate, by month from today's.
     pub fans: Vec<FanRow>,
     /// Each of the candidate's families: the chance it holds no round within the horizon.
     pub families: Vec<FamilyOutlook>,
@@ -148,6 +149,92 @@ impl ChanceReport {
         request: &ChanceRequest,
         progress: impl FnMut(&Progress),
     ) -> Result<ChanceReport> {
+        let mc =
+            MonteCarlo::new(request.runs, request.seed).read_from_day(request.lead_days(scenario));
+        ChanceReport::build(scenario, request, |model, probes| {
+            Ok(mc.probes(probes).estimate_with_progress(model, progress))
+        })
+    }
+
+    /// The tally of the runs with indices in `runs` only, for `request` on `scenario`: one
+    /// shard ([`crate::montecarlo::Shard`]) of the estimate [`ChanceReport::run`] makes. The
+    /// tallies of shards that cover `0..request.runs` merge ([`Tally::merge`]) into the
+    /// tally of the whole estimate, bit for bit, and [`ChanceReport::from_tally`] reads the
+    /// report from it.
+    ///
+    /// # Errors
+    /// As [`ChanceReport::run`], or [`crate::ErrorKind::InvalidSimulation`] when `runs` is
+    /// not within `0..request.runs`.
+    ///
+    /// # Example
+    /// ```
+    /// use eesim::montecarlo::Shard;
+    /// use eesim::report::{ChanceReport, ChanceRequest};
+    /// use eesim::scenario::Scenario;
+    ///
+    /// let scenario = Scenario::default_calibrated()?;
+    /// let request = ChanceRequest { runs: 200, ..ChanceRequest::new(eesim::CrsScore::new(505)?) };
+    /// let mut shards = Shard::all(3)?.map(|s| ChanceReport::tally_runs(&scenario, &request, s.runs(200)));
+    /// let mut tally = shards.next().unwrap()?;
+    /// for t in shards {
+    ///     tally.merge(&t?)?;
+    /// }
+    /// let merged = ChanceReport::from_tally(&scenario, &request, tally)?;
+    /// let whole = ChanceReport::run(&scenario, &request, |_| {})?;
+    /// assert_eq!(merged.to_json(), whole.to_json());
+    /// # Ok::<(), eesim::Error>(())
+    /// ```
+    pub fn tally_runs(
+        scenario: &Scenario,
+        request: &ChanceRequest,
+        runs: std::ops::Range<u64>,
+    ) -> Result<Tally> {
+        within_runs(&runs, request.runs)?;
+        let mc =
+            MonteCarlo::new(request.runs, request.seed).read_from_day(request.lead_days(scenario));
+        let report = ChanceReport::build(scenario, request, |model, probes| {
+            Ok(mc.probes(probes).tally_runs(model, runs))
+        })?;
+        Ok(report.tally)
+    }
+
+    /// The report of `request` on `scenario` read from `tally`, the merged tally of all its
+    /// runs: the same report, bit for bit, as [`ChanceReport::run`] gives.
+    ///
+    /// # Errors
+    /// As [`ChanceReport::run`], or [`crate::ErrorKind::InvalidSimulation`] when the tally is
+    /// not one of this request on this scenario (another seed, start, horizon, score range,
+    /// or another number of runs).
+    pub fn from_tally(
+        scenario: &Scenario,
+        request: &ChanceRequest,
+        tally: Tally,
+    ) -> Result<ChanceReport> {
+        ChanceReport::build(scenario, request, |model, probes| {
+            // An empty tally of this request has the layout the given one must have.
+            let mut whole = MonteCarlo::new(0, request.seed)
+                .read_from_day(request.lead_days(scenario))
+                .probes(probes)
+                .tally_runs(model, 0..0);
+            whole.merge(&tally)?;
+            if whole.runs() != request.runs {
+                return Err(crate::error::invalid_simulation(
+                    "tally",
+                    format!("the tally of all {} runs of the request", request.runs),
+                    format!("a tally of {} runs", whole.runs()),
+                ));
+            }
+            Ok(whole)
+        })
+    }
+
+    /// The report of `request` on `scenario` read from the tally `tally_of` makes on the
+    /// request's model and probes.
+    fn build(
+        scenario: &Scenario,
+        request: &ChanceRequest,
+        tally_of: impl FnOnce(&ScenarioRun<'_>, Probes) -> Result<Tally>,
+    ) -> Result<ChanceReport> {
         let focal = request.focal(scenario)?;
         let (submitted, start_score) = (focal.submitted_at, focal.score);
         let nominee = request.membership.nominee();
@@ -175,22 +262,17 @@ impl ChanceReport {
             CrsScore::new(score_range.1)?,
         )?
         .with_validity(crate::montecarlo::RunModel::profile_validity(&model));
-        let tally = MonteCarlo::new(request.runs, request.seed)
-            .probes(probes)
-            .estimate_with_progress(&model, progress);
+        let tally = tally_of(&model, probes)?;
         let from_today = |days: u32| tally.chance_between(lead, lead.saturating_add(days));
-        let today_at = Timestamp::start_of_day(today);
         let by_month = [1, 3, 6, 12]
             .into_iter()
             .filter_map(|m| {
-                let end = Period::months(m).ok()?.after(today_at);
-                let days = (end.as_second() - today_at.as_second()) / 86_400;
-                let days = u32::try_from(days).ok()?;
-                (days <= horizon).then(|| Within {
+                let w = super::Window::months(today, m).ok()?;
+                (w.days <= horizon).then(|| Within {
                     months: m,
-                    days,
-                    until: end.date(),
-                    chance: from_today(days).0,
+                    days: w.days,
+                    until: w.until,
+                    chance: from_today(w.days).0,
                 })
             })
             .collect();
@@ -201,6 +283,10 @@ impl ChanceReport {
                 .map(|d| (d, f(d)))
                 .collect()
         };
+        // The fans start with today's month: the months before it are past for the reader.
+        let month_index = |d: Date| i64::from(d.year()) * 12 + i64::from(d.month());
+        let first_month =
+            u32::try_from(month_index(today) - month_index(scenario.as_of())).unwrap_or(0);
         let mut fans = Vec::new();
         for target in tally
             .targets()
@@ -208,7 +294,11 @@ impl ChanceReport {
             .filter(|t| t.matches(eligibility))
         {
             let family = Family::of_target(target, model.categories()).unwrap_or(Family::OTHER);
-            for m in tally.cutoff_months(target) {
+            for m in tally
+                .cutoff_months(target)
+                .into_iter()
+                .filter(|m| *m >= first_month)
+            {
                 if let Some((rounds, q)) =
                     tally.cutoff_quantiles(target, m, &[0.1, 0.25, 0.5, 0.75, 0.9])
                 {
@@ -232,6 +322,15 @@ impl ChanceReport {
                     .and_then(|c| c.families.get(&family))
                     .map(|w| w.simulation),
                 family,
+            });
+        }
+        for family in &request.dormant {
+            families.push(FamilyOutlook {
+                family: family.clone(),
+                no_round: Interval::wilson(tally.runs(), tally.runs()),
+                guess: Some(super::dormant_assumption(family, scenario.as_of())),
+                combination: None,
+                simulation_weight: None,
             });
         }
         let (chance, conditioned_runs) = from_today(horizon);
@@ -305,7 +404,7 @@ impl ChanceReport {
             "horizon_days": r.horizon_days,
             "as_of": self.as_of.to_string(),
             "source": self.source,
-            "candidate": {"crs": self.crs, "programs": program_names(r.membership.programs()), "categories": r.membership.categories(), "nominee": self.nominee, "submitted": self.submitted.to_string(), "expires": self.expires.to_string(),
+            "candidate": {"crs": self.crs, "programs": program_names(r.membership.programs()), "categories": r.membership.categories(), "dormant_categories": r.dormant, "nominee": self.nominee, "submitted": self.submitted.to_string(), "expires": self.expires.to_string(),
                 "in_pool_from": self.submitted.max(self.as_of).to_string()},
             "by_month": self.by_month.iter().map(|w| json!({"months": w.months, "days": w.days, "until": w.until.to_string(), "p": w.chance.p, "lo": w.chance.lo, "hi": w.chance.hi})).collect::<Vec<_>>(),
             "curve": self.curve.iter().map(|(d, i)| json!({"day": d, "p": i.p, "lo": i.lo, "hi": i.hi})).collect::<Vec<_>>(),
@@ -357,6 +456,11 @@ impl ChanceReport {
                 .categories()
                 .iter()
                 .map(Family::to_string)
+                .chain(
+                    r.dormant
+                        .iter()
+                        .map(|f| format!("{f} (no round in the data)")),
+                )
                 .collect(),
         );
         let programs = names(program_names(r.membership.programs()));
@@ -432,7 +536,7 @@ impl ChanceReport {
                 r.horizon_days,
                 pct(l).trim_start()
             );
-            let runs = self.tally.runs().max(1) as f64;
+            let runs = self.tally.conditioned_runs().max(1) as f64;
             let list: Vec<String> = stages
                 .iter()
                 .filter(|(_, n)| *n > 0)
@@ -452,7 +556,7 @@ impl ChanceReport {
         }
         let _ = writeln!(
             s,
-            "\nChance that a family of yours holds no round within {} days:",
+            "\nChance that a family of yours holds no round within {} days from today:",
             r.horizon_days
         );
         for f in &self.families {
@@ -497,6 +601,18 @@ impl ChanceReport {
     }
 }
 
+/// Checks that the run indices `runs` are among the `total` runs of a request.
+pub(crate) fn within_runs(runs: &std::ops::Range<u64>, total: u64) -> Result<()> {
+    if runs.start > runs.end || runs.end > total {
+        return Err(crate::error::invalid_simulation(
+            "runs",
+            format!("run indices within 0..{total}, the request's runs"),
+            format!("{}..{}", runs.start, runs.end),
+        ));
+    }
+    Ok(())
+}
+
 /// A family silent this many days, and over twice its longest gap, gets a warning.
 const SILENT_DAYS: i64 = 60;
 
@@ -514,20 +630,12 @@ fn warnings(
     conditioned: u64,
     runs: u64,
 ) -> Vec<String> {
-    let mut out = Vec::new();
-    let as_of = scenario.as_of();
-    let age = (today - as_of).get_days();
-    if age > STALE_DAYS {
-        out.push(format!(
-            "the data is of {as_of}, {age} days before today ({today}): the runs carry the model over those days without data, and the chance is read among the runs with no invitation before today; `eesim fetch` gets IRCC's newest rounds"
-        ));
-    } else if age < 0 {
-        out.push(format!(
-            "the data is of {as_of}, {} days after today ({today}): the windows start on {as_of}, not today",
-            -age
-        ));
-    }
-    for f in families {
+    let mut out = age_warnings(scenario, today);
+    out.extend(plan_warnings(scenario, request, &request.membership));
+    for f in families
+        .iter()
+        .filter(|f| !request.dormant.contains(&f.family))
+    {
         if f.no_round.successes == f.no_round.trials && f.no_round.trials > 0 {
             if f.family != Family::GENERAL || request.membership.programs() == ProgramSet::EMPTY {
                 out.push(format!(
@@ -551,12 +659,62 @@ fn warnings(
             }
         }
     }
-    if age > 0 && runs > 0 && conditioned * 10 < runs {
-        out.push(format!(
-            "only {conditioned} of {runs} simulated futures have no invitation before today: the data is too old to say much about your chance from today; `eesim fetch` gets IRCC's newest rounds"
-        ));
+    out.extend(few_runs_warning(scenario, today, conditioned, runs));
+    out
+}
+
+/// The assumption made for each dormant category of `request`, and why a family of
+/// `membership` can hold no round in the runs (its plan), a sentence each.
+pub(crate) fn plan_warnings(
+    scenario: &Scenario,
+    request: &ChanceRequest,
+    membership: &crate::family::Membership,
+) -> Vec<String> {
+    let mut out: Vec<String> = request
+        .dormant
+        .iter()
+        .map(|family| super::dormant_assumption(family, scenario.as_of()))
+        .collect();
+    let days = request
+        .lead_days(scenario)
+        .saturating_add(request.horizon_days);
+    for (family, why) in scenario.plan_warnings(days) {
+        if membership.is_in(&family) {
+            out.push(format!("the {family} family's rounds: {why}"));
+        }
     }
     out
+}
+
+/// The warning on the data's date against today: older than [`STALE_DAYS`], or after today.
+pub(crate) fn age_warnings(scenario: &Scenario, today: Date) -> Vec<String> {
+    let as_of = scenario.as_of();
+    let age = (today - as_of).get_days();
+    if age > STALE_DAYS {
+        vec![format!(
+            "the data is of {as_of}, {age} days before today ({today}): the runs carry the model over those days without data, and the chance is read among the runs with no invitation before today; `eesim fetch` gets IRCC's newest rounds"
+        )]
+    } else if age < 0 {
+        vec![format!(
+            "the data is of {as_of}, {} days after today ({today}): the windows start on {as_of}, not today",
+            -age
+        )]
+    } else {
+        Vec::new()
+    }
+}
+
+/// The warning when the condition on today kept under a tenth of the runs.
+pub(crate) fn few_runs_warning(
+    scenario: &Scenario,
+    today: Date,
+    conditioned: u64,
+    runs: u64,
+) -> Option<String> {
+    let age = (today - scenario.as_of()).get_days();
+    (age > 0 && runs > 0 && conditioned * 10 < runs).then(|| format!(
+        "only {conditioned} of {runs} simulated futures have no invitation before today: the data is too old to say much about your chance from today; `eesim fetch` gets IRCC's newest rounds"
+    ))
 }
 
 /// What the chance report's figures are, at its end.

@@ -12,7 +12,7 @@ mod chance;
 mod request;
 mod what_if;
 
-pub use batch::{Batch, BatchRow};
+pub use batch::{Batch, BatchEntry, BatchRow};
 pub use chance::{ChanceReport, FamilyOutlook, FanRow, LandingSummary, STALE_DAYS, Within};
-pub use request::{ChanceRequest, ProfileScore};
+pub use request::{ChanceRequest, ProfileScore, Window, dormant_assumption, split_categories};
 pub use what_if::{WhatIfReport, WhatIfRow};

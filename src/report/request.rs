@@ -4,7 +4,7 @@ use jiff::civil::Date;
 
 use crate::crs::{Age, Profile, ScorePlan};
 use crate::error::{ErrorKind, Result};
-use crate::family::Membership;
+use crate::family::{Family, Membership};
 use crate::scenario::{Engine, FocalSpec, Scenario};
 use crate::score::CrsScore;
 use crate::time::{Period, Timestamp};
@@ -32,6 +32,9 @@ pub struct ChanceRequest {
     pub changes: Vec<(Date, CrsScore)>,
     /// The candidate's programs, categories and provincial nomination.
     pub membership: Membership,
+    /// IRCC categories of the candidate that the scenario holds no round for (dormant,
+    /// [`split_categories`]): assumed to hold none within the horizon, and said so.
+    pub dormant: Vec<Family>,
     /// Profile submission (default: 30 days before the scenario's start).
     pub submitted: Option<Date>,
     /// The day the candidate asks on (default: the scenario's date). Every window starts
@@ -61,6 +64,7 @@ impl Default for ChanceRequest {
                 crate::candidate::ProgramSet::EMPTY.with(crate::candidate::Program::Cec),
                 false,
             ),
+            dormant: Vec::new(),
             submitted: None,
             today: None,
             horizon_days: 182,
@@ -173,7 +177,167 @@ impl ChanceRequest {
     }
 }
 
+/// Category names as a candidate gives them, read on `scenario`: those it plans rounds for
+/// (in its own spelling) and IRCC's categories it plans none for (dormant: no round in its
+/// calibration window, or none for over a year), which a candidate may well hold and which
+/// are then assumed to hold no round.
+///
+/// # Errors
+/// A message (`expected one of ..., found "x" (did you mean ...?)`) for a name that is
+/// neither.
+///
+/// # Example
+/// ```
+/// use eesim::report::split_categories;
+/// use eesim::scenario::Scenario;
+///
+/// let scenario = Scenario::default_calibrated()?;
+/// let (simulated, dormant) = split_categories(&scenario, &["French", "agriculture"]).unwrap();
+/// assert_eq!(simulated, ["french"]);
+/// assert_eq!(dormant[0].as_str(), "agriculture");
+/// assert!(split_categories(&scenario, &["frnech"]).unwrap_err().contains("did you mean french"));
+/// # Ok::<(), eesim::Error>(())
+/// ```
+pub fn split_categories<S: AsRef<str>>(
+    scenario: &Scenario,
+    names: &[S],
+) -> std::result::Result<(Vec<String>, Vec<Family>), String> {
+    // A category the scenario registers but plans no round for is dormant too.
+    let simulated: Vec<&str> = scenario
+        .categories()
+        .names()
+        .filter(|n| Family::new(n).is_ok_and(|f| scenario.plan(&f).is_some()))
+        .collect();
+    let mut all = simulated.clone();
+    for f in &Family::IRCC_CATEGORIES {
+        if !all.contains(&f.as_str()) {
+            all.push(f.as_str());
+        }
+    }
+    let expected = format!(
+        "one of the scenario's categories ({}) or another of IRCC's ({})",
+        simulated.join(", "),
+        all[simulated.len()..].join(", ")
+    );
+    let (mut keep, mut dormant) = (Vec::new(), Vec::new());
+    for name in names {
+        let found = crate::suggest::one_of(name.as_ref(), &all, &expected)?;
+        if simulated.contains(&found) {
+            if !keep.iter().any(|k: &String| k == found) {
+                keep.push(found.to_string());
+            }
+        } else {
+            let f = Family::IRCC_CATEGORIES
+                .iter()
+                .find(|f| f.as_str() == found)
+                .cloned()
+                .unwrap_or(Family::OTHER);
+            if !dormant.contains(&f) {
+                dormant.push(f);
+            }
+        }
+    }
+    Ok((keep, dormant))
+}
+
+/// The sentence that states the assumption made for a dormant category.
+#[must_use]
+pub fn dormant_assumption(family: &Family, as_of: Date) -> String {
+    format!(
+        "the scenario plans no {family} round (IRCC held none in its calibration window, or none for over a year, up to {as_of}): eesim assumes the {family} category holds none within the horizon, so it adds nothing to the chance; should IRCC hold one, the chance is higher"
+    )
+}
+
+/// A window that starts today: `months` calendar months on (`None` for the horizon in days),
+/// its length in days and its last day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Window {
+    /// Calendar months from today, or `None` for the horizon.
+    pub months: Option<u32>,
+    /// Days from today.
+    pub days: u32,
+    /// The window's last day.
+    pub until: Date,
+}
+
+impl Window {
+    /// The window of `months` calendar months from `today`.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidSimulation`] for a window ending after 9999-12-31 (or of no month).
+    pub fn months(today: Date, months: u32) -> Result<Window> {
+        let from = Timestamp::start_of_day(today);
+        let end = Period::months(months)?.after(from);
+        let days = (end.as_second() - from.as_second()) / 86_400;
+        let days = u32::try_from(days).map_err(|_| ErrorKind::InvalidSimulation {
+            what: "window",
+            expected: "a window of some months ending before 9999-12-31".into(),
+            found: format!("{months} months from {today}"),
+        })?;
+        Ok(Window {
+            months: Some(months),
+            days,
+            until: end.date(),
+        })
+    }
+
+    /// The window of `days` days from `today`.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidSimulation`] for a window ending after 9999-12-31.
+    pub fn days(today: Date, days: u32) -> Result<Window> {
+        let until = today
+            .checked_add(jiff::Span::new().days(i64::from(days)))
+            .map_err(|e| ErrorKind::InvalidSimulation {
+                what: "window",
+                expected: "a window ending before 9999-12-31".into(),
+                found: format!("{days} days from {today}: {e}"),
+            })?;
+        Ok(Window {
+            months: None,
+            days,
+            until,
+        })
+    }
+
+    /// `3 months` or `182 days`.
+    #[must_use]
+    pub fn label(&self) -> String {
+        match self.months {
+            Some(1) => "1 month".into(),
+            Some(m) => format!("{m} months"),
+            None => format!("{} days", self.days),
+        }
+    }
+}
+
 impl ChanceRequest {
+    /// The day the candidate asks on: [`ChanceRequest::today`], or the scenario's date.
+    #[must_use]
+    pub fn today_on(&self, scenario: &Scenario) -> Date {
+        self.today.unwrap_or(scenario.as_of())
+    }
+
+    /// The windows from today of `months` that fit in the horizon, then the horizon itself
+    /// (unless a month window ends on its last day).
+    ///
+    /// # Errors
+    /// As [`Window::months`].
+    pub fn windows(&self, scenario: &Scenario, months: &[u32]) -> Result<Vec<Window>> {
+        let today = self.today_on(scenario);
+        let mut out = Vec::new();
+        for m in months {
+            let w = Window::months(today, *m)?;
+            if w.days <= self.horizon_days {
+                out.push(w);
+            }
+        }
+        if out.last().is_none_or(|w| w.days != self.horizon_days) {
+            out.push(Window::days(today, self.horizon_days)?);
+        }
+        Ok(out)
+    }
+
     /// Days from the scenario's date to today (0 when today is not after it).
     #[must_use]
     pub fn lead_days(&self, scenario: &Scenario) -> u32 {

@@ -150,6 +150,47 @@ impl Scenario {
         self.draws.get(family)
     }
 
+    /// The gaps of every resampled plan, pooled: what a family's first gap is drawn from
+    /// when its own are too short.
+    pub(crate) fn pooled_gaps(&self) -> Vec<u32> {
+        self.draws
+            .values()
+            .flat_map(|p| match p {
+                DrawPlan::Resample { gaps_days, .. } => gaps_days.clone(),
+                DrawPlan::Fixed(_) => Vec::new(),
+            })
+            .collect()
+    }
+
+    /// The families whose plans can hold no round in runs of `days` days from the scenario's
+    /// date (silent over a year, no gap longer than the time since their last round, a first
+    /// round past the end, fixed rounds all outside the runs), or whose first round cannot
+    /// come from their own gaps, each with why, as a sentence.
+    ///
+    /// # Example
+    /// ```
+    /// use eesim::scenario::Scenario;
+    ///
+    /// let scenario = Scenario::default_calibrated()?;
+    /// for (family, why) in scenario.plan_warnings(182) {
+    ///     println!("{family}: {why}");
+    /// }
+    /// # Ok::<(), eesim::Error>(())
+    /// ```
+    #[must_use]
+    pub fn plan_warnings(&self, days: u32) -> Vec<(Family, String)> {
+        let start = crate::time::Timestamp::start_of_day(self.as_of);
+        let end = start.plus_days(i64::from(days) + 1).plus_seconds(-1);
+        let pooled = self.pooled_gaps();
+        self.draws
+            .iter()
+            .filter_map(|(f, plan)| {
+                crate::forecast::plan_warning(plan, start, end, &pooled, &self.schedule)
+                    .map(|why| (f.clone(), why))
+            })
+            .collect()
+    }
+
     /// How the runs draw future rounds from the plans.
     #[must_use]
     pub fn schedule(&self) -> &Schedule {

@@ -342,14 +342,7 @@ impl<'a> ScenarioRun<'a> {
                     (f.start_pool_with(1.0, &per_score), f.level_spread)
                 })
                 .collect(),
-            pooled_gaps: scenario
-                .draws
-                .values()
-                .flat_map(|p| match p {
-                    DrawPlan::Resample { gaps_days, .. } => gaps_days.clone(),
-                    DrawPlan::Fixed(_) => Vec::new(),
-                })
-                .collect(),
+            pooled_gaps: scenario.pooled_gaps(),
             families,
             weekly,
             relevant,

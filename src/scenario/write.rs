@@ -78,11 +78,7 @@ impl Scenario {
             );
         }
         write_families(&mut s, &self.families);
-        let _ = writeln!(
-            s,
-            "\n# Rounds per family: resampled gaps (days) and sizes after the last real round,"
-        );
-        let _ = writeln!(s, "# or a fixed list of rounds.");
+        let _ = writeln!(s, "\n{DRAWS_COMMENT}");
         let _ = writeln!(s, "[draws]");
         for (name, plan) in &self.draws {
             let _ = writeln!(s, "[draws.{name}]");
@@ -290,3 +286,13 @@ fn write_families(s: &mut String, families: &BTreeMap<Family, crate::forecast::F
         let _ = writeln!(s, "rounds = [{}]", rounds.join(", "));
     }
 }
+
+/// The comment above a scenario file's `[draws]`: the two forms of a family's plan.
+const DRAWS_COMMENT: &str = "# Rounds per family, in one of two forms.
+# Resampled: last = \"DATE\" (the family's last real round), gaps_days = [...] (days) and
+#   sizes = [...]: after `last` each run draws its gaps and sizes, the first gap among those
+#   longer than the time since `last` (so a `last` long past with short gaps holds no round
+#   soon), and a family silent over a year holds none.
+# Fixed: fixed = [{ date = \"2026-03-04\", size = 3000 }, ...]: exactly these rounds in every
+#   run; fixed = [] holds none (`eesim chance --plan cec=3000/14d` or `--plan french=none` does
+#   the same without editing the file; see scenarios/cec-every-two-weeks.toml).";

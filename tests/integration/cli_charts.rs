@@ -435,7 +435,7 @@ fn the_time_chart_marks_today_the_submission_and_the_expiry_with_month_ticks() {
     )
     .unwrap();
     let long = d.join("long.svg");
-    // Today 53 days after the data: the cut-off panel starts at the data's date.
+    // Today 53 days after the data; a submission after today.
     eesim_today(
         "2026-04-15",
         &[
@@ -443,7 +443,7 @@ fn the_time_chart_marks_today_the_submission_and_the_expiry_with_month_ticks() {
             "--profile",
             profile.to_str().unwrap(),
             "--submitted",
-            "2026-03-20",
+            "2026-05-20",
             "--horizon-days",
             "540",
             "--runs",
@@ -465,20 +465,16 @@ fn the_time_chart_marks_today_the_submission_and_the_expiry_with_month_ticks() {
             "{months:?}"
         );
     }
-    // The top panel starts today: its first label is the first month start after it.
+    // Both panels start today: their first label is the first month start after it.
     assert_eq!(axes[0][0].1, jiff::civil::date(2026, 5, 1));
-    assert_eq!(
-        axes[1][0].1,
-        jiff::civil::date(2026, 3, 1),
-        "from the data's date"
-    );
+    assert_eq!(axes[1][0].1, jiff::civil::date(2026, 5, 1));
     let texts: Vec<String> = labels(&long).into_iter().map(|l| l.text).collect();
     let count = |needle: &str| texts.iter().filter(|t| t.contains(needle)).count();
-    // Today and the expiry fall in both panels: a label at the line's top, and an entry in
-    // each legend. The submission falls before today: only in the cut-off panel.
+    // Today, the submission and the expiry fall in both panels: a label at the line's top,
+    // and an entry in each legend.
     assert_eq!(count("today 2026-04-15"), 3, "{texts:?}");
-    assert_eq!(count("profile expires 2027-03-20"), 3, "{texts:?}");
-    assert_eq!(count("submitted 2026-03-20"), 1, "{texts:?}");
+    assert_eq!(count("submitted 2026-05-20"), 3, "{texts:?}");
+    assert_eq!(count("profile expires 2027-05-20"), 3, "{texts:?}");
     assert!(count("Chance of an invitation by date from today, 2026-04-15") == 1);
     // The score as the step path it follows: 513, 508 from 2026-05-10, 502 from 2027-05-10.
     assert!(

@@ -125,17 +125,25 @@ fn names_are_case_insensitive_with_a_did_you_mean_for_near_misses() {
     ]);
     // Refused after parsing, yet a bad argument as clap's: exit 2.
     assert_eq!(out.status.code(), Some(2));
-    let names: Vec<String> = eesim::scenario::Scenario::default_calibrated()
-        .unwrap()
+    // The scenario's categories with rounds planned; the others of IRCC's are dormant.
+    let scenario = eesim::scenario::Scenario::default_calibrated().unwrap();
+    let names: Vec<String> = scenario
         .categories()
         .names()
+        .filter(|n| scenario.plan(&eesim::Family::new(n).unwrap()).is_some())
         .map(str::to_string)
         .collect();
     assert_eq!(
         stderr(&out).lines().next().unwrap_or_default(),
         format!(
-            "error: --categories: expected one of {}, found \"frnch\" (did you mean french?)",
-            names.join(", ")
+            "error: --categories: expected one of the scenario's categories ({}) or another of IRCC's ({}), found \"frnch\" (did you mean french?)",
+            names.join(", "),
+            eesim::Family::IRCC_CATEGORIES
+                .iter()
+                .map(eesim::Family::as_str)
+                .filter(|f| !names.iter().any(|n| n == f))
+                .collect::<Vec<_>>()
+                .join(", ")
         )
     );
     // Both separators, on the command line as in the files.

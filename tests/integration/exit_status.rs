@@ -221,6 +221,11 @@ const BAD: &[Case] = &[
         &[],
         "error: COMMAND: expected a command, one of chance, ",
     ),
+    (
+        &["chance", "--crs", "480", "--plan", "nope=3000/14d"],
+        &[],
+        "error: --plan: nope: ",
+    ),
     // A start the feed cannot calibrate from: two pool snapshots must lie before it.
     (
         &[

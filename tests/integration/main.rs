@@ -1,6 +1,8 @@
 //! eesim's integration tests: one binary, one module per behaviour.
 
 #[cfg(feature = "cli")]
+mod batch_plan;
+#[cfg(feature = "cli")]
 mod bounded_inputs;
 mod candidate_file;
 #[cfg(feature = "cli")]
@@ -46,4 +48,6 @@ mod pool_invariants;
 mod scenario;
 #[cfg(feature = "serve")]
 mod serve;
+#[cfg(feature = "cli")]
+mod shards;
 mod simulation;

@@ -335,7 +335,7 @@ fn err_tallies_of_other_estimates_do_not_merge() {
     let e = a.merge(&b).unwrap_err();
     assert_eq!(
         e.to_string(),
-        "simulation: tally merge: expected seed 1, start 2026-01-01T00:00:00Z, horizon 181 days and the same probes, found seed 2, start 2026-01-01T00:00:00Z, horizon 181 days"
+        "simulation: tally merge: expected seed 1, start 2026-01-01T00:00:00Z, horizon 181 days read from day 0 and the same probes, found seed 2, start 2026-01-01T00:00:00Z, horizon 181 days read from day 0"
     );
     let bad = serde_json::to_string(&a)
         .unwrap()

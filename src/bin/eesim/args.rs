@@ -38,6 +38,10 @@ pub(crate) enum Command {
     /// Serves the web page and JSON API (localhost unless told otherwise).
     #[cfg(feature = "serve")]
     Serve(crate::serve::ServeArgs),
+    /// Merges the tallies of `chance --shard K/N --tally-out FILE` into the report of one
+    /// unsharded run.
+    #[command(long_about = MERGE_ABOUT)]
+    Merge(MergeArgs),
     /// Prints a shell completion script (bash, zsh, fish, elvish, powershell) to stdout.
     Completions(CompletionsArgs),
     /// Prints a manual page (roff) to stdout, `eesim man chance | man -l -`, or writes them all
@@ -137,6 +141,11 @@ pub(crate) struct EstimateArgs {
     /// day after the feed's last round].
     #[arg(long, value_parser = parse::date, allow_hyphen_values = true)]
     pub(crate) as_of: Option<Date>,
+    /// A family's rounds set by hand, replacing its plan from the scenario's start:
+    /// FAMILY=SIZE/EVERY (`cec=3000/14d`: 3,000 invitations every 14 days; `pnp=800/2w`) or
+    /// FAMILY=none (`french=none`: no French round). Repeat it for several families.
+    #[arg(long, value_name = "FAMILY=SIZE/EVERY", value_parser = parse::plan)]
+    pub(crate) plan: Vec<eesim::forecast::PlanChange>,
     /// Print one JSON document instead of tables.
     #[arg(long)]
     pub(crate) json: bool,
@@ -171,8 +180,53 @@ pub(crate) struct ChanceArgs {
     /// (a path, from the file's folder), and optionally programs, categories, nominee,
     /// submitted (empty cells take the command line's values); prints one CSV row each
     /// (JSON with --json).
+    ///
+    /// Every row gets a status: `ok`, or its own error (an unknown category, an expired
+    /// profile, an id on two rows); the other rows are judged all the same, and the command
+    /// exits 1 after printing them all when a row failed.
     #[arg(long, value_name = "FILE.csv", conflicts_with_all = ["crs", "profile", "plot", "to_landing", "exact"])]
     pub(crate) batch: Option<PathBuf>,
+    /// With --batch: the chance within these months from today, each with its interval
+    /// (columns p_3m, lo_3m, hi_3m, ...), besides the horizon; the runs go on to the longest
+    /// [default: 1,3,6,12 as fit the horizon].
+    #[arg(long, value_name = "LIST", value_parser = parse::months, requires = "batch")]
+    pub(crate) months: Option<parse::Months>,
+    /// Run only shard K of N of the runs (1 <= K <= N; the shards split the run indices
+    /// into contiguous ranges whose union is exactly the unsharded runs) and write its tally
+    /// to --tally-out instead of printing a report; `eesim merge` then prints the report of
+    /// the whole, bit for bit that of one unsharded run. Works with --batch too.
+    #[arg(long, value_name = "K/N", value_parser = parse::shard, requires = "tally_out", conflicts_with = "plot")]
+    pub(crate) shard: Option<eesim::montecarlo::Shard>,
+    /// With --shard: the shard file to write (JSON: the tally, the request, the scenario
+    /// and its hash).
+    #[arg(long, value_name = "FILE", requires = "shard")]
+    pub(crate) tally_out: Option<PathBuf>,
+}
+
+/// The long help of `eesim merge`.
+const MERGE_ABOUT: &str = "Merges the tallies of `chance --shard K/N --tally-out FILE` into the report of one unsharded run.
+
+A study too large for one machine runs as N shards, on as many machines or cores as there are: each runs `eesim chance` with the same arguments plus `--shard K/N --tally-out shard-K.json` (K from 1 to N), and writes its share of the runs' tally with the request, the scenario and the scenario's hash. `eesim merge shard-*.json` checks that the files belong together (one study: the same request, scenario, seed and eesim version; every shard 1/N to N/N once), merges the tallies, and prints the report (text, or JSON with --json) that one unsharded `eesim chance` with the same arguments prints, byte for byte. Shards of `chance --batch` merge the same way into the batch's CSV (or JSON).
+
+Example:
+  for k in 1 2 3 4; do eesim chance --crs 480 --runs 100000 --shard $k/4 --tally-out s$k.json & done; wait
+  eesim merge s1.json s2.json s3.json s4.json";
+
+/// `eesim merge`.
+#[derive(Args, Debug)]
+pub(crate) struct MergeArgs {
+    /// The shard files, every shard 1/N to N/N once, in any order.
+    #[arg(value_name = "FILE", required = true)]
+    pub(crate) files: Vec<PathBuf>,
+    /// Print one JSON document instead of tables (a batch's: instead of CSV).
+    #[arg(long)]
+    pub(crate) json: bool,
+    /// Draw a chart of the merged chance to this SVG file (not for a batch).
+    #[arg(long)]
+    pub(crate) plot: Option<PathBuf>,
+    /// With --plot: the chance across CRS scores at the horizon, instead of over time.
+    #[arg(long, requires = "plot")]
+    pub(crate) by_score: bool,
 }
 
 /// `eesim crs`.

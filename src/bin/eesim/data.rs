@@ -202,10 +202,48 @@ pub(crate) struct Data {
     pub(crate) line: String,
 }
 
-/// The scenario for `chance` and `what-if`: `--scenario`; else calibrated on the fly from
-/// `--feed` or the cached feed as of `--as-of` (default: the day after its last round);
-/// else the embedded scenario, with a warning.
+/// The scenario for `chance` and `what-if` ([`base_scenario`]) with the rounds of `--plan`
+/// in place of those families' plans: fixed rounds from the scenario's start to well past
+/// any window (rounds past the runs' end are not held).
 pub(crate) fn scenario(e: &EstimateArgs) -> Result<Data, Failure> {
+    let mut data = base_scenario(e)?;
+    if e.plan.is_empty() {
+        return Ok(data);
+    }
+    let as_of = data.scenario.as_of();
+    let until = today()?
+        .max(as_of)
+        .checked_add(jiff::Span::new().days(i64::from(e.horizon_days) + 1830))
+        .map_err(|err| {
+            BadArgument::new(
+                "--plan",
+                format!("expected rounds that end before 9999-12-31: {err}"),
+            )
+        })?;
+    let mut said = Vec::new();
+    for change in &e.plan {
+        let plan = change.plan(as_of, until);
+        data.scenario = data
+            .scenario
+            .with_plan(&change.family, plan)
+            .map_err(|err| BadArgument::new("--plan", format!("{}: {err}", change.family)))?;
+        said.push(match change.rounds {
+            Some((size, every)) => {
+                format!("{}: {size} every {every} days from {as_of}", change.family)
+            }
+            None => format!("{}: no round", change.family),
+        });
+    }
+    data.line
+        .push_str(&format!("; rounds set by --plan ({})", said.join("; ")));
+    data.json["plans"] = said.into();
+    Ok(data)
+}
+
+/// The scenario for `chance` and `what-if` as the data gives it: `--scenario`; else
+/// calibrated on the fly from `--feed` or the cached feed as of `--as-of` (default: the day
+/// after its last round); else the embedded scenario, with a warning.
+fn base_scenario(e: &EstimateArgs) -> Result<Data, Failure> {
     if let Some(path) = &e.scenario {
         let scenario = load_scenario(Some(path))?;
         let line = format!(

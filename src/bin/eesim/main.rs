@@ -105,6 +105,7 @@ fn run(cli: &Cli) -> Outcome {
         Command::Backtest(a) => cmd::backtest::backtest(a),
         Command::Draw(a) => cmd::draw::draw(a),
         Command::Fetch(a) => cmd::fetch::fetch(a),
+        Command::Merge(a) => cmd::merge::merge(a),
         #[cfg(feature = "serve")]
         Command::Serve(a) => serve::serve(a),
         Command::Completions(a) => {

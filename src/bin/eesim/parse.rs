@@ -125,6 +125,29 @@ pub(crate) fn horizon(s: &str) -> Result<u32, String> {
     whole(s, 1, u64::from(MAX_HORIZON), "a whole number of days")
 }
 
+/// Months from today, separated by commas: `3,6,12` (each from 1 to 60, ascending order not
+/// needed, repeats dropped).
+pub(crate) fn months(s: &str) -> Result<Months, String> {
+    let mut out = Vec::new();
+    for part in s.split(',') {
+        let m: u32 = whole(part, 1, 60, "months from today, a whole number")?;
+        if !out.contains(&m) {
+            out.push(m);
+        }
+    }
+    out.sort_unstable();
+    Ok(Months(out))
+}
+
+/// Months from today, ascending.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Months(pub(crate) Vec<u32>);
+
+/// A family's rounds set by hand: `cec=3000/14d`, `french=none`.
+pub(crate) fn plan(s: &str) -> Result<eesim::forecast::PlanChange, String> {
+    s.parse()
+}
+
 /// The model's options: `KEY=VALUE` pairs separated by commas.
 pub(crate) fn model(s: &str) -> Result<eesim::forecast::ModelOptions, String> {
     s.parse()
@@ -148,6 +171,18 @@ pub(crate) fn threads(s: &str) -> Result<usize, String> {
 /// A round's size: at least one invitation.
 pub(crate) fn size(s: &str) -> Result<u32, String> {
     whole(s, 1, u64::from(u32::MAX), "a number of invitations")
+}
+
+/// A shard of the runs, `K/N` with `1 <= K <= N`.
+pub(crate) fn shard(s: &str) -> Result<eesim::montecarlo::Shard, String> {
+    s.parse().map_err(|_| {
+        let found = if s.trim().is_empty() {
+            "nothing"
+        } else {
+            s.trim()
+        };
+        format!("expected K/N with 1 <= K <= N, found {found}")
+    })
 }
 
 #[cfg(test)]

@@ -518,8 +518,8 @@ where
     let (plot, panel) = with_legend(area);
     let today = r.today;
     let horizon = f64::from(r.request.horizon_days);
-    // The runs start at the data's date: months before today are simulated too.
-    let x0 = days_from(today, r.as_of).min(0.0);
+    // The fans start with today's month: the panel starts today, as the chance above.
+    let x0 = 0.0;
     let x = x0..horizon;
     let steps = score_steps(r, score_path, x0, horizon);
     let lo = r

@@ -18,15 +18,9 @@ pub(crate) fn request(e: &EstimateArgs, scenario: &Scenario) -> Result<ChanceReq
     if programs.is_empty() {
         programs.push("cec".into());
     }
-    let names: Vec<&str> = scenario.categories().names().collect();
-    let categories = parse::flatten(&e.categories)
-        .iter()
-        .map(|c| {
-            parse::known(c, &names, &format!("one of {}", names.join(", ")))
-                .map(str::to_string)
-                .map_err(|m| BadArgument::new("--categories", m))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let (categories, dormant) =
+        eesim::report::split_categories(scenario, &parse::flatten(&e.categories))
+            .map_err(|m| BadArgument::new("--categories", m.to_string()))?;
     let membership = eesim::Membership::from_names(&programs, &categories)
         .map_err(|err| BadArgument::from_error("--programs", &err))?;
     let membership = membership
@@ -34,6 +28,7 @@ pub(crate) fn request(e: &EstimateArgs, scenario: &Scenario) -> Result<ChanceReq
         .with_nominee(membership.nominee() || e.nominee);
     let request = ChanceRequest {
         membership,
+        dormant,
         submitted: e.submitted,
         today: Some(data::today()?),
         horizon_days: e.horizon_days,
@@ -52,9 +47,13 @@ pub(crate) fn chance(a: &args::ChanceArgs) -> Outcome {
     let data = data::scenario(&a.estimate)?;
     let scenario = &data.scenario;
     if let Some(path) = &a.batch {
-        return chance_batch(a, path, scenario);
+        if let (Some(shard), Some(out)) = (a.shard, &a.tally_out) {
+            return crate::cmd::merge::write_batch_shard(a, path, &data, shard, out);
+        }
+        return chance_batch(a, path, &data);
     }
     check_writable(a.plot.as_deref())?;
+    check_writable(a.tally_out.as_deref())?;
     if a.crs.is_none() && a.profile.is_none() {
         note!("no --crs or --profile given: estimating for a CRS score of 500");
     }
@@ -64,12 +63,37 @@ pub(crate) fn chance(a: &args::ChanceArgs) -> Outcome {
         );
     }
     let profile = a.profile.as_deref().map(Profile::from_path).transpose()?;
+    if let (Some(shard), Some(out)) = (a.shard, &a.tally_out) {
+        let (request, (score_path, born)) = chance_request(a, scenario, profile.as_ref())?;
+        return crate::cmd::merge::write_chance_shard(
+            &data, &request, score_path, born, shard, out,
+        );
+    }
     let bar = progress(a.estimate.runs, "runs", a.estimate.run.quiet);
     let estimate = chance_estimate(a, scenario, profile.as_ref(), |p| {
         bar.set_position(p.done);
     })?;
     bar.finish_and_clear();
-    let warnings = all_warnings(&estimate, &data.warnings);
+    print_chance(
+        &data,
+        &estimate,
+        a.estimate.json,
+        a.plot.as_deref(),
+        a.by_score,
+    )
+}
+
+/// Prints a `chance` estimate on `data` (as text, or JSON), its warnings on stderr, and draws
+/// its chart to `plot` (over time, or `by_score`): `eesim chance` and `eesim merge` print
+/// with this same code.
+pub(crate) fn print_chance(
+    data: &data::Data,
+    estimate: &ChanceEstimate,
+    json: bool,
+    plot: Option<&Path>,
+    by_score: bool,
+) -> Outcome {
+    let warnings = all_warnings(estimate, &data.warnings);
     for w in &warnings {
         eprintln!("{} {w}", crate::style::warning());
     }
@@ -77,18 +101,21 @@ pub(crate) fn chance(a: &args::ChanceArgs) -> Outcome {
         report,
         score_path,
         born,
-    } = &estimate;
+    } = estimate;
     // The chart first: a closed pipe cutting the printed report short cannot lose it.
-    if let Some(path) = &a.plot {
-        let drawn = if a.by_score {
+    if let Some(path) = plot {
+        let drawn = if by_score {
             plot::chance_by_score(path, report)
         } else {
             plot::chance_over_time(path, report, score_path)
         };
         drawn.map_err(|e| writing(path, e))?;
     }
-    if a.estimate.json {
-        outln!("{}", chance_json(&estimate, data.json, &data.warnings));
+    if json {
+        outln!(
+            "{}",
+            chance_json(estimate, data.json.clone(), &data.warnings)
+        );
     } else {
         outln!("{}", data.line);
         out!("{}", report.to_text());
@@ -121,6 +148,27 @@ pub(crate) fn chance_estimate(
     profile: Option<&Profile>,
     progress: impl FnMut(&eesim::montecarlo::Progress),
 ) -> Result<ChanceEstimate, Box<dyn std::error::Error + Send + Sync>> {
+    let (request, (score_path, born)) = chance_request(a, scenario, profile)?;
+    let report = ChanceReport::run(scenario, &request, progress)?;
+    Ok(ChanceEstimate {
+        report,
+        score_path,
+        born,
+    })
+}
+
+/// A profile's score path and birth date, as `chance` reports them.
+type ScorePath = (
+    Vec<(jiff::civil::Date, eesim::CrsScore)>,
+    Option<jiff::civil::Date>,
+);
+
+/// The request of `chance` for `a` (and `profile`), with the profile's score path.
+pub(crate) fn chance_request(
+    a: &args::ChanceArgs,
+    scenario: &Scenario,
+    profile: Option<&Profile>,
+) -> Result<(ChanceRequest, ScorePath), Box<dyn std::error::Error + Send + Sync>> {
     let mut request = ChanceRequest {
         crs: eesim::CrsScore::new(a.crs.unwrap_or(500))?,
         engine: if a.exact {
@@ -141,12 +189,7 @@ pub(crate) fn chance_estimate(
         born = taken.born;
     }
     crate::bad::nominee_score(&request, a.crs.is_some(), a.profile.as_deref())?;
-    let report = ChanceReport::run(scenario, &request, progress)?;
-    Ok(ChanceEstimate {
-        report,
-        score_path,
-        born,
-    })
+    Ok((request, (score_path, born)))
 }
 
 /// The document of `chance --json` (and of `/api/chance`): the report, the data it ran on,
@@ -179,29 +222,93 @@ fn all_warnings(estimate: &ChanceEstimate, data_warnings: &[String]) -> Vec<Stri
         .collect()
 }
 
-/// `chance --batch FILE.csv`: every candidate on the same runs; the time the runs took on
-/// stderr.
-fn chance_batch(a: &args::ChanceArgs, path: &Path, scenario: &Scenario) -> Outcome {
+/// The months of a batch's windows: `--months`, or 1, 3, 6 and 12 as fit the horizon.
+pub(crate) fn batch_months(
+    a: &args::ChanceArgs,
+    scenario: &Scenario,
+    request: &ChanceRequest,
+) -> Vec<u32> {
+    match &a.months {
+        Some(m) => m.0.clone(),
+        None => {
+            let today = request.today_on(scenario);
+            [1, 3, 6, 12]
+                .into_iter()
+                .filter(|m| {
+                    eesim::report::Window::months(today, *m)
+                        .is_ok_and(|w| w.days <= request.horizon_days)
+                })
+                .collect()
+        }
+    }
+}
+
+/// `chance --batch FILE.csv`: every candidate on the same runs, each row with its status;
+/// the time the runs took on stderr, then the failed rows, and exit 1 when a row failed.
+fn chance_batch(a: &args::ChanceArgs, path: &Path, data: &data::Data) -> Outcome {
+    let scenario = &data.scenario;
     let request = request(&a.estimate, scenario)?;
-    let rows = Batch::read(path, scenario, &request)?;
-    let n = rows.len();
+    let entries = Batch::read(path, scenario, &request)?;
+    let months = batch_months(a, scenario, &request);
+    let n = entries.len();
     let bar = progress(request.runs, "runs", a.estimate.run.quiet);
     let clock = std::time::Instant::now();
-    let done = Batch::run(scenario, rows, &request, |p| bar.set_position(p.done))?;
+    let done = Batch::run(scenario, entries, &request, &months, |p| {
+        bar.set_position(p.done);
+    })?;
     let seconds = clock.elapsed().as_secs_f64();
     bar.finish_and_clear();
     note!(
-        "{n} candidate{} judged on the same {} simulated futures in {:.2} s",
+        "{n} row{} judged on the same {} simulated futures in {:.2} s",
         if n == 1 { "" } else { "s" },
         request.runs,
         seconds
     );
-    if a.estimate.json {
-        let mut json = done.to_json(scenario, &request);
+    print_batch(
+        &done,
+        data,
+        &request,
+        a.estimate.json,
+        seconds,
+        &path.display().to_string(),
+    )
+}
+
+/// Prints a batch as CSV, or JSON with the data it ran on and the `seconds` its runs took,
+/// the data's warnings on stderr, then the failed rows of `file`; exit 1 when a row failed:
+/// `chance --batch` and `eesim merge` print with this same code.
+pub(crate) fn print_batch(
+    done: &Batch,
+    data: &data::Data,
+    request: &ChanceRequest,
+    json: bool,
+    seconds: f64,
+    file: &str,
+) -> Outcome {
+    for w in &data.warnings {
+        eprintln!("{} {w}", crate::style::warning());
+    }
+    if json {
+        let mut json = done.to_json(request);
+        json["data"] = data.json.clone();
+        json["warnings"] = data.warnings.clone().into();
         json["seconds"] = seconds.into();
         outln!("{json}");
     } else {
         out!("{}", done.to_csv());
     }
-    Ok(())
+    let failed = done.failures();
+    if failed.is_empty() {
+        return Ok(());
+    }
+    for (_, id, message) in &failed {
+        let id = if id.is_empty() { "(no id)" } else { id };
+        eprintln!("{} {file}, row {id}: {message}", crate::style::error());
+    }
+    Err(format!(
+        "{} of {} rows of {file} failed (listed above); the others are judged",
+        failed.len(),
+        done.entries.len()
+    )
+    .into())
 }

@@ -126,8 +126,26 @@ fn examples(command: &str) -> &'static [(&'static str, &'static str)] {
                 "Also the chance of landing as a permanent resident, for a profile submitted on 2026-01-15.",
             ),
             (
-                "eesim chance --batch clients.csv --runs 20000 --json",
-                "Many candidates on the same simulated futures (a CSV with columns id, crs or profile, and optionally programs, categories, nominee, submitted): one row each.",
+                "eesim chance --batch clients.csv --months 3,6,12 --runs 20000",
+                "Many candidates on the same simulated futures (a CSV with columns id, crs or profile, and optionally programs, categories, nominee, submitted): one row each, with the chance within 3, 6 and 12 months.",
+            ),
+            (
+                "eesim chance --crs 480 --plan cec=3000/14d --plan french=none",
+                "What if CEC held a round of 3,000 every 14 days, and French none.",
+            ),
+            (
+                "eesim chance --crs 480 --runs 1000000 --shard 1/4 --tally-out s1.json",
+                "The first of four shards of a large study (the others with 2/4, 3/4, 4/4, on other machines); `eesim merge` prints their report.",
+            ),
+        ],
+        "merge" => &[
+            (
+                "eesim merge s1.json s2.json s3.json s4.json",
+                "The report of one unsharded run, from the four shards `eesim chance ... --shard K/4 --tally-out sK.json` wrote.",
+            ),
+            (
+                "eesim merge s1.json s2.json --json --plot chance.svg",
+                "The same as JSON, with the chart.",
             ),
         ],
         "crs" => &[
@@ -485,7 +503,8 @@ mod tests {
                 for part in line.split("&&") {
                     let words: Vec<&str> = part
                         .split_whitespace()
-                        .filter(|w| !w.contains('=') || w.starts_with("--"))
+                        // An environment assignment before the command.
+                        .skip_while(|w| w.contains('=') && !w.starts_with('-'))
                         .take_while(|w| !matches!(*w, ">" | "|"))
                         .collect();
                     assert_eq!(words.first(), Some(&"eesim"), "{line}");

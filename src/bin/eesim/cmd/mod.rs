@@ -7,5 +7,6 @@ pub(crate) mod crs;
 pub(crate) mod draw;
 pub(crate) mod fetch;
 pub(crate) mod man;
+pub(crate) mod merge;
 pub(crate) mod replay;
 pub(crate) mod what_if;

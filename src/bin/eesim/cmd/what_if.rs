@@ -16,21 +16,17 @@ pub(crate) fn what_if(a: &args::WhatIfArgs) -> Outcome {
         bar.set_position(done.done);
     })?;
     bar.finish_and_clear();
-    let today = data::today()?;
-    let mut warnings = data.warnings.clone();
-    let age = (today - scenario.as_of()).get_days();
-    if age > eesim::report::STALE_DAYS {
-        warnings.push(format!(
-            "the data is of {}, {age} days before today ({today}): the what-if windows start on that date; `eesim fetch` gets IRCC's newest rounds",
-            scenario.as_of()
-        ));
-    }
+    let warnings: Vec<String> = data
+        .warnings
+        .iter()
+        .chain(&report.warnings)
+        .cloned()
+        .collect();
     for w in &warnings {
         eprintln!("{} {w}", crate::style::warning());
     }
     if a.estimate.json {
         let mut json = report.to_json();
-        json["today"] = today.to_string().into();
         json["warnings"] = warnings.into();
         json["source"] = data.scenario.source().into();
         json["data"] = data.json;

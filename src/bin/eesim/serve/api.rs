@@ -501,7 +501,9 @@ async fn estimate(
     job: impl FnOnce(&DataState) -> Result<Value, ApiError> + Send + 'static,
 ) -> Result<Response, ApiError> {
     let data = app.data();
-    let key = (data.hash, key);
+    // Every window starts today: an answer is kept for the day it was asked on.
+    let today = crate::data::today().map_err(|e| ApiError::from_error(&e))?;
+    let key = (data.hash, format!("{today} {key}"));
     if let Some(body) = app.answers.get(&key) {
         return Ok(answer(body, "hit"));
     }

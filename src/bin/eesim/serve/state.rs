@@ -108,6 +108,7 @@ pub(crate) fn load(source: &Source) -> Result<DataState, Failure> {
         scenario,
         feed: feed.clone(),
         as_of: None,
+        plan: Vec::new(),
         json: true,
         run: RunArgs {
             threads: None,
