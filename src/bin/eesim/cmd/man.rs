@@ -395,7 +395,7 @@ fn exit_status(roff: &mut Roff, command: Option<&str>) {
             "A failure of the run or of its data: the download failed or timed out, the answer is not a readable feed, it breaks the plausibility rules (see --accept-anomalies), it is older than the cached feed (see --force), or the cache cannot be locked or written."
         }
         Some("chance") => {
-            "A failure of the run or of its data: a file that cannot be read or written (a --profile, --scenario, --feed, --batch or --plot file that does not exist or cannot be written is such a failure, not a bad argument), a file whose contents are refused (a profile or scenario with problems, each on its own line), or a feed that cannot be calibrated."
+            "A failure of the run or of its data: a file that cannot be read or written (a --profile, --scenario, --feed, --batch or --plot file that does not exist or cannot be written is such a failure, not a bad argument), a file whose contents are refused (a profile or scenario with problems, each on its own line), a feed that cannot be calibrated, or, with --batch, a row that failed (every row is printed first, with its status, and the failed ones are listed on stderr)."
         }
         _ => {
             "A failure of the run or of its data: a file that cannot be read or written (a file given that does not exist is such a failure, not a bad argument), a file whose contents are refused, no cached feed where one is needed, or a download that failed."
@@ -442,7 +442,7 @@ fn files(roff: &mut Roff, command: Option<&str>) {
     if command.is_some_and(|c| !CACHED.contains(&c)) {
         paragraph(
             roff,
-            "This command reads only the files given on its command line; it neither reads nor writes the feed cache.",
+            "This command uses only the files named on its command line; it neither reads nor writes the feed cache.",
         );
         return;
     }
