@@ -133,6 +133,14 @@ impl WhatIfReport {
                 .eligibility(model.categories())
         };
         let crs = profile.breakdown()?.total;
+        if membership.nominee() && crs.get() < 600 {
+            return Err(ErrorKind::InvalidSimulation {
+                what: "provincial nominee",
+                expected: "a profile with a provincial nomination, or a CRS score of at least 600 (a nomination adds 600 points)".into(),
+                found: crs.to_string(),
+            }
+            .into());
+        }
         let current = Point {
             eligibility: eligibility_of(profile)?,
             score: crs,

@@ -142,6 +142,11 @@ const BAD: &[Case] = &[
         "error: --nominee: expected a profile with a provincial nomination",
     ),
     (
+        &["what-if", "examples/data/profile.toml", "--nominee"],
+        &[],
+        "error: --nominee: expected a profile with a provincial nomination",
+    ),
+    (
         &[
             "chance",
             "--batch",

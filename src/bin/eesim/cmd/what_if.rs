@@ -11,6 +11,14 @@ pub(crate) fn what_if(a: &args::WhatIfArgs) -> Outcome {
     let data = data::scenario(&a.estimate)?;
     let scenario = &data.scenario;
     let request = super::chance::request(&a.estimate, scenario)?;
+    // A nominee's score includes the nomination's 600 points: --nominee with a profile
+    // without one is a bad argument, as for `chance`.
+    let as_scored = eesim::report::ChanceRequest {
+        crs: profile.breakdown()?.total,
+        membership: profile.membership(request.membership.clone()),
+        ..request.clone()
+    };
+    crate::bad::nominee_score(&as_scored, false, Some(&a.profile))?;
     let bar = progress(a.estimate.runs, "runs", a.estimate.run.quiet);
     let report = WhatIfReport::run_with_progress(scenario, &profile, &request, |done| {
         bar.set_position(done.done);
