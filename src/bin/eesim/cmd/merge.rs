@@ -528,17 +528,7 @@ pub(crate) fn merge(a: &MergeArgs) -> Outcome {
     );
     match study.kind {
         Kind::Chance => {
-            let mut tally: Option<Tally> = None;
-            for (path, file) in &files {
-                let part = file.tally.as_ref().ok_or("shard without a tally")?;
-                match &mut tally {
-                    None => tally = Some(part.clone()),
-                    Some(t) => t
-                        .merge(part)
-                        .map_err(|e| format!("{}: {e}", path.display()))?,
-                }
-            }
-            let tally = tally.ok_or("no shard file")?;
+            let tally = merged(&files, "a tally", |f| f.tally.as_ref(), Tally::merge)?;
             let report = ChanceReport::from_tally(&data.scenario, &request, tally)?;
             let estimate = ChanceEstimate {
                 report,
@@ -555,17 +545,7 @@ pub(crate) fn merge(a: &MergeArgs) -> Outcome {
                 )
                 .into());
             }
-            let mut counts: Option<JudgedCounts> = None;
-            for (path, file) in &files {
-                let part = file.counts.as_ref().ok_or("shard without counts")?;
-                match &mut counts {
-                    None => counts = Some(part.clone()),
-                    Some(c) => c
-                        .merge(part)
-                        .map_err(|e| format!("{}: {e}", path.display()))?,
-                }
-            }
-            let counts = counts.ok_or("no shard file")?;
+            let counts = merged(&files, "counts", |f| f.counts.as_ref(), JudgedCounts::merge)?;
             let done = Batch::from_counts(
                 &data.scenario,
                 study.rows.clone(),
@@ -576,6 +556,30 @@ pub(crate) fn merge(a: &MergeArgs) -> Outcome {
             chance::print_batch(&done, &data, &request, a.json, seconds, &first.batch_file)
         }
     }
+}
+
+/// The parts (`part` of each shard file: its tally, or its counts) merged into one; a file
+/// without its part, or whose part does not merge, is named.
+fn merged<T: Clone>(
+    files: &[(PathBuf, ShardFile)],
+    what: &str,
+    part: impl Fn(&ShardFile) -> Option<&T>,
+    merge: impl Fn(&mut T, &T) -> eesim::Result<()>,
+) -> Result<T, String> {
+    let mut whole: Option<T> = None;
+    for (path, file) in files {
+        let p = part(file).ok_or_else(|| {
+            format!(
+                "{}: expected a shard file with {what}, found none",
+                path.display()
+            )
+        })?;
+        match &mut whole {
+            None => whole = Some(p.clone()),
+            Some(w) => merge(w, p).map_err(|e| format!("{}: {e}", path.display()))?,
+        }
+    }
+    whole.ok_or_else(|| "expected shard files, found none".to_string())
 }
 
 #[cfg(test)]
