@@ -49,7 +49,8 @@ pub struct Tally {
     probe_profiles: Vec<String>,
     probe_min: u16,
     probe_scores: usize,
-    /// Runs in which probe `i` was first invited in week `w`: index `i * weeks + w`.
+    /// Runs with no invitation of the focal candidate before `from_day` in which probe `i`
+    /// was first invited in week `w` by the rounds from `from_day` on: index `i * weeks + w`.
     probe_first_week: Vec<u64>,
     /// Rounds by target, month of the horizon (0 = the start's month) and cut-off.
     #[serde(with = "cutoff_entries")]
@@ -120,8 +121,12 @@ impl Tally {
                 self.landed_day[day as usize] += 1;
             }
         }
-        if let Some(probes) = probes {
-            probes.first_invitations(&report.draws, scratch);
+        // Probes are the candidate at other scores from the reader's day on: judged on the
+        // rounds from that day, in the runs in which the candidate was not invited before it.
+        if let Some(probes) = probes.filter(|_| !invited_before) {
+            let open = self.start.plus_days(i64::from(self.from_day));
+            let first = report.draws.partition_point(|d| d.at < open);
+            probes.first_invitations(&report.draws[first..], scratch);
             let weeks = weeks(self.horizon_days);
             for (i, at) in scratch.iter().enumerate() {
                 if let Some(day) = at.and_then(|t| self.day_of(t)) {
@@ -353,7 +358,10 @@ impl Tally {
 
     /// The chance a probe is first invited in the weeks of days `from` to `to` among the runs
     /// in which it was not invited in an earlier week (probes are counted by week, so the
-    /// condition is on the weeks before the week of `from`).
+    /// condition is on the weeks before the week of `from`). Read from a day
+    /// ([`Tally::from_day`]), a probe is the candidate at another score from that day on: it
+    /// is judged on the rounds from that day, among the runs with no invitation of the
+    /// candidate before it.
     #[must_use]
     pub fn probe_chance_between(
         &self,
@@ -374,7 +382,7 @@ impl Tally {
         let before: u64 = row[..first].iter().sum();
         Some(Interval::wilson(
             row[first..=last].iter().sum(),
-            self.runs - before,
+            self.conditioned_runs() - before,
         ))
     }
 

@@ -106,12 +106,14 @@ pub struct ChanceReport {
     pub fans: Vec<FanRow>,
     /// Each of the candidate's families: the chance it holds no round within the horizon.
     pub families: Vec<FamilyOutlook>,
-    /// The lowest scores with a chance of 50% and 90% within the horizon (same profile).
+    /// The lowest scores with a chance of 50% and 90% within the horizon from today (same
+    /// profile, that score from today on, among the runs with no invitation before today).
     pub score_for: (Option<u16>, Option<u16>),
     /// The probed scores: 300 to 600, or 600 to 1200 for a nominee (whose score includes the
     /// nomination's 600 points).
     pub score_range: (u16, u16),
-    /// The chance at every score of `score_range` (same profile), within the horizon.
+    /// The chance at every score of `score_range` (same profile, that score from today on),
+    /// within the horizon from today.
     pub by_score: Vec<(u16, Interval)>,
     /// With `to_landing`: the chance of landing, its weekly curve, and runs by stage.
     pub landing: Option<LandingSummary>,
@@ -584,7 +586,7 @@ impl ChanceReport {
         let show = |x: Option<u16>| x.map_or_else(|| format!("above {top}"), |v| v.to_string());
         let _ = writeln!(
             s,
-            "\nScore giving this profile a chance within {} days of 50%: {}; of 90%: {}",
+            "\nScore giving this profile, from today, a chance within {} days of 50%: {}; of 90%: {}",
             r.horizon_days,
             show(self.score_for.0),
             show(self.score_for.1)

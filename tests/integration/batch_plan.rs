@@ -523,3 +523,32 @@ fn the_example_policy_scenario_is_the_plan_option_written_down() {
     assert_eq!(a["by_month"], b["by_month"]);
     assert_eq!(a["fans"], b["fans"]);
 }
+
+#[test]
+fn the_chance_by_score_is_the_candidate_at_that_score_from_today() {
+    // The embedded data is months old: a probe at 560 judged on its own past would have been
+    // invited before today in almost every run, leaving only the runs in which rounds paused
+    // (the "score for 50%" then read "above 600"). From today, a higher score never lowers the
+    // chance, on the same runs, and the CEC's cut-offs (about 520) are reachable.
+    let s = Scenario::default_calibrated().unwrap();
+    let request = ChanceRequest {
+        today: Some(days(s.as_of(), 285)),
+        runs: 300,
+        ..ChanceRequest::new(CrsScore::new(505).unwrap())
+    };
+    let r = ChanceReport::run(&s, &request, |_| {}).unwrap();
+    assert!(r.conditioned_runs < 300);
+    for w in r.by_score.windows(2) {
+        assert!(w[0].1.p <= w[1].1.p, "{} then {}", w[0].0, w[1].0);
+        assert_eq!(
+            w[0].1.trials, r.conditioned_runs,
+            "every score among the same runs"
+        );
+    }
+    let (p50, p90) = r.score_for;
+    assert!(
+        matches!(p50, Some(s) if (505..=560).contains(&s)),
+        "{p50:?}"
+    );
+    assert!(p90.is_some_and(|s| s >= p50.unwrap()));
+}
