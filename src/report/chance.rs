@@ -266,12 +266,13 @@ impl ChanceReport {
         .with_validity(crate::montecarlo::RunModel::profile_validity(&model));
         let tally = tally_of(&model, probes)?;
         let from_today = |days: u32| tally.chance_between(lead, lead.saturating_add(days));
-        let by_month = [1, 3, 6, 12]
+        // The month windows of the horizon (`windows` ends with the horizon's own).
+        let by_month = request
+            .windows(scenario, &[1, 3, 6, 12])?
             .into_iter()
-            .filter_map(|m| {
-                let w = super::Window::months(today, m).ok()?;
-                (w.days <= horizon).then(|| Within {
-                    months: m,
+            .filter_map(|w| {
+                Some(Within {
+                    months: w.months?,
                     days: w.days,
                     until: w.until,
                     chance: from_today(w.days).0,

@@ -227,20 +227,15 @@ pub(crate) fn batch_months(
     a: &args::ChanceArgs,
     scenario: &Scenario,
     request: &ChanceRequest,
-) -> Vec<u32> {
-    match &a.months {
+) -> Result<Vec<u32>, eesim::Error> {
+    Ok(match &a.months {
         Some(m) => m.0.clone(),
-        None => {
-            let today = request.today_on(scenario);
-            [1, 3, 6, 12]
-                .into_iter()
-                .filter(|m| {
-                    eesim::report::Window::months(today, *m)
-                        .is_ok_and(|w| w.days <= request.horizon_days)
-                })
-                .collect()
-        }
-    }
+        None => request
+            .windows(scenario, &[1, 3, 6, 12])?
+            .iter()
+            .filter_map(|w| w.months)
+            .collect(),
+    })
 }
 
 /// `chance --batch FILE.csv`: every candidate on the same runs, each row with its status;
@@ -249,7 +244,7 @@ fn chance_batch(a: &args::ChanceArgs, path: &Path, data: &data::Data) -> Outcome
     let scenario = &data.scenario;
     let request = request(&a.estimate, scenario)?;
     let entries = Batch::read(path, scenario, &request)?;
-    let months = batch_months(a, scenario, &request);
+    let months = batch_months(a, scenario, &request)?;
     let n = entries.len();
     let bar = progress(request.runs, "runs", a.estimate.run.quiet);
     let clock = std::time::Instant::now();

@@ -171,6 +171,34 @@ struct ShardFile {
     counts: Option<JudgedCounts>,
 }
 
+impl ShardFile {
+    /// The file of `shard` (its `runs`) of `study` on `scenario`, its runs having taken
+    /// `seconds`, without its tally or counts yet.
+    fn new(
+        shard: Shard,
+        runs: &std::ops::Range<u64>,
+        study: Study,
+        scenario: &Scenario,
+        seconds: f64,
+    ) -> Self {
+        ShardFile {
+            format: FORMAT.into(),
+            version: VERSION,
+            shard,
+            runs: Runs {
+                start: runs.start,
+                end: runs.end,
+            },
+            study,
+            scenario: scenario.to_toml(),
+            seconds,
+            batch_file: String::new(),
+            tally: None,
+            counts: None,
+        }
+    }
+}
+
 /// The scenario's hash: FNV-1a 64 of its TOML and, when the start pool is a list of
 /// candidates (which the TOML only names), of those candidates as JSON. We use FNV-1a (as for
 /// the feed cache's record) because it only guards against mixing shards of different
@@ -264,23 +292,18 @@ pub(crate) fn write_chance_shard(
     let tally = ChanceReport::tally_runs(&data.scenario, request, runs.clone())?;
     let seconds = clock.elapsed().as_secs_f64();
     let file = ShardFile {
-        format: FORMAT.into(),
-        version: VERSION,
-        shard,
-        runs: Runs {
-            start: runs.start,
-            end: runs.end,
-        },
-        study: Study {
-            score_path,
-            born,
-            ..study(Kind::Chance, data, request)
-        },
-        scenario: data.scenario.to_toml(),
-        seconds,
-        batch_file: String::new(),
         tally: Some(tally),
-        counts: None,
+        ..ShardFile::new(
+            shard,
+            &runs,
+            Study {
+                score_path,
+                born,
+                ..study(Kind::Chance, data, request)
+            },
+            &data.scenario,
+            seconds,
+        )
     };
     write_shard(out, &file)
 }
@@ -298,29 +321,25 @@ pub(crate) fn write_batch_shard(
     let scenario = &data.scenario;
     let request = chance::request(&a.estimate, scenario)?;
     let entries = Batch::read(batch, scenario, &request)?;
-    let months = chance::batch_months(a, scenario, &request);
+    let months = chance::batch_months(a, scenario, &request)?;
     let runs = shard.runs(request.runs);
     let clock = std::time::Instant::now();
     let counts = Batch::count_runs(scenario, entries.clone(), &request, &months, runs.clone())?;
     let seconds = clock.elapsed().as_secs_f64();
     let file = ShardFile {
-        format: FORMAT.into(),
-        version: VERSION,
-        shard,
-        runs: Runs {
-            start: runs.start,
-            end: runs.end,
-        },
-        study: Study {
-            rows: entries,
-            months,
-            ..study(Kind::Batch, data, &request)
-        },
-        scenario: scenario.to_toml(),
-        seconds,
         batch_file: batch.display().to_string(),
-        tally: None,
         counts: Some(counts),
+        ..ShardFile::new(
+            shard,
+            &runs,
+            Study {
+                rows: entries,
+                months,
+                ..study(Kind::Batch, data, &request)
+            },
+            scenario,
+            seconds,
+        )
     };
     write_shard(out, &file)
 }
